@@ -1,0 +1,81 @@
+//! Benchmarks of the pure SigV4 core: no runtime, no sockets.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use stskit::sigv4::{self, SigningParams};
+use stskit::{Credentials, Request};
+use time::macros::datetime;
+
+/// An STS AssumeRole POST as stskit sends it (form body of 135 bytes).
+fn assume_role_request() -> Request {
+    let body = "Action=AssumeRole&Version=2011-06-15\
+                &RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdemo\
+                &RoleSessionName=bench-session&DurationSeconds=3600";
+    Request::new("POST", "https://sts.amazonaws.com/")
+        .with_header(
+            "Content-Type",
+            "application/x-www-form-urlencoded; charset=utf-8",
+        )
+        .with_header("Host", "sts.amazonaws.com")
+        .with_body(body)
+}
+
+fn bench(c: &mut Criterion) {
+    let template = assume_role_request();
+    let params = SigningParams::new("us-east-1", "sts", datetime!(2026-11-22 12:00:00 UTC));
+    let warm = Credentials::new(
+        "AKIDEXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        None,
+    );
+    let warm_token = Credentials::new(
+        "ASIAEXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        Some("IQoJb3JpZ2luX2VjEXAMPLETOKEN".repeat(20)),
+    );
+
+    c.bench_function("sigv4/sign_assume_role/warm", |b| {
+        b.iter_batched_ref(
+            || template.clone(),
+            |req| sigv4::sign(black_box(req), &warm, &params).unwrap(),
+            criterion::BatchSize::SmallInput,
+        )
+    });
+    c.bench_function("sigv4/sign_assume_role/warm_token", |b| {
+        b.iter_batched_ref(
+            || template.clone(),
+            |req| sigv4::sign(black_box(req), &warm_token, &params).unwrap(),
+            criterion::BatchSize::SmallInput,
+        )
+    });
+    c.bench_function("sigv4/sign_assume_role/cold", |b| {
+        b.iter_batched_ref(
+            || {
+                (
+                    template.clone(),
+                    Credentials::new(
+                        "AKIDEXAMPLE",
+                        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                        None,
+                    ),
+                )
+            },
+            |(req, creds)| sigv4::sign(black_box(req), creds, &params).unwrap(),
+            criterion::BatchSize::SmallInput,
+        )
+    });
+    c.bench_function("sigv4/derive_key", |b| {
+        b.iter(|| {
+            sigv4::derive_signing_key(
+                black_box("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+                "20261122",
+                "us-east-1",
+                "sts",
+            )
+        })
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,84 @@
+//! Source credentials: what requests are signed with.
+
+use std::fmt;
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::sigv4::signing_key::SigningKeyCache;
+
+/// AWS credentials used to sign a request: an access key id, a secret access key and,
+/// for temporary credentials, a session token.
+///
+/// The secret access key and the session token are held as [`SecretString`]s: they are
+/// zeroized on drop and never appear in `Debug` output, which shows the access key id
+/// only. `PartialEq` is deliberately not implemented.
+///
+/// Each `Credentials` value also keeps a small cache of derived SigV4 signing keys, so
+/// that signing many requests on one day for one region and service pays the four-HMAC
+/// key derivation once. The cache is private, zeroized on drop and never printed.
+pub struct Credentials {
+    access_key_id: String,
+    secret_access_key: SecretString,
+    session_token: Option<SecretString>,
+    pub(crate) key_cache: SigningKeyCache,
+}
+
+impl Credentials {
+    /// Long-term or temporary credentials. Pass `Some(token)` for temporary credentials
+    /// (their access key id usually starts with `ASIA`).
+    pub fn new(
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<String>,
+        session_token: Option<String>,
+    ) -> Self {
+        Credentials {
+            access_key_id: access_key_id.into(),
+            secret_access_key: SecretString::from(secret_access_key.into()),
+            session_token: session_token.map(SecretString::from),
+            key_cache: SigningKeyCache::default(),
+        }
+    }
+
+    /// The access key id. It is not a secret and may be logged.
+    pub fn access_key_id(&self) -> &str {
+        &self.access_key_id
+    }
+
+    /// The secret access key.
+    pub fn secret_access_key(&self) -> &SecretString {
+        &self.secret_access_key
+    }
+
+    /// The session token of temporary credentials.
+    pub fn session_token(&self) -> Option<&SecretString> {
+        self.session_token.as_ref()
+    }
+
+    /// Whether these are temporary credentials (they carry a session token).
+    pub fn is_temporary(&self) -> bool {
+        self.session_token.is_some()
+    }
+}
+
+impl Clone for Credentials {
+    fn clone(&self) -> Self {
+        Credentials {
+            access_key_id: self.access_key_id.clone(),
+            secret_access_key: SecretString::from(self.secret_access_key.expose_secret()),
+            session_token: self
+                .session_token
+                .as_ref()
+                .map(|t| SecretString::from(t.expose_secret())),
+            key_cache: SigningKeyCache::default(),
+        }
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("temporary", &self.session_token.is_some())
+            .finish_non_exhaustive()
+    }
+}

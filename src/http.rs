@@ -1,0 +1,254 @@
+//! A minimal, owned HTTP request: the value that the STS core builds, the signer signs
+//! and the transport sends.
+//!
+//! It is deliberately not `http::Request`: the pure core does not depend on any HTTP
+//! library, and this type knows which of its parts are secret. Its `Debug` output never
+//! shows the value of a sensitive header, the query string or the body.
+
+use std::fmt;
+
+use zeroize::Zeroize;
+
+/// One request header. Names keep the case they were given; SigV4 lowercases them only
+/// in the canonical request.
+#[derive(Clone)]
+pub struct Header {
+    name: String,
+    value: String,
+    sensitive: bool,
+}
+
+impl Header {
+    /// The header name as it was given.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The header value. For a sensitive header (`Authorization`,
+    /// `X-Amz-Security-Token`) this is the secret itself: do not log it.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// Whether the value is a secret that must never be logged.
+    pub fn is_sensitive(&self) -> bool {
+        self.sensitive
+    }
+}
+
+impl fmt::Debug for Header {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.sensitive {
+            write!(f, "{}: [redacted]", self.name)
+        } else {
+            write!(f, "{}: {:?}", self.name, self.value)
+        }
+    }
+}
+
+impl Drop for Header {
+    fn drop(&mut self) {
+        if self.sensitive {
+            self.value.zeroize();
+        }
+    }
+}
+
+/// An HTTP request held as plain values: method, URL (absolute, or origin-form such as
+/// `/path?query`), headers in order, and body bytes.
+///
+/// The body is zeroized when the request is dropped, because an STS request body can
+/// carry an MFA token code or an external id.
+#[derive(Clone)]
+pub struct Request {
+    method: String,
+    url: String,
+    headers: Vec<Header>,
+    body: Vec<u8>,
+}
+
+impl Request {
+    /// A request with no headers and an empty body. The URL is kept byte for byte: it is
+    /// not parsed, normalized or re-encoded here.
+    pub fn new(method: impl Into<String>, url: impl Into<String>) -> Self {
+        Request {
+            method: method.into(),
+            url: url.into(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    /// Sets the body (builder style).
+    pub fn with_body(mut self, body: impl Into<Vec<u8>>) -> Self {
+        self.set_body(body.into());
+        self
+    }
+
+    /// Appends a header (builder style). Repeated names are kept as separate entries.
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.append_header(name, value);
+        self
+    }
+
+    /// The request method, such as `POST`.
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// The URL exactly as given or as rewritten by presigning. A presigned URL holds a
+    /// signature (and maybe a session token) in its query: treat it as a secret.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub(crate) fn set_url(&mut self, url: String) {
+        let mut old = std::mem::replace(&mut self.url, url);
+        old.zeroize();
+    }
+
+    /// All headers, in order.
+    pub fn headers(&self) -> &[Header] {
+        &self.headers
+    }
+
+    /// The first value of the header named `name` (compared without regard to case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| h.value.as_str())
+    }
+
+    /// Appends a header. Repeated names are kept as separate entries.
+    pub fn append_header(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.headers.push(Header {
+            name: name.into(),
+            value: value.into(),
+            sensitive: false,
+        });
+    }
+
+    /// Appends a header whose value is a secret: it is redacted from `Debug` and
+    /// zeroized on drop.
+    pub fn append_sensitive_header(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.headers.push(Header {
+            name: name.into(),
+            value: value.into(),
+            sensitive: true,
+        });
+    }
+
+    /// Removes every header named `name` (compared without regard to case).
+    pub fn remove_header(&mut self, name: &str) {
+        self.headers.retain(|h| !h.name.eq_ignore_ascii_case(name));
+    }
+
+    /// The body bytes.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// Replaces the body; the old body is zeroized.
+    pub fn set_body(&mut self, body: Vec<u8>) {
+        let mut old = std::mem::replace(&mut self.body, body);
+        old.zeroize();
+    }
+
+    /// The authority (`host[:port]`) of an absolute URL, or `None` for an origin-form URL.
+    pub fn authority(&self) -> Option<&str> {
+        split_url(&self.url).0
+    }
+
+    /// The path part of the URL, exactly as given (`/` when it is empty).
+    pub fn path(&self) -> &str {
+        let p = split_url(&self.url).1;
+        if p.is_empty() { "/" } else { p }
+    }
+
+    /// The query part of the URL without the `?`, exactly as given (may be empty).
+    pub fn query(&self) -> &str {
+        split_url(&self.url).2
+    }
+}
+
+/// Splits a URL into (authority, path, query), dropping any fragment.
+fn split_url(url: &str) -> (Option<&str>, &str, &str) {
+    let url = url.split_once('#').map_or(url, |(u, _)| u);
+    let (authority, rest) = match url.find("://") {
+        Some(i) => {
+            let after = &url[i + 3..];
+            let end = after.find(['/', '?']).unwrap_or(after.len());
+            (Some(&after[..end]), &after[end..])
+        }
+        None => (None, url),
+    };
+    match rest.split_once('?') {
+        Some((path, query)) => (authority, path, query),
+        None => (authority, rest, ""),
+    }
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (authority, path, query) = split_url(&self.url);
+        let query_params = if query.is_empty() {
+            0
+        } else {
+            query.split('&').count()
+        };
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("authority", &authority)
+            .field("path", &path)
+            .field("query_params", &query_params)
+            .field("headers", &self.headers)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+impl Drop for Request {
+    fn drop(&mut self) {
+        self.body.zeroize();
+        self.url.zeroize();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_absolute_and_origin_form_urls() {
+        assert_eq!(
+            split_url("https://sts.amazonaws.com/a/b?x=1#frag"),
+            (Some("sts.amazonaws.com"), "/a/b", "x=1")
+        );
+        assert_eq!(
+            split_url("http://127.0.0.1:8080"),
+            (Some("127.0.0.1:8080"), "", "")
+        );
+        assert_eq!(split_url("http://h?q"), (Some("h"), "", "q"));
+        assert_eq!(
+            split_url("/example space/?a=b"),
+            (None, "/example space/", "a=b")
+        );
+        let r = Request::new("GET", "http://h");
+        assert_eq!(r.path(), "/");
+    }
+
+    #[test]
+    fn debug_hides_sensitive_values_query_and_body() {
+        let mut r = Request::new("POST", "https://h/?X-Amz-Signature=deadbeefcafe")
+            .with_body("TokenCode=123456");
+        r.append_header("Content-Type", "text/plain");
+        r.append_sensitive_header("X-Amz-Security-Token", "tokentokentoken");
+        let dbg = format!("{r:?}");
+        assert!(dbg.contains("text/plain"));
+        assert!(!dbg.contains("tokentokentoken"));
+        assert!(!dbg.contains("deadbeefcafe"));
+        assert!(!dbg.contains("123456"));
+        assert!(dbg.contains("body_len: 16"));
+    }
+}

@@ -1,0 +1,490 @@
+//! AWS Signature Version 4, in the specification's own steps.
+//!
+//! 1. [`canonical_request`]: method, canonical URI, canonical query, canonical headers,
+//!    signed header list and payload hash.
+//! 2. [`string_to_sign`]: algorithm, timestamp, credential scope and the hash of step 1.
+//! 3. [`signing_key`]: `AWS4` + secret -> date -> region -> service -> `aws4_request`.
+//! 4. The signature: hex HMAC-SHA256 of step 2 under the key of step 3, placed in an
+//!    `Authorization` header ([`sign`]) or in the query string ([`presign`]).
+//!
+//! Everything here is pure: no IO, no clock (the time is a parameter), no environment,
+//! nothing async. See the AWS reference, "Create a signed AWS API request":
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html>.
+
+pub mod canonical_request;
+mod encode;
+pub mod signing_key;
+pub mod string_to_sign;
+
+use std::fmt;
+use std::time::Duration;
+
+use secrecy::ExposeSecret;
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+
+use crate::credentials::Credentials;
+use crate::http::Request;
+use canonical_request::HeaderRef;
+pub use canonical_request::{CanonicalRequest, PathEncoding};
+pub use signing_key::{SigningKey, derive_signing_key};
+pub use string_to_sign::StringToSign;
+use string_to_sign::{ALGORITHM, AmzDate, check_scope_part};
+
+/// The payload hash used when the body is not signed.
+pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+
+/// The longest lifetime of a presigned URL that AWS accepts: seven days.
+pub const MAX_PRESIGN_EXPIRY: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// Why a request could not be signed. Never carries a secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SigningError {
+    /// A header name is empty or holds a character not allowed in an HTTP token.
+    #[error("invalid header name: not an HTTP token")]
+    InvalidHeaderName,
+    /// A header value holds a control character other than tab or a line break.
+    #[error("invalid value for header {name}: control character")]
+    InvalidHeaderValue {
+        /// The lowercased header name.
+        name: String,
+    },
+    /// The region or service is empty, too long, or holds `/`, space or non-ASCII.
+    #[error("invalid {field} for the credential scope")]
+    InvalidScope {
+        /// `"region"` or `"service"`.
+        field: &'static str,
+    },
+    /// The access key id is empty or holds a character that would break the
+    /// `Credential=` field (`/`, `,`, space, control or non-ASCII).
+    #[error("invalid access key id")]
+    InvalidAccessKeyId,
+    /// The request has no `Host` header and its URL has no authority.
+    #[error("request has no host: give an absolute URL or a Host header")]
+    MissingHost,
+    /// The signing time is outside the years 0000-9999.
+    #[error("signing time is outside the years 0000-9999")]
+    InvalidTime,
+    /// A presigned URL's lifetime is zero or longer than seven days.
+    #[error("presigned URL expiry must be between 1 second and 7 days")]
+    InvalidExpiry,
+}
+
+/// Where the session token of temporary credentials goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum SessionTokenMode {
+    /// Add `X-Amz-Security-Token` before signing, so it is signed (what STS and most
+    /// services expect).
+    #[default]
+    Signed,
+    /// Add `X-Amz-Security-Token` after signing, leaving it out of the signature (a few
+    /// services want this; see the suite's `post-sts-header-after` case).
+    AddAfterSigning,
+}
+
+/// What the canonical request carries as the payload hash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum PayloadHash {
+    /// The hex SHA-256 of the body.
+    #[default]
+    Hashed,
+    /// The literal `UNSIGNED-PAYLOAD` (S3 presigned URLs).
+    Unsigned,
+}
+
+/// Knobs of the signing algorithm. The default suits STS, IAM and other Query APIs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SigningSettings {
+    /// Remove `.`/`..` segments and duplicate slashes from the path (default `true`;
+    /// S3 wants `false`).
+    pub normalize_path: bool,
+    /// How the path is percent-encoded (default [`PathEncoding::Double`]).
+    pub path_encoding: PathEncoding,
+    /// Where the session token goes (default [`SessionTokenMode::Signed`]).
+    pub session_token: SessionTokenMode,
+    /// The payload hash (default [`PayloadHash::Hashed`]).
+    pub payload: PayloadHash,
+    /// Also send (and sign) the payload hash as `X-Amz-Content-SHA256` (header signing
+    /// only; default `false`).
+    pub content_sha256_header: bool,
+}
+
+impl Default for SigningSettings {
+    fn default() -> Self {
+        SigningSettings {
+            normalize_path: true,
+            path_encoding: PathEncoding::Double,
+            session_token: SessionTokenMode::Signed,
+            payload: PayloadHash::Hashed,
+            content_sha256_header: false,
+        }
+    }
+}
+
+impl SigningSettings {
+    /// Sets [`SigningSettings::normalize_path`].
+    pub fn with_normalize_path(mut self, normalize: bool) -> Self {
+        self.normalize_path = normalize;
+        self
+    }
+    /// Sets [`SigningSettings::path_encoding`].
+    pub fn with_path_encoding(mut self, encoding: PathEncoding) -> Self {
+        self.path_encoding = encoding;
+        self
+    }
+    /// Sets [`SigningSettings::session_token`].
+    pub fn with_session_token(mut self, mode: SessionTokenMode) -> Self {
+        self.session_token = mode;
+        self
+    }
+    /// Sets [`SigningSettings::payload`].
+    pub fn with_payload(mut self, payload: PayloadHash) -> Self {
+        self.payload = payload;
+        self
+    }
+    /// Sets [`SigningSettings::content_sha256_header`].
+    pub fn with_content_sha256_header(mut self, on: bool) -> Self {
+        self.content_sha256_header = on;
+        self
+    }
+}
+
+/// Where and when a request is signed: region, service, time and settings.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct SigningParams<'a> {
+    /// The region of the credential scope, such as `us-east-1`.
+    pub region: &'a str,
+    /// The service of the credential scope, such as `sts`.
+    pub service: &'a str,
+    /// The signing time. The signer never reads a clock.
+    pub time: OffsetDateTime,
+    /// Algorithm settings.
+    pub settings: SigningSettings,
+}
+
+impl<'a> SigningParams<'a> {
+    /// Parameters with default settings.
+    pub fn new(region: &'a str, service: &'a str, time: OffsetDateTime) -> Self {
+        SigningParams {
+            region,
+            service,
+            time,
+            settings: SigningSettings::default(),
+        }
+    }
+
+    /// Replaces the settings.
+    pub fn with_settings(mut self, settings: SigningSettings) -> Self {
+        self.settings = settings;
+        self
+    }
+}
+
+/// A hex SHA-256 HMAC signature. `Debug` and `Display` show `[redacted]`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Signature([u8; 64]);
+
+impl Signature {
+    /// The 64 lowercase hex digits. It authorizes the request: do not log it.
+    pub fn expose(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Signature([redacted])")
+    }
+}
+
+impl fmt::Display for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// What one signing produced, for inspection and debugging (`--debug`, tests). The
+/// request itself has already been changed in place.
+#[derive(Clone, Debug)]
+pub struct SigningOutput {
+    canonical_request: CanonicalRequest,
+    string_to_sign: StringToSign,
+    signature: Signature,
+}
+
+impl SigningOutput {
+    /// The canonical request (its `Display` redacts the session token).
+    pub fn canonical_request(&self) -> &CanonicalRequest {
+        &self.canonical_request
+    }
+    /// The string to sign.
+    pub fn string_to_sign(&self) -> &StringToSign {
+        &self.string_to_sign
+    }
+    /// The signature.
+    pub fn signature(&self) -> &Signature {
+        &self.signature
+    }
+}
+
+fn check_access_key_id(id: &str) -> Result<(), SigningError> {
+    if id.is_empty()
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'/' && b != b',')
+    {
+        return Err(SigningError::InvalidAccessKeyId);
+    }
+    Ok(())
+}
+
+/// Adds a `Host` header from the URL's authority unless the request has one. Default
+/// ports are dropped, as HTTP clients do when they write the header themselves.
+fn ensure_host(request: &mut Request) -> Result<(), SigningError> {
+    if request.header("host").is_some() {
+        return Ok(());
+    }
+    let authority = request.authority().ok_or(SigningError::MissingHost)?;
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
+    let default_port = if request.url().starts_with("https://") {
+        ":443"
+    } else if request.url().starts_with("http://") {
+        ":80"
+    } else {
+        ""
+    };
+    let host = if !default_port.is_empty() {
+        authority.strip_suffix(default_port).unwrap_or(authority)
+    } else {
+        authority
+    };
+    if host.is_empty() {
+        return Err(SigningError::MissingHost);
+    }
+    let host = host.to_owned();
+    request.append_header("Host", host);
+    Ok(())
+}
+
+fn payload_hash(body: &[u8], payload: PayloadHash) -> String {
+    match payload {
+        PayloadHash::Hashed => hex::encode(Sha256::digest(body)),
+        PayloadHash::Unsigned => UNSIGNED_PAYLOAD.to_owned(),
+    }
+}
+
+/// Runs steps 1-4 over the request as it stands.
+fn compute(
+    request: &Request,
+    credentials: &Credentials,
+    params: &SigningParams<'_>,
+    date: &AmzDate,
+    query: &str,
+    payload_hash: &str,
+) -> Result<SigningOutput, SigningError> {
+    let headers: Vec<HeaderRef<'_>> = request
+        .headers()
+        .iter()
+        .map(|h| HeaderRef {
+            name: h.name(),
+            value: h.value(),
+        })
+        .collect();
+    let creq = canonical_request::build(
+        request.method(),
+        request.path(),
+        query,
+        &headers,
+        payload_hash,
+        params.settings.normalize_path,
+        params.settings.path_encoding,
+    )?;
+    let sts = StringToSign::new(date, params.region, params.service, creq.expose());
+    let key =
+        credentials
+            .key_cache
+            .get_or_derive(date.date(), params.region, params.service, || {
+                derive_signing_key(
+                    credentials.secret_access_key().expose_secret(),
+                    date.date(),
+                    params.region,
+                    params.service,
+                )
+            });
+    let mac = signing_key::hmac_sha256(key.expose_bytes(), sts.as_str().as_bytes());
+    let mut sig = [0u8; 64];
+    hex::encode_to_slice(mac, &mut sig).expect("64-byte buffer");
+    Ok(SigningOutput {
+        canonical_request: creq,
+        string_to_sign: sts,
+        signature: Signature(sig),
+    })
+}
+
+/// Every check that can fail, done before the request is touched.
+fn check_params(
+    request: &Request,
+    credentials: &Credentials,
+    params: &SigningParams<'_>,
+) -> Result<AmzDate, SigningError> {
+    for h in request.headers() {
+        canonical_request::check_header(h.name(), h.value())?;
+    }
+    if let Some(token) = credentials.session_token() {
+        canonical_request::check_header("x-amz-security-token", token.expose_secret())?;
+    }
+    check_access_key_id(credentials.access_key_id())?;
+    check_scope_part(params.region, "region")?;
+    check_scope_part(params.service, "service")?;
+    AmzDate::new(params.time)
+}
+
+/// Signs `request` in place with an `Authorization` header.
+///
+/// Adds `Host` (from the URL, when missing), `X-Amz-Date`, `X-Amz-Security-Token` for
+/// temporary credentials (signed or not, per [`SigningSettings::session_token`]),
+/// `X-Amz-Content-SHA256` when asked, and `Authorization`. Any `Authorization`,
+/// `X-Amz-Date` (and, for temporary credentials, `X-Amz-Security-Token`) the request
+/// already had is replaced. Every header present is signed except `authorization`,
+/// `expect`, `transfer-encoding`, `user-agent` and `x-amzn-trace-id`.
+///
+/// # Errors
+/// [`SigningError`] when a header, the scope, the access key id or the time cannot be
+/// put into a valid signature. Every check runs first: the request is unchanged on error.
+pub fn sign(
+    request: &mut Request,
+    credentials: &Credentials,
+    params: &SigningParams<'_>,
+) -> Result<SigningOutput, SigningError> {
+    let date = check_params(request, credentials, params)?;
+    let work = request;
+    ensure_host(work)?;
+    work.remove_header("authorization");
+    work.remove_header("x-amz-date");
+    let token = credentials.session_token().map(|t| t.expose_secret());
+    if token.is_some() {
+        work.remove_header("x-amz-security-token");
+    }
+    work.append_header("X-Amz-Date", date.timestamp());
+    let hash = payload_hash(work.body(), params.settings.payload);
+    if params.settings.content_sha256_header {
+        work.remove_header("x-amz-content-sha256");
+        work.append_header("X-Amz-Content-SHA256", hash.as_str());
+    }
+    let token_mode = params.settings.session_token;
+    if let (Some(token), SessionTokenMode::Signed) = (token, token_mode) {
+        work.append_sensitive_header("X-Amz-Security-Token", token);
+    }
+    let query = work.query().to_owned();
+    let out = compute(work, credentials, params, &date, &query, &hash)?;
+    let mut authorization = String::with_capacity(200);
+    authorization.push_str(ALGORITHM);
+    authorization.push_str(" Credential=");
+    authorization.push_str(credentials.access_key_id());
+    authorization.push('/');
+    authorization.push_str(out.string_to_sign.scope());
+    authorization.push_str(", SignedHeaders=");
+    authorization.push_str(out.canonical_request.signed_headers());
+    authorization.push_str(", Signature=");
+    authorization.push_str(out.signature.expose());
+    work.append_sensitive_header("Authorization", authorization);
+    if let (Some(token), SessionTokenMode::AddAfterSigning) = (token, token_mode) {
+        work.append_sensitive_header("X-Amz-Security-Token", token);
+    }
+    Ok(out)
+}
+
+/// Signs `request` in place as a presigned URL valid for `expires_in`.
+///
+/// Appends `X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Date`, `X-Amz-SignedHeaders`,
+/// `X-Amz-Expires`, `X-Amz-Security-Token` for temporary credentials and finally
+/// `X-Amz-Signature` to the URL's query. Headers present (and `Host`, added from the URL
+/// when missing) are signed and must be sent with the URL.
+///
+/// # Errors
+/// As [`sign`], and [`SigningError::InvalidExpiry`] when `expires_in` is zero or longer
+/// than [`MAX_PRESIGN_EXPIRY`].
+pub fn presign(
+    request: &mut Request,
+    credentials: &Credentials,
+    params: &SigningParams<'_>,
+    expires_in: Duration,
+) -> Result<SigningOutput, SigningError> {
+    let date = check_params(request, credentials, params)?;
+    if expires_in.is_zero() || expires_in > MAX_PRESIGN_EXPIRY {
+        return Err(SigningError::InvalidExpiry);
+    }
+    let work = request;
+    ensure_host(work)?;
+    let hash = payload_hash(work.body(), params.settings.payload);
+    let (_, signed_headers) =
+        canonical_request::canonical_headers(work.headers().iter().map(|h| (h.name(), h.value())))?;
+    let token = credentials.session_token().map(|t| t.expose_secret());
+
+    let mut added = String::with_capacity(256);
+    let push = |out: &mut String, k: &str, v: &str| {
+        out.push('&');
+        out.push_str(k);
+        out.push('=');
+        encode::encode_into(out, v.as_bytes(), false);
+    };
+    push(&mut added, "X-Amz-Algorithm", ALGORITHM);
+    let credential = format!(
+        "{}/{}/{}/{}/aws4_request",
+        credentials.access_key_id(),
+        date.date(),
+        params.region,
+        params.service
+    );
+    push(&mut added, "X-Amz-Credential", &credential);
+    push(&mut added, "X-Amz-Date", date.timestamp());
+    push(&mut added, "X-Amz-SignedHeaders", &signed_headers);
+    push(
+        &mut added,
+        "X-Amz-Expires",
+        &expires_in.as_secs().to_string(),
+    );
+    if let (Some(token), SessionTokenMode::Signed) = (token, params.settings.session_token) {
+        push(&mut added, "X-Amz-Security-Token", token);
+    }
+    let base_query = work.query();
+    let query = if base_query.is_empty() {
+        added[1..].to_owned()
+    } else {
+        format!("{base_query}{added}")
+    };
+    let out = compute(work, credentials, params, &date, &query, &hash)?;
+    let mut tail = String::new();
+    if let (Some(token), SessionTokenMode::AddAfterSigning) = (token, params.settings.session_token)
+    {
+        push(&mut tail, "X-Amz-Security-Token", token);
+    }
+    push(&mut tail, "X-Amz-Signature", out.signature.expose());
+    let url = work.url();
+    let (before_fragment, fragment) = match url.split_once('#') {
+        Some((u, f)) => (u, Some(f)),
+        None => (url, None),
+    };
+    let mut new_url = String::with_capacity(url.len() + query.len() + tail.len() + 2);
+    let base = before_fragment
+        .split_once('?')
+        .map_or(before_fragment, |(b, _)| b);
+    new_url.push_str(base);
+    new_url.push('?');
+    new_url.push_str(&query);
+    new_url.push_str(&tail);
+    if let Some(f) = fragment {
+        new_url.push('#');
+        new_url.push_str(f);
+    }
+    work.set_url(new_url);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests;
