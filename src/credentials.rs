@@ -82,3 +82,78 @@ impl fmt::Debug for Credentials {
             .finish_non_exhaustive()
     }
 }
+
+/// Temporary credentials returned by STS.
+///
+/// The secret access key and session token are secrets; `Debug` shows the access key
+/// id and the expiration only.
+pub struct StsCredentials {
+    access_key_id: String,
+    secret_access_key: SecretString,
+    session_token: SecretString,
+    expiration: time::OffsetDateTime,
+}
+
+impl StsCredentials {
+    /// Assembles temporary credentials (the parser and tests use this).
+    pub fn new(
+        access_key_id: impl Into<String>,
+        secret_access_key: SecretString,
+        session_token: SecretString,
+        expiration: time::OffsetDateTime,
+    ) -> Self {
+        StsCredentials {
+            access_key_id: access_key_id.into(),
+            secret_access_key,
+            session_token,
+            expiration: expiration.to_offset(time::UtcOffset::UTC),
+        }
+    }
+
+    /// The access key id (starts with `ASIA` on AWS).
+    pub fn access_key_id(&self) -> &str {
+        &self.access_key_id
+    }
+    /// The secret access key.
+    pub fn secret_access_key(&self) -> &SecretString {
+        &self.secret_access_key
+    }
+    /// The session token.
+    pub fn session_token(&self) -> &SecretString {
+        &self.session_token
+    }
+    /// When the credentials expire, in UTC.
+    pub fn expiration(&self) -> time::OffsetDateTime {
+        self.expiration
+    }
+
+    /// These credentials as signing [`Credentials`] (for role chaining or for calling
+    /// another service).
+    pub fn to_credentials(&self) -> Credentials {
+        Credentials::new(
+            self.access_key_id.clone(),
+            self.secret_access_key.expose_secret(),
+            Some(self.session_token.expose_secret().to_owned()),
+        )
+    }
+}
+
+impl Clone for StsCredentials {
+    fn clone(&self) -> Self {
+        StsCredentials {
+            access_key_id: self.access_key_id.clone(),
+            secret_access_key: SecretString::from(self.secret_access_key.expose_secret()),
+            session_token: SecretString::from(self.session_token.expose_secret()),
+            expiration: self.expiration,
+        }
+    }
+}
+
+impl fmt::Debug for StsCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StsCredentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("expiration", &self.expiration)
+            .finish_non_exhaustive()
+    }
+}

@@ -215,6 +215,67 @@ impl Drop for Request {
     }
 }
 
+/// An HTTP answer as plain values. The body is zeroized on drop: a 200 from STS holds
+/// a secret key and a session token.
+pub struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Response {
+    /// An answer with this status, headers (names as received) and body.
+    pub fn new(status: u16, headers: Vec<(String, String)>, body: Vec<u8>) -> Self {
+        Response {
+            status,
+            headers,
+            body,
+        }
+    }
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+    /// The headers, in order.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+    /// The first value of a header (compared without regard to case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    /// The body bytes. For a 200 from STS they hold secrets: do not log them.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field(
+                "headers",
+                &self
+                    .headers
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+impl Drop for Response {
+    fn drop(&mut self) {
+        self.body.zeroize();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -45,8 +45,14 @@
 #![forbid(unsafe_code)]
 
 pub mod credentials;
+pub mod error;
 pub mod http;
+#[cfg(feature = "client")]
+pub mod provider;
 pub mod sigv4;
+pub mod sts;
+pub mod transport;
 
-pub use credentials::Credentials;
+pub use credentials::{Credentials, StsCredentials};
+pub use error::Error;
 pub use http::{Header, Request};

@@ -1,0 +1,386 @@
+//! One matchable [`Error`], with a typed error per layer. No error ever carries a
+//! response body, a secret, a session token or a signature.
+
+use std::fmt;
+
+use crate::sigv4::SigningError;
+
+/// Everything that can go wrong getting credentials from STS.
+///
+/// `Display` names this layer only; the cause is in [`std::error::Error::source`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// STS answered with an error document (`AccessDenied`, `Throttling`, ...).
+    #[error("{0}")]
+    Service(ServiceError),
+    /// The server answered a non-2xx status without an STS error document (a proxy's
+    /// HTML 502, an empty 503).
+    #[error("{0}")]
+    Status(StatusError),
+    /// A 2xx answer that is not a well-formed STS response.
+    #[error("malformed STS response")]
+    Parse(#[source] ParseError),
+    /// No answer: connection, timeout, deadline, redirect or oversized body.
+    #[error("could not get an answer from STS")]
+    Transport(#[source] TransportError),
+    /// The request was refused before any IO: a parameter, the endpoint or signing.
+    #[error("invalid request")]
+    InvalidInput(#[source] InputError),
+    /// STS returned credentials that had already expired when they arrived.
+    #[error("STS returned credentials that are already expired")]
+    ExpiredCredentials,
+}
+
+impl Error {
+    /// Whether trying again (re-signed, after a backoff) may succeed: HTTP 500, 502,
+    /// 503 and 504, connection errors, timeouts, a malformed 2xx, and the throttling
+    /// and transient STS error codes. Never an authorization or validation failure.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Service(e) => {
+                matches!(e.http_status, 500 | 502 | 503 | 504) || is_retryable_code(&e.code)
+            }
+            Error::Status(e) => matches!(e.status, 500 | 502 | 503 | 504),
+            Error::Parse(_) => true,
+            Error::Transport(e) => matches!(
+                e.kind,
+                TransportErrorKind::Connect | TransportErrorKind::Timeout
+            ),
+            Error::InvalidInput(_) | Error::ExpiredCredentials => false,
+        }
+    }
+
+    /// Whether the request timed out (one attempt or the overall deadline).
+    pub fn is_timeout(&self) -> bool {
+        matches!(
+            self,
+            Error::Transport(TransportError {
+                kind: TransportErrorKind::Timeout | TransportErrorKind::DeadlineExceeded,
+                ..
+            })
+        )
+    }
+
+    /// The STS error, when STS answered with one.
+    pub fn service_error(&self) -> Option<&ServiceError> {
+        match self {
+            Error::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// Error codes worth another attempt: throttling and transient failures.
+pub const RETRYABLE_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+    "RequestTimeout",
+    "RequestTimeoutException",
+    "IDPCommunicationError",
+];
+
+/// Error codes with which a server says the request time was too far off.
+pub const CLOCK_SKEW_CODES: &[&str] = &[
+    "SignatureDoesNotMatch",
+    "RequestExpired",
+    "RequestTimeTooSkewed",
+    "InvalidSignatureException",
+];
+
+fn is_retryable_code(code: &str) -> bool {
+    RETRYABLE_CODES.contains(&code)
+}
+
+/// Who STS blames, from the `<Type>` element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The request was wrong (`Sender`).
+    Sender,
+    /// STS failed (`Receiver`).
+    Receiver,
+    /// No `<Type>`, or another value.
+    Unknown,
+}
+
+/// An error document from STS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceError {
+    /// The error code, such as `AccessDenied`.
+    pub code: String,
+    /// The message, as STS wrote it (trimmed). STS messages name principals and ARNs,
+    /// never secrets.
+    pub message: Option<String>,
+    /// `Sender` or `Receiver`.
+    pub kind: ErrorKind,
+    /// The request id, from the body or the `x-amzn-RequestId` header.
+    pub request_id: Option<String>,
+    /// The HTTP status of the answer.
+    pub http_status: u16,
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "STS error {} (HTTP {}", self.code, self.http_status)?;
+        if let Some(id) = &self.request_id {
+            write!(f, ", request id {id}")?;
+        }
+        f.write_str(")")?;
+        if let Some(m) = &self.message {
+            write!(f, ": {m}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ServiceError {}
+
+/// What the body of a non-2xx answer without an STS error document looked like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BodyKind {
+    /// No body at all.
+    Empty,
+    /// Something else (HTML, JSON, XML that is not an STS error).
+    NotStsError,
+}
+
+/// A non-2xx status without an STS error document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusError {
+    /// The HTTP status.
+    pub status: u16,
+    /// What the body was (its text is never kept).
+    pub body: BodyKind,
+    /// The `x-amzn-RequestId` header, if any.
+    pub request_id: Option<String>,
+}
+
+impl fmt::Display for StatusError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}", self.status)?;
+        match self.body {
+            BodyKind::Empty => f.write_str(" with an empty body")?,
+            BodyKind::NotStsError => f.write_str(" without an STS error document")?,
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for StatusError {}
+
+/// Why a response body could not be read. Names the element and byte offset, never
+/// the text: a 200 body holds the secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// What was wrong.
+    pub kind: ParseErrorKind,
+    /// The element concerned, when there is one (`SessionToken`, `Expiration`, ...).
+    pub element: Option<&'static str>,
+    /// The byte offset in the body where it was found.
+    pub offset: usize,
+}
+
+/// The kinds of [`ParseError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ParseErrorKind {
+    /// The body is not valid UTF-8.
+    InvalidUtf8,
+    /// A `<!DOCTYPE` (refused: no entity is ever expanded).
+    Doctype,
+    /// `&name;` where name is not one of the five predefined entities.
+    UndefinedEntity,
+    /// A character reference to a character XML does not allow (`&#0;`).
+    InvalidCharacterReference,
+    /// Elements nested deeper than the limit.
+    TooDeep,
+    /// The body ended with elements still open.
+    UnexpectedEof,
+    /// No root element (empty body, or only white space and comments).
+    NoRootElement,
+    /// Content after the root element, or text outside it.
+    ContentOutsideRoot,
+    /// Not well-formed XML (mismatched tags, bad syntax).
+    Malformed,
+    /// The root element is not the expected STS response.
+    UnexpectedRoot,
+    /// A required element is missing.
+    Missing,
+    /// A required element is present but empty.
+    Empty,
+    /// An element that must appear once appears again.
+    Duplicate,
+    /// A value has the wrong shape (a date that is not RFC 3339, a size that is not a
+    /// number).
+    InvalidValue,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            ParseErrorKind::InvalidUtf8 => "invalid UTF-8",
+            ParseErrorKind::Doctype => "DOCTYPE is not allowed",
+            ParseErrorKind::UndefinedEntity => "undefined entity",
+            ParseErrorKind::InvalidCharacterReference => "invalid character reference",
+            ParseErrorKind::TooDeep => "elements nested too deep",
+            ParseErrorKind::UnexpectedEof => "unexpected end of body inside an element",
+            ParseErrorKind::NoRootElement => "no root element",
+            ParseErrorKind::ContentOutsideRoot => "content outside the root element",
+            ParseErrorKind::Malformed => "malformed XML",
+            ParseErrorKind::UnexpectedRoot => "not an STS response",
+            ParseErrorKind::Missing => "missing element",
+            ParseErrorKind::Empty => "empty element",
+            ParseErrorKind::Duplicate => "repeated element",
+            ParseErrorKind::InvalidValue => "invalid value in element",
+        };
+        f.write_str(what)?;
+        if let Some(e) = self.element {
+            write!(f, " {e}")?;
+        }
+        write!(f, " at byte {}", self.offset)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// The kinds of [`TransportError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// Could not connect or the connection broke.
+    Connect,
+    /// One attempt took longer than its timeout.
+    Timeout,
+    /// The overall deadline across retries passed.
+    DeadlineExceeded,
+    /// The server answered with a redirect (never followed).
+    Redirect(u16),
+    /// The body was larger than the cap (in bytes).
+    BodyTooLarge(usize),
+    /// Any other failure of the HTTP stack.
+    Other,
+}
+
+/// Why no answer could be had from the server.
+#[derive(Debug)]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl TransportError {
+    /// A transport error of this kind.
+    pub fn new(kind: TransportErrorKind) -> Self {
+        TransportError { kind, source: None }
+    }
+
+    /// Attaches the underlying cause (kept private: shown only through `source()`).
+    pub fn with_source(
+        mut self,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            TransportErrorKind::Connect => f.write_str("connection failed"),
+            TransportErrorKind::Timeout => f.write_str("request timed out"),
+            TransportErrorKind::DeadlineExceeded => f.write_str("deadline exceeded"),
+            TransportErrorKind::Redirect(s) => write!(f, "HTTP {s} redirect refused"),
+            TransportErrorKind::BodyTooLarge(limit) => {
+                write!(f, "response body larger than {limit} bytes")
+            }
+            TransportErrorKind::Other => f.write_str("HTTP failure"),
+        }
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// A request refused before any IO. Names the parameter and the rule, never the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InputError {
+    /// A parameter breaks an STS rule.
+    Invalid {
+        /// The STS parameter name, such as `RoleSessionName`.
+        field: &'static str,
+        /// The rule it breaks.
+        rule: &'static str,
+    },
+    /// The endpoint URL is refused.
+    Endpoint {
+        /// Why.
+        rule: &'static str,
+    },
+    /// The request could not be signed.
+    Signing(SigningError),
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InputError::Invalid { field, rule } => write!(f, "invalid {field}: {rule}"),
+            InputError::Endpoint { rule } => write!(f, "invalid endpoint: {rule}"),
+            InputError::Signing(e) => write!(f, "cannot sign: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
+impl From<SigningError> for Error {
+    fn from(e: SigningError) -> Self {
+        Error::InvalidInput(InputError::Signing(e))
+    }
+}
+
+impl From<InputError> for Error {
+    fn from(e: InputError) -> Self {
+        Error::InvalidInput(e)
+    }
+}
+
+impl From<ParseError> for Error {
+    fn from(e: ParseError) -> Self {
+        Error::Parse(e)
+    }
+}
+
+impl From<TransportError> for Error {
+    fn from(e: TransportError) -> Self {
+        Error::Transport(e)
+    }
+}

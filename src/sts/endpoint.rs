@@ -1,0 +1,283 @@
+//! Where STS requests go, and the region they are signed for.
+
+use crate::error::InputError;
+
+/// The region a request is signed for when no region is given (the global endpoint).
+pub const GLOBAL_SIGNING_REGION: &str = "us-east-1";
+
+/// A checked STS endpoint: `https://host[:port]/path`, or `http://` on loopback only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    url: String,
+    host_header: String,
+    host: String,
+    signing_region: String,
+}
+
+impl Endpoint {
+    /// Resolves the endpoint: an explicit URL wins; otherwise the regional endpoint of
+    /// `region` (`https://sts.REGION.amazonaws.com/`, `amazonaws.com.cn` for `cn-`
+    /// regions); otherwise the global `https://sts.amazonaws.com/` signed for
+    /// `us-east-1`. An explicit URL is signed for `region`, or `us-east-1` when none.
+    ///
+    /// Reading `AWS_ENDPOINT_URL_STS` is the caller's choice: pass its value as
+    /// `explicit` (the provider layer does this when asked).
+    ///
+    /// # Errors
+    /// [`InputError::Endpoint`] for a URL that is not `https://` (or `http://` to a
+    /// loopback host), has user-info, a query or fragment, or a bad host or port;
+    /// [`InputError::Invalid`] for a region that is not a DNS label.
+    pub fn resolve(explicit: Option<&str>, region: Option<&str>) -> Result<Endpoint, InputError> {
+        if let Some(r) = region {
+            check_region(r)?;
+        }
+        let signing_region = region.unwrap_or(GLOBAL_SIGNING_REGION);
+        match (explicit, region) {
+            (Some(url), _) => Endpoint::parse(url, signing_region),
+            (None, Some(r)) => {
+                let suffix = if r.starts_with("cn-") {
+                    "amazonaws.com.cn"
+                } else {
+                    "amazonaws.com"
+                };
+                Endpoint::parse(&format!("https://sts.{r}.{suffix}/"), r)
+            }
+            (None, None) => Endpoint::parse("https://sts.amazonaws.com/", GLOBAL_SIGNING_REGION),
+        }
+    }
+
+    /// Checks `url` and pairs it with the region requests to it are signed for.
+    ///
+    /// # Errors
+    /// As [`Endpoint::resolve`].
+    pub fn parse(url: &str, signing_region: &str) -> Result<Endpoint, InputError> {
+        check_region(signing_region)?;
+        let err = |rule| InputError::Endpoint { rule };
+        let (scheme, rest) = url
+            .split_once("://")
+            .ok_or(err("must be an absolute http(s) URL"))?;
+        let https = if scheme.eq_ignore_ascii_case("https") {
+            true
+        } else if scheme.eq_ignore_ascii_case("http") {
+            false
+        } else {
+            return Err(err("scheme must be https (or http to a loopback host)"));
+        };
+        if rest.contains(['?', '#']) {
+            return Err(err("must not have a query or fragment"));
+        }
+        let (authority, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        if authority.contains('@') {
+            return Err(err("must not carry user-info (credentials in the URL)"));
+        }
+        if !path.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(err("path must be printable ASCII"));
+        }
+        let (host, port) = split_host_port(authority).ok_or(err("bad host or port"))?;
+        let host = host.to_ascii_lowercase();
+        if !https && !is_loopback(&host) {
+            return Err(err("plain http is allowed only to a loopback host"));
+        }
+        let default_port = if https { 443 } else { 80 };
+        let host_header = match port {
+            Some(p) if p != default_port => format!("{host}:{p}"),
+            _ => host.clone(),
+        };
+        let scheme = if https { "https" } else { "http" };
+        Ok(Endpoint {
+            url: format!("{scheme}://{host_header}{path}"),
+            host_header,
+            host,
+            signing_region: signing_region.to_owned(),
+        })
+    }
+
+    /// The URL requests are posted to.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+    /// The `Host` header value (`host[:port]`, default port left out).
+    pub fn host_header(&self) -> &str {
+        &self.host_header
+    }
+    /// The host alone (an IPv6 address keeps its brackets).
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+    /// Whether the host is a loopback address or `localhost`.
+    pub fn is_loopback(&self) -> bool {
+        is_loopback(&self.host)
+    }
+    /// The region requests are signed for.
+    pub fn signing_region(&self) -> &str {
+        &self.signing_region
+    }
+}
+
+fn check_region(r: &str) -> Result<(), InputError> {
+    let ok = !r.is_empty()
+        && r.len() <= 63
+        && r.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !r.starts_with('-')
+        && !r.ends_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(InputError::Invalid {
+            field: "region",
+            rule: "must be lowercase letters, digits and inner dashes, such as us-east-1",
+        })
+    }
+}
+
+fn split_host_port(authority: &str) -> Option<(&str, Option<u16>)> {
+    let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
+        let end = rest.find(']')?;
+        let host = &authority[..end + 2];
+        let after = &rest[end + 1..];
+        let inner = &rest[..end];
+        if inner.is_empty()
+            || !inner
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        {
+            return None;
+        }
+        match after {
+            "" => (host, None),
+            p => (host, Some(p.strip_prefix(':')?)),
+        }
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        }
+    };
+    if !host.starts_with('[') {
+        let ok = !host.is_empty()
+            && host.len() <= 253
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+        if !ok {
+            return None;
+        }
+    }
+    let port = match port {
+        None => None,
+        Some(p) if !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) => {
+            let n: u32 = p.parse().ok()?;
+            if n == 0 || n > 65535 {
+                return None;
+            }
+            Some(n as u16)
+        }
+        Some(_) => return None,
+    };
+    Some((host, port))
+}
+
+/// `localhost`, `*.localhost`, `127.0.0.0/8` and `[::1]`.
+fn is_loopback(host: &str) -> bool {
+    if host == "localhost" || host.ends_with(".localhost") || host == "[::1]" {
+        return true;
+    }
+    let octets: Vec<&str> = host.split('.').collect();
+    octets.len() == 4
+        && octets[0] == "127"
+        && octets.iter().all(|o| {
+            !o.is_empty()
+                && o.len() <= 3
+                && o.bytes().all(|b| b.is_ascii_digit())
+                && o.parse::<u16>().is_ok_and(|n| n <= 255)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regional_global_and_china_endpoints() {
+        let e = Endpoint::resolve(None, Some("eu-west-1")).unwrap();
+        assert_eq!(e.url(), "https://sts.eu-west-1.amazonaws.com/");
+        assert_eq!(e.signing_region(), "eu-west-1");
+        let e = Endpoint::resolve(None, Some("cn-north-1")).unwrap();
+        assert_eq!(e.url(), "https://sts.cn-north-1.amazonaws.com.cn/");
+        let e = Endpoint::resolve(None, None).unwrap();
+        assert_eq!(e.url(), "https://sts.amazonaws.com/");
+        assert_eq!(e.host_header(), "sts.amazonaws.com");
+        assert_eq!(e.signing_region(), "us-east-1");
+    }
+
+    #[test]
+    fn explicit_endpoint_wins_and_is_signed_for_the_region() {
+        let e = Endpoint::resolve(Some("http://127.0.0.1:4566"), Some("eu-west-1")).unwrap();
+        assert_eq!(e.url(), "http://127.0.0.1:4566/");
+        assert_eq!(e.host_header(), "127.0.0.1:4566");
+        assert_eq!(e.signing_region(), "eu-west-1");
+        let e = Endpoint::resolve(Some("https://STS.Example.com:443/base/"), None).unwrap();
+        assert_eq!(e.url(), "https://sts.example.com/base/");
+        assert_eq!(e.signing_region(), "us-east-1");
+        let e = Endpoint::resolve(Some("http://[::1]:8080"), None).unwrap();
+        assert_eq!(e.host_header(), "[::1]:8080");
+        assert!(e.is_loopback());
+        assert!(Endpoint::resolve(Some("http://localhost:1"), None).is_ok());
+    }
+
+    #[test]
+    fn refuses_plain_http_off_loopback_and_user_info() {
+        for (url, rule) in [
+            (
+                "http://sts.amazonaws.com/",
+                "plain http is allowed only to a loopback host",
+            ),
+            (
+                "http://128.0.0.1/",
+                "plain http is allowed only to a loopback host",
+            ),
+            (
+                "http://127.0.0.1.evil.com/",
+                "plain http is allowed only to a loopback host",
+            ),
+            (
+                "https://user:pass@sts.amazonaws.com/",
+                "must not carry user-info (credentials in the URL)",
+            ),
+            (
+                "ftp://h/",
+                "scheme must be https (or http to a loopback host)",
+            ),
+            ("sts.amazonaws.com", "must be an absolute http(s) URL"),
+            ("https://h/?a=b", "must not have a query or fragment"),
+            ("https://h:0/", "bad host or port"),
+            ("https://h:65536/", "bad host or port"),
+            ("https://h:x/", "bad host or port"),
+            ("https:///", "bad host or port"),
+            ("https://h_ost/", "bad host or port"),
+        ] {
+            assert_eq!(
+                Endpoint::resolve(Some(url), None),
+                Err(InputError::Endpoint { rule }),
+                "{url}"
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_regions_that_are_not_dns_labels() {
+        for r in ["", "US-EAST-1", "us east", "us-east-1.evil.com/", "-a"] {
+            assert!(matches!(
+                Endpoint::resolve(None, Some(r)),
+                Err(InputError::Invalid {
+                    field: "region",
+                    ..
+                })
+            ));
+        }
+    }
+}

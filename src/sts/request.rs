@@ -1,0 +1,457 @@
+//! Building STS requests: parameters, client-side validation and the form body.
+//!
+//! Pure: no IO, no clock, no environment. The result is an unsigned [`Request`] whose
+//! body is encoded once; the signer hashes exactly those bytes and the transport sends
+//! exactly those bytes.
+
+use std::fmt;
+
+use secrecy::{ExposeSecret, SecretString};
+
+use super::endpoint::Endpoint;
+use super::form::FormWriter;
+use crate::error::InputError;
+use crate::http::Request;
+
+/// The STS API version every request names.
+pub const API_VERSION: &str = "2011-06-15";
+/// The content type of every STS request.
+pub const CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
+/// The longest session of a role assumed with temporary credentials (role chaining).
+pub const CHAINED_MAX_DURATION_SECONDS: u32 = 3600;
+/// The session duration asked for when none is given.
+pub const DEFAULT_DURATION_SECONDS: u32 = 3600;
+
+/// The `AssumeRole` parameters. Every parameter STS accepts is here; see
+/// <https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html>.
+///
+/// `ExternalId` and the MFA `TokenCode` are kept as secrets: `Debug` does not show them.
+#[derive(Clone)]
+pub struct AssumeRole {
+    role_arn: String,
+    role_session_name: String,
+    duration_seconds: u32,
+    external_id: Option<SecretString>,
+    policy: Option<String>,
+    policy_arns: Vec<String>,
+    tags: Vec<(String, String)>,
+    transitive_tag_keys: Vec<String>,
+    source_identity: Option<String>,
+    serial_number: Option<String>,
+    token_code: Option<SecretString>,
+    provided_contexts: Vec<(String, String)>,
+    minimum_session_token_size: Option<u32>,
+}
+
+impl AssumeRole {
+    /// Assume `role_arn` with the session name `role_session_name` for one hour.
+    pub fn new(role_arn: impl Into<String>, role_session_name: impl Into<String>) -> Self {
+        AssumeRole {
+            role_arn: role_arn.into(),
+            role_session_name: role_session_name.into(),
+            duration_seconds: DEFAULT_DURATION_SECONDS,
+            external_id: None,
+            policy: None,
+            policy_arns: Vec::new(),
+            tags: Vec::new(),
+            transitive_tag_keys: Vec::new(),
+            source_identity: None,
+            serial_number: None,
+            token_code: None,
+            provided_contexts: Vec::new(),
+            minimum_session_token_size: None,
+        }
+    }
+
+    /// `DurationSeconds`: 900 to 43200, default 3600. With temporary source credentials
+    /// (role chaining) STS allows at most 3600 and stskit refuses more before sending.
+    pub fn with_duration_seconds(mut self, seconds: u32) -> Self {
+        self.duration_seconds = seconds;
+        self
+    }
+    /// `ExternalId`: 2-1224 characters of `[\w+=,.@:/-]`.
+    pub fn with_external_id(mut self, external_id: impl Into<String>) -> Self {
+        self.external_id = Some(SecretString::from(external_id.into()));
+        self
+    }
+    /// `Policy`: an inline session policy (JSON), at most 2048 characters.
+    pub fn with_policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+    /// Adds one of at most 10 managed session policy ARNs (`PolicyArns.member.N.arn`).
+    pub fn with_policy_arn(mut self, arn: impl Into<String>) -> Self {
+        self.policy_arns.push(arn.into());
+        self
+    }
+    /// Adds one of at most 50 session tags (`Tags.member.N.Key` / `.Value`).
+    pub fn with_tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.tags.push((key.into(), value.into()));
+        self
+    }
+    /// Adds a transitive tag key (`TransitiveTagKeys.member.N`).
+    pub fn with_transitive_tag_key(mut self, key: impl Into<String>) -> Self {
+        self.transitive_tag_keys.push(key.into());
+        self
+    }
+    /// `SourceIdentity`: 2-64 characters of `[\w+=,.@-]`.
+    pub fn with_source_identity(mut self, id: impl Into<String>) -> Self {
+        self.source_identity = Some(id.into());
+        self
+    }
+    /// `SerialNumber` and `TokenCode` of an MFA device: the code is six digits.
+    pub fn with_mfa(
+        mut self,
+        serial_number: impl Into<String>,
+        token_code: impl Into<String>,
+    ) -> Self {
+        self.serial_number = Some(serial_number.into());
+        self.token_code = Some(SecretString::from(token_code.into()));
+        self
+    }
+    /// Adds a provided context (`ProvidedContexts.member.N.ProviderArn` /
+    /// `.ContextAssertion`), at most 5.
+    pub fn with_provided_context(
+        mut self,
+        provider_arn: impl Into<String>,
+        context_assertion: impl Into<String>,
+    ) -> Self {
+        self.provided_contexts
+            .push((provider_arn.into(), context_assertion.into()));
+        self
+    }
+    /// `MinimumSessionTokenSize`: 0-4096.
+    pub fn with_minimum_session_token_size(mut self, size: u32) -> Self {
+        self.minimum_session_token_size = Some(size);
+        self
+    }
+
+    /// The role ARN.
+    pub fn role_arn(&self) -> &str {
+        &self.role_arn
+    }
+    /// The role session name.
+    pub fn role_session_name(&self) -> &str {
+        &self.role_session_name
+    }
+    /// The requested duration in seconds.
+    pub fn duration_seconds(&self) -> u32 {
+        self.duration_seconds
+    }
+
+    /// Checks every parameter against the rules STS enforces, before any IO.
+    /// `chained` is whether the source credentials are temporary.
+    ///
+    /// # Errors
+    /// [`InputError::Invalid`] naming the parameter and the rule (never the value).
+    pub fn validate(&self, chained: bool) -> Result<(), InputError> {
+        check_role_arn("RoleArn", &self.role_arn)?;
+        check_name_like("RoleSessionName", &self.role_session_name, 2, 64, "")?;
+        if !(900..=43200).contains(&self.duration_seconds) {
+            return Err(invalid("DurationSeconds", "must be 900 to 43200"));
+        }
+        if chained && self.duration_seconds > CHAINED_MAX_DURATION_SECONDS {
+            return Err(invalid(
+                "DurationSeconds",
+                "role chaining (temporary source credentials) allows at most 3600",
+            ));
+        }
+        if let Some(id) = &self.external_id {
+            check_external_id(id.expose_secret())?;
+        }
+        if let Some(p) = &self.policy {
+            let n = p.chars().count();
+            if n == 0 || n > 2048 {
+                return Err(invalid("Policy", "must be 1 to 2048 characters"));
+            }
+            if !p
+                .chars()
+                .all(|c| matches!(c, '\t' | '\n' | '\r' | ' '..='\u{ff}'))
+            {
+                return Err(invalid(
+                    "Policy",
+                    "must hold only tab, line breaks and U+0020 to U+00FF",
+                ));
+            }
+        }
+        if self.policy_arns.len() > 10 {
+            return Err(invalid("PolicyArns", "at most 10"));
+        }
+        for arn in &self.policy_arns {
+            check_arn_text("PolicyArns", arn)?;
+        }
+        if self.tags.len() > 50 {
+            return Err(invalid("Tags", "at most 50"));
+        }
+        for (i, (k, v)) in self.tags.iter().enumerate() {
+            check_tag_text("Tags", k, 1, 128)?;
+            check_tag_text("Tags", v, 0, 256)?;
+            if self.tags[..i]
+                .iter()
+                .any(|(other, _)| other.to_lowercase() == k.to_lowercase())
+            {
+                return Err(invalid("Tags", "keys must be unique, ignoring case"));
+            }
+        }
+        if self.transitive_tag_keys.len() > 50 {
+            return Err(invalid("TransitiveTagKeys", "at most 50"));
+        }
+        for k in &self.transitive_tag_keys {
+            check_tag_text("TransitiveTagKeys", k, 1, 128)?;
+        }
+        if let Some(s) = &self.source_identity {
+            check_name_like("SourceIdentity", s, 2, 64, "")?;
+        }
+        match (&self.serial_number, &self.token_code) {
+            (Some(serial), Some(code)) => {
+                check_name_like("SerialNumber", serial, 9, 256, "/:")?;
+                let code = code.expose_secret();
+                if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(invalid("TokenCode", "must be 6 digits"));
+                }
+            }
+            (None, None) => {}
+            _ => {
+                return Err(invalid(
+                    "TokenCode",
+                    "SerialNumber and TokenCode go together",
+                ));
+            }
+        }
+        if self.provided_contexts.len() > 5 {
+            return Err(invalid("ProvidedContexts", "at most 5"));
+        }
+        for (arn, assertion) in &self.provided_contexts {
+            check_arn_text("ProvidedContexts", arn)?;
+            let n = assertion.chars().count();
+            if !(4..=2048).contains(&n) {
+                return Err(invalid(
+                    "ProvidedContexts",
+                    "ContextAssertion must be 4 to 2048 characters",
+                ));
+            }
+        }
+        if let Some(size) = self.minimum_session_token_size
+            && size > 4096
+        {
+            return Err(invalid("MinimumSessionTokenSize", "must be 0 to 4096"));
+        }
+        Ok(())
+    }
+
+    /// The form body, parameters in the order of the STS API model (as botocore writes
+    /// them). Call [`AssumeRole::validate`] first; [`AssumeRole::to_request`] does.
+    pub fn form_body(&self) -> Vec<u8> {
+        let mut w = FormWriter::new("AssumeRole", API_VERSION);
+        w.param("RoleArn", &self.role_arn);
+        w.param("RoleSessionName", &self.role_session_name);
+        for (i, arn) in self.policy_arns.iter().enumerate() {
+            w.param(&format!("PolicyArns.member.{}.arn", i + 1), arn);
+        }
+        if let Some(p) = &self.policy {
+            w.param("Policy", p);
+        }
+        w.param("DurationSeconds", &self.duration_seconds.to_string());
+        for (i, (k, v)) in self.tags.iter().enumerate() {
+            w.param(&format!("Tags.member.{}.Key", i + 1), k);
+            w.param(&format!("Tags.member.{}.Value", i + 1), v);
+        }
+        for (i, k) in self.transitive_tag_keys.iter().enumerate() {
+            w.param(&format!("TransitiveTagKeys.member.{}", i + 1), k);
+        }
+        if let Some(id) = &self.external_id {
+            w.param("ExternalId", id.expose_secret());
+        }
+        if let Some(s) = &self.serial_number {
+            w.param("SerialNumber", s);
+        }
+        if let Some(c) = &self.token_code {
+            w.param("TokenCode", c.expose_secret());
+        }
+        if let Some(s) = &self.source_identity {
+            w.param("SourceIdentity", s);
+        }
+        for (i, (arn, assertion)) in self.provided_contexts.iter().enumerate() {
+            w.param(
+                &format!("ProvidedContexts.member.{}.ProviderArn", i + 1),
+                arn,
+            );
+            w.param(
+                &format!("ProvidedContexts.member.{}.ContextAssertion", i + 1),
+                assertion,
+            );
+        }
+        if let Some(size) = self.minimum_session_token_size {
+            w.param("MinimumSessionTokenSize", &size.to_string());
+        }
+        w.finish()
+    }
+
+    /// Validates and builds the unsigned POST to `endpoint`.
+    ///
+    /// # Errors
+    /// As [`AssumeRole::validate`].
+    pub fn to_request(&self, endpoint: &Endpoint, chained: bool) -> Result<Request, InputError> {
+        self.validate(chained)?;
+        Ok(post(endpoint, self.form_body()))
+    }
+}
+
+impl fmt::Debug for AssumeRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AssumeRole")
+            .field("role_arn", &self.role_arn)
+            .field("role_session_name", &self.role_session_name)
+            .field("duration_seconds", &self.duration_seconds)
+            .field(
+                "external_id",
+                &self.external_id.as_ref().map(|_| "[redacted]"),
+            )
+            .field("policy", &self.policy.as_ref().map(|p| p.len()))
+            .field("policy_arns", &self.policy_arns)
+            .field("tags", &self.tags)
+            .field("transitive_tag_keys", &self.transitive_tag_keys)
+            .field("source_identity", &self.source_identity)
+            .field("serial_number", &self.serial_number)
+            .field(
+                "token_code",
+                &self.token_code.as_ref().map(|_| "[redacted]"),
+            )
+            .field("provided_contexts", &self.provided_contexts.len())
+            .finish()
+    }
+}
+
+/// The `GetCallerIdentity` call: who the signing credentials belong to.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GetCallerIdentity;
+
+impl GetCallerIdentity {
+    /// The form body: `Action=GetCallerIdentity&Version=2011-06-15`.
+    pub fn form_body(&self) -> Vec<u8> {
+        FormWriter::new("GetCallerIdentity", API_VERSION).finish()
+    }
+
+    /// The unsigned POST to `endpoint`.
+    pub fn to_request(&self, endpoint: &Endpoint) -> Request {
+        post(endpoint, self.form_body())
+    }
+}
+
+/// An unsigned POST of `body` to the endpoint, with `Host` and `Content-Type` set.
+pub(crate) fn post(endpoint: &Endpoint, body: Vec<u8>) -> Request {
+    Request::new("POST", endpoint.url())
+        .with_header("Host", endpoint.host_header())
+        .with_header("Content-Type", CONTENT_TYPE)
+        .with_body(body)
+}
+
+fn invalid(field: &'static str, rule: &'static str) -> InputError {
+    InputError::Invalid { field, rule }
+}
+
+fn is_word(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// `[\w+=,.@-]` plus `extra`, `min..=max` characters.
+fn check_name_like(
+    field: &'static str,
+    s: &str,
+    min: usize,
+    max: usize,
+    extra: &str,
+) -> Result<(), InputError> {
+    let n = s.chars().count();
+    let ok_chars = s
+        .chars()
+        .all(|c| is_word(c) || "+=,.@-".contains(c) || extra.contains(c));
+    if n < min || n > max || !ok_chars {
+        let rule = match field {
+            "RoleSessionName" => "must be 2 to 64 characters of [\\w+=,.@-]",
+            "SourceIdentity" => "must be 2 to 64 characters of [\\w+=,.@-]",
+            "SerialNumber" => "must be 9 to 256 characters of [\\w+=/:,.@-]",
+            _ => "has a wrong length or character",
+        };
+        return Err(invalid(field, rule));
+    }
+    Ok(())
+}
+
+fn check_external_id(s: &str) -> Result<(), InputError> {
+    let n = s.chars().count();
+    if !(2..=1224).contains(&n) || !s.chars().all(|c| is_word(c) || "+=,.@:/-".contains(c)) {
+        return Err(invalid(
+            "ExternalId",
+            "must be 2 to 1224 characters of [\\w+=,.@:/-]",
+        ));
+    }
+    Ok(())
+}
+
+fn arn_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+}
+
+fn check_arn_text(field: &'static str, s: &str) -> Result<(), InputError> {
+    let n = s.chars().count();
+    if !(20..=2048).contains(&n) || !s.chars().all(arn_char) {
+        return Err(invalid(field, "ARN must be 20 to 2048 characters"));
+    }
+    Ok(())
+}
+
+/// `arn:PARTITION:iam::ACCOUNT:role/NAME`, 20-2048 characters.
+fn check_role_arn(field: &'static str, s: &str) -> Result<(), InputError> {
+    check_arn_text(field, s)?;
+    let shape = "must look like arn:PARTITION:iam::ACCOUNT:role/NAME";
+    let mut parts = s.splitn(6, ':');
+    let (Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return Err(invalid(field, shape));
+    };
+    let partition_ok = !partition.is_empty()
+        && partition
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let account_ok = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+    let name_ok = resource
+        .strip_prefix("role/")
+        .is_some_and(|rest| !rest.is_empty() && !rest.ends_with('/'));
+    if !partition_ok || !account_ok || !name_ok {
+        return Err(invalid(field, shape));
+    }
+    Ok(())
+}
+
+/// `[\p{L}\p{Z}\p{N}_.:/=+\-@]`, `min..=max` characters.
+fn check_tag_text(field: &'static str, s: &str, min: usize, max: usize) -> Result<(), InputError> {
+    let n = s.chars().count();
+    let ok = s.chars().all(|c| {
+        c.is_alphanumeric()
+            || c == ' '
+            || c.is_whitespace() && !c.is_control()
+            || "_.:/=+-@".contains(c)
+    });
+    if n < min || n > max || !ok {
+        return Err(invalid(
+            field,
+            if min == 0 {
+                "tag value must be 0 to 256 letters, digits, spaces or _.:/=+-@"
+            } else {
+                "tag key must be 1 to 128 letters, digits, spaces or _.:/=+-@"
+            },
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[path = "request_tests.rs"]
+mod tests;

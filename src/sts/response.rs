@@ -1,0 +1,551 @@
+//! Parsing STS answers: pure functions of (status, headers, body).
+//!
+//! Elements are matched by local name (any namespace or prefix) in any order; unknown
+//! elements are skipped at any depth; only `Credentials` directly inside the
+//! `...Result` element directly inside the root `...Response` counts. Text values are
+//! trimmed. Errors name the element and byte offset, never the text. The parser reads
+//! no clock: whether the credentials are still valid is for the caller to decide.
+
+use secrecy::SecretString;
+use time::{Date, Month, OffsetDateTime, Time, UtcOffset};
+use zeroize::{Zeroize, Zeroizing};
+
+use super::xml::{XmlEvent, XmlReader, prepare};
+use crate::credentials::StsCredentials;
+use crate::error::{
+    BodyKind, Error, ErrorKind, ParseError, ParseErrorKind, ServiceError, StatusError,
+};
+
+/// What `AssumeRole` (and the other credential-issuing calls) return.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct AssumeRoleOutput {
+    /// The temporary credentials.
+    pub credentials: StsCredentials,
+    /// The assumed-role (or federated) user, when the answer names one.
+    pub assumed_role_user: Option<AssumedRoleUser>,
+    /// `PackedPolicySize`, a percentage of the allowed size.
+    pub packed_policy_size: Option<u32>,
+    /// `SourceIdentity`.
+    pub source_identity: Option<String>,
+    /// The request id, from the body or the `x-amzn-RequestId` header.
+    pub request_id: Option<String>,
+}
+
+/// The identity of an assumed-role session. Emulators may send empty values.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct AssumedRoleUser {
+    /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`.
+    pub arn: String,
+    /// `ROLEID:SESSION`.
+    pub assumed_role_id: String,
+}
+
+/// What `GetCallerIdentity` returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallerIdentity {
+    /// The unique id of the caller.
+    pub user_id: String,
+    /// The account id.
+    pub account: String,
+    /// The caller's ARN.
+    pub arn: String,
+    /// The request id.
+    pub request_id: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Field {
+    AccessKeyId,
+    SecretAccessKey,
+    SessionToken,
+    Expiration,
+    Arn,
+    AssumedRoleId,
+    PackedPolicySize,
+    SourceIdentity,
+    RequestId,
+    UserId,
+    Account,
+    CallerArn,
+    ErrType,
+    ErrCode,
+    ErrMessage,
+}
+
+impl Field {
+    fn name(self) -> &'static str {
+        match self {
+            Field::AccessKeyId => "AccessKeyId",
+            Field::SecretAccessKey => "SecretAccessKey",
+            Field::SessionToken => "SessionToken",
+            Field::Expiration => "Expiration",
+            Field::Arn => "Arn",
+            Field::AssumedRoleId => "AssumedRoleId",
+            Field::PackedPolicySize => "PackedPolicySize",
+            Field::SourceIdentity => "SourceIdentity",
+            Field::RequestId => "RequestId",
+            Field::UserId => "UserId",
+            Field::Account => "Account",
+            Field::CallerArn => "Arn",
+            Field::ErrType => "Type",
+            Field::ErrCode => "Code",
+            Field::ErrMessage => "Message",
+        }
+    }
+
+    fn is_secret(self) -> bool {
+        matches!(self, Field::SecretAccessKey | Field::SessionToken)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Node {
+    SuccessRoot,
+    ErrorRoot,
+    Result,
+    Credentials,
+    User,
+    Metadata,
+    ErrorElem,
+    Errors,
+    Field(Field),
+    Other,
+}
+
+#[derive(Default)]
+struct Doc {
+    is_error: bool,
+    saw_result: bool,
+    saw_credentials: bool,
+    saw_user: bool,
+    saw_error_elem: bool,
+    access_key_id: Option<String>,
+    secret: Option<SecretString>,
+    token: Option<SecretString>,
+    expiration: Option<(String, usize)>,
+    arn: Option<String>,
+    assumed_role_id: Option<String>,
+    packed: Option<(String, usize)>,
+    source_identity: Option<String>,
+    request_id: Option<String>,
+    user_id: Option<String>,
+    account: Option<String>,
+    caller_arn: Option<String>,
+    err_type: Option<String>,
+    err_code: Option<String>,
+    err_message: Option<String>,
+    end: usize,
+}
+
+fn perr(kind: ParseErrorKind, element: Option<&'static str>, offset: usize) -> ParseError {
+    ParseError {
+        kind,
+        element,
+        offset,
+    }
+}
+
+fn child(parent: Option<Node>, name: &[u8], doc: &mut Doc, at: usize) -> Result<Node, ParseError> {
+    let dup = |e: &'static str| Err(perr(ParseErrorKind::Duplicate, Some(e), at));
+    Ok(match parent {
+        None => match name {
+            b"ErrorResponse" | b"Response" => {
+                doc.is_error = true;
+                Node::ErrorRoot
+            }
+            b"Error" => {
+                doc.is_error = true;
+                doc.saw_error_elem = true;
+                Node::ErrorElem
+            }
+            n if n.ends_with(b"Response") => Node::SuccessRoot,
+            _ => return Err(perr(ParseErrorKind::UnexpectedRoot, None, at)),
+        },
+        Some(Node::SuccessRoot) => match name {
+            n if n.ends_with(b"Result") => {
+                if doc.saw_result {
+                    return dup("Result");
+                }
+                doc.saw_result = true;
+                Node::Result
+            }
+            b"ResponseMetadata" => Node::Metadata,
+            _ => Node::Other,
+        },
+        Some(Node::Result) => match name {
+            b"Credentials" => {
+                if doc.saw_credentials {
+                    return dup("Credentials");
+                }
+                doc.saw_credentials = true;
+                Node::Credentials
+            }
+            b"AssumedRoleUser" | b"FederatedUser" => {
+                if doc.saw_user {
+                    return dup("AssumedRoleUser");
+                }
+                doc.saw_user = true;
+                Node::User
+            }
+            b"PackedPolicySize" => Node::Field(Field::PackedPolicySize),
+            b"SourceIdentity" => Node::Field(Field::SourceIdentity),
+            b"UserId" => Node::Field(Field::UserId),
+            b"Account" => Node::Field(Field::Account),
+            b"Arn" => Node::Field(Field::CallerArn),
+            _ => Node::Other,
+        },
+        Some(Node::Credentials) => match name {
+            b"AccessKeyId" => Node::Field(Field::AccessKeyId),
+            b"SecretAccessKey" => Node::Field(Field::SecretAccessKey),
+            b"SessionToken" => Node::Field(Field::SessionToken),
+            b"Expiration" => Node::Field(Field::Expiration),
+            _ => Node::Other,
+        },
+        Some(Node::User) => match name {
+            b"Arn" => Node::Field(Field::Arn),
+            b"AssumedRoleId" | b"FederatedUserId" => Node::Field(Field::AssumedRoleId),
+            _ => Node::Other,
+        },
+        Some(Node::Metadata) => match name {
+            b"RequestId" => Node::Field(Field::RequestId),
+            _ => Node::Other,
+        },
+        Some(Node::ErrorRoot) => match name {
+            b"Error" if !doc.saw_error_elem => {
+                doc.saw_error_elem = true;
+                Node::ErrorElem
+            }
+            b"Errors" => Node::Errors,
+            b"RequestId" | b"RequestID" => Node::Field(Field::RequestId),
+            _ => Node::Other,
+        },
+        Some(Node::Errors) => match name {
+            b"Error" if !doc.saw_error_elem => {
+                doc.saw_error_elem = true;
+                Node::ErrorElem
+            }
+            _ => Node::Other,
+        },
+        Some(Node::ErrorElem) => match name {
+            b"Type" => Node::Field(Field::ErrType),
+            b"Code" => Node::Field(Field::ErrCode),
+            b"Message" => Node::Field(Field::ErrMessage),
+            b"RequestId" | b"RequestID" => Node::Field(Field::RequestId),
+            _ => Node::Other,
+        },
+        Some(Node::Field(_)) | Some(Node::Other) => Node::Other,
+    })
+}
+
+fn store(doc: &mut Doc, field: Field, value: &str, at: usize) -> Result<(), ParseError> {
+    let dup = Err(perr(ParseErrorKind::Duplicate, Some(field.name()), at));
+    macro_rules! set {
+        ($slot:expr, $v:expr) => {{
+            if $slot.is_some() {
+                return dup;
+            }
+            $slot = Some($v);
+        }};
+    }
+    match field {
+        Field::AccessKeyId => set!(doc.access_key_id, value.to_owned()),
+        Field::SecretAccessKey => set!(doc.secret, SecretString::from(value)),
+        Field::SessionToken => set!(doc.token, SecretString::from(value)),
+        Field::Expiration => set!(doc.expiration, (value.to_owned(), at)),
+        Field::Arn => set!(doc.arn, value.to_owned()),
+        Field::AssumedRoleId => set!(doc.assumed_role_id, value.to_owned()),
+        Field::PackedPolicySize => set!(doc.packed, (value.to_owned(), at)),
+        Field::SourceIdentity => set!(doc.source_identity, value.to_owned()),
+        Field::RequestId => set!(doc.request_id, value.to_owned()),
+        Field::UserId => set!(doc.user_id, value.to_owned()),
+        Field::Account => set!(doc.account, value.to_owned()),
+        Field::CallerArn => set!(doc.caller_arn, value.to_owned()),
+        Field::ErrType => set!(doc.err_type, value.to_owned()),
+        Field::ErrCode => set!(doc.err_code, value.to_owned()),
+        Field::ErrMessage => set!(doc.err_message, value.to_owned()),
+    }
+    Ok(())
+}
+
+/// Reads a whole body into the fields STS documents carry.
+fn scan(body: &[u8]) -> Result<Doc, ParseError> {
+    let (input, base) = prepare(body)?;
+    let mut reader = XmlReader::new(input, base);
+    let mut doc = Doc::default();
+    let mut stack: Vec<Node> = Vec::with_capacity(8);
+    let mut text = Zeroizing::new(String::new());
+    loop {
+        let at = reader.offset();
+        let Some(event) = reader.next()? else { break };
+        match event {
+            XmlEvent::Start(name) => {
+                let node = child(stack.last().copied(), name, &mut doc, at)?;
+                stack.push(node);
+            }
+            XmlEvent::Text(t) => {
+                if let Some(Node::Field(_)) = stack.last() {
+                    text.push_str(&t);
+                }
+            }
+            XmlEvent::End => {
+                if let Some(Node::Field(f)) = stack.pop() {
+                    store(&mut doc, f, text.trim(), at)?;
+                    if f.is_secret() {
+                        text.zeroize();
+                    } else {
+                        text.clear();
+                    }
+                }
+            }
+        }
+    }
+    doc.end = reader.offset();
+    Ok(doc)
+}
+
+fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+fn header_request_id(headers: &[(String, String)]) -> Option<String> {
+    header(headers, "x-amzn-requestid")
+        .or_else(|| header(headers, "x-amz-request-id"))
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+fn service_error(doc: Doc, status: u16, headers: &[(String, String)]) -> Option<ServiceError> {
+    let code = doc.err_code.filter(|c| !c.is_empty())?;
+    Some(ServiceError {
+        code,
+        message: doc.err_message.filter(|m| !m.is_empty()),
+        kind: match doc.err_type.as_deref() {
+            Some("Sender") => ErrorKind::Sender,
+            Some("Receiver") => ErrorKind::Receiver,
+            _ => ErrorKind::Unknown,
+        },
+        request_id: doc
+            .request_id
+            .filter(|r| !r.is_empty())
+            .or_else(|| header_request_id(headers)),
+        http_status: status,
+    })
+}
+
+/// Whether a body looks like XML: its first byte after an optional BOM and white space
+/// is `<`. Decided from the body, never from `Content-Type` (emulators send XML as
+/// `text/html`).
+fn looks_like_xml(body: &[u8]) -> bool {
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
+}
+
+/// The error for a non-2xx answer: the STS error document when the body is one,
+/// otherwise the status (with whether the body was empty).
+pub fn parse_error(status: u16, headers: &[(String, String)], body: &[u8]) -> Error {
+    if body.iter().all(|b| b.is_ascii_whitespace()) {
+        return Error::Status(StatusError {
+            status,
+            body: BodyKind::Empty,
+            request_id: header_request_id(headers),
+        });
+    }
+    if looks_like_xml(body)
+        && let Ok(doc) = scan(body)
+        && doc.is_error
+        && let Some(e) = service_error(doc, status, headers)
+    {
+        return Error::Service(e);
+    }
+    Error::Status(StatusError {
+        status,
+        body: BodyKind::NotStsError,
+        request_id: header_request_id(headers),
+    })
+}
+
+fn success_doc(status: u16, headers: &[(String, String)], body: &[u8]) -> Result<Doc, Error> {
+    if !(200..300).contains(&status) {
+        return Err(parse_error(status, headers, body));
+    }
+    let doc = scan(body)?;
+    if doc.is_error {
+        let end = doc.end;
+        return Err(match service_error(doc, status, headers) {
+            Some(e) => Error::Service(e),
+            None => Error::Parse(perr(ParseErrorKind::UnexpectedRoot, None, end)),
+        });
+    }
+    if !doc.saw_result {
+        return Err(Error::Parse(perr(
+            ParseErrorKind::Missing,
+            Some("Result"),
+            doc.end,
+        )));
+    }
+    Ok(doc)
+}
+
+fn required<T>(
+    v: Option<T>,
+    name: &'static str,
+    end: usize,
+    empty: impl Fn(&T) -> bool,
+) -> Result<T, ParseError> {
+    match v {
+        None => Err(perr(ParseErrorKind::Missing, Some(name), end)),
+        Some(v) if empty(&v) => Err(perr(ParseErrorKind::Empty, Some(name), end)),
+        Some(v) => Ok(v),
+    }
+}
+
+/// Parses the answer to `AssumeRole` (or to any call that returns `Credentials` in its
+/// `...Result`: `GetSessionToken`, `GetFederationToken`,
+/// `AssumeRoleWithWebIdentity`, ...).
+///
+/// # Errors
+/// [`Error::Service`] for an STS error document, [`Error::Status`] for any other
+/// non-2xx, [`Error::Parse`] for a 2xx that is not a complete, well-formed answer.
+pub fn parse_assume_role(
+    status: u16,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> Result<AssumeRoleOutput, Error> {
+    use secrecy::ExposeSecret;
+    let doc = success_doc(status, headers, body)?;
+    let end = doc.end;
+    if !doc.saw_credentials {
+        return Err(perr(ParseErrorKind::Missing, Some("Credentials"), end).into());
+    }
+    let access_key_id = required(doc.access_key_id, "AccessKeyId", end, String::is_empty)?;
+    let secret = required(doc.secret, "SecretAccessKey", end, |s| {
+        s.expose_secret().is_empty()
+    })?;
+    let token = required(doc.token, "SessionToken", end, |s| {
+        s.expose_secret().is_empty()
+    })?;
+    let (exp_text, exp_at) = required(doc.expiration, "Expiration", end, |(s, _)| s.is_empty())?;
+    let expiration = parse_rfc3339(&exp_text)
+        .ok_or_else(|| perr(ParseErrorKind::InvalidValue, Some("Expiration"), exp_at))?;
+    let packed_policy_size = match doc.packed {
+        None => None,
+        Some((s, at)) => Some(
+            s.parse::<u32>()
+                .map_err(|_| perr(ParseErrorKind::InvalidValue, Some("PackedPolicySize"), at))?,
+        ),
+    };
+    let assumed_role_user = doc.saw_user.then(|| AssumedRoleUser {
+        arn: doc.arn.unwrap_or_default(),
+        assumed_role_id: doc.assumed_role_id.unwrap_or_default(),
+    });
+    Ok(AssumeRoleOutput {
+        credentials: StsCredentials::new(access_key_id, secret, token, expiration),
+        assumed_role_user,
+        packed_policy_size,
+        source_identity: doc.source_identity.filter(|s| !s.is_empty()),
+        request_id: doc
+            .request_id
+            .filter(|r| !r.is_empty())
+            .or_else(|| header_request_id(headers)),
+    })
+}
+
+/// Parses the answer to `GetCallerIdentity`.
+///
+/// # Errors
+/// As [`parse_assume_role`]; `UserId`, `Account` and `Arn` are required.
+pub fn parse_caller_identity(
+    status: u16,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> Result<CallerIdentity, Error> {
+    let doc = success_doc(status, headers, body)?;
+    let end = doc.end;
+    Ok(CallerIdentity {
+        user_id: required(doc.user_id, "UserId", end, String::is_empty)?,
+        account: required(doc.account, "Account", end, String::is_empty)?,
+        arn: required(doc.caller_arn, "Arn", end, String::is_empty)?,
+        request_id: doc
+            .request_id
+            .filter(|r| !r.is_empty())
+            .or_else(|| header_request_id(headers)),
+    })
+}
+
+/// RFC 3339: `YYYY-MM-DDTHH:MM:SS[.F{1,9}](Z|+HH:MM|-HH:MM)`, `T`/`Z` in either case.
+pub fn parse_rfc3339(s: &str) -> Option<OffsetDateTime> {
+    let b = s.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = b.get(r)?;
+        if !part.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        Some(
+            part.iter()
+                .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0')),
+        )
+    };
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b't')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let year = num(0..4)? as i32;
+    let month = Month::try_from(num(5..7)? as u8).ok()?;
+    let day = num(8..10)? as u8;
+    let (hour, minute, second) = (num(11..13)? as u8, num(14..16)? as u8, num(17..19)? as u8);
+    let mut i = 19;
+    let mut nanos = 0u32;
+    if b[i] == b'.' {
+        let start = i + 1;
+        let mut end = start;
+        while end < b.len() && b[end].is_ascii_digit() {
+            end += 1;
+        }
+        let digits = end - start;
+        if digits == 0 || digits > 9 {
+            return None;
+        }
+        nanos = num(start..end)? * 10u32.pow(9 - digits as u32);
+        i = end;
+    }
+    let offset = match b.get(i..)? {
+        b"Z" | b"z" => UtcOffset::UTC,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let d = |x: &u8| {
+                x.is_ascii_digit()
+                    .then(|| i8::try_from(x - b'0').ok())
+                    .flatten()
+            };
+            let h = d(h1)? * 10 + d(h2)?;
+            let m = d(m1)? * 10 + d(m2)?;
+            if h > 23 || m > 59 {
+                return None;
+            }
+            let sign = if *sign == b'-' { -1 } else { 1 };
+            UtcOffset::from_hms(sign * h, sign * m, 0).ok()?
+        }
+        _ => return None,
+    };
+    let date = Date::from_calendar_date(year, month, day).ok()?;
+    let time = Time::from_hms_nano(hour, minute, second, nanos).ok()?;
+    Some(
+        date.with_time(time)
+            .assume_offset(offset)
+            .to_offset(UtcOffset::UTC),
+    )
+}
+
+#[cfg(test)]
+#[path = "response_tests.rs"]
+mod tests;

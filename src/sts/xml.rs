@@ -1,0 +1,327 @@
+//! A hardened pull reader over quick-xml for STS bodies.
+//!
+//! It refuses any DOCTYPE before reading further, decodes only the five predefined
+//! entities and character references to allowed characters, caps the depth, requires
+//! exactly one root element, and treats end of input with elements open as an error.
+//! Text, CDATA and references arrive as pieces the caller joins (so a comment inside a
+//! value is skipped). Line ends are normalized (`\r\n` and `\r` to `\n`).
+
+use std::borrow::Cow;
+
+use quick_xml::events::Event;
+
+use crate::error::{ParseError, ParseErrorKind};
+
+/// Deepest element nesting accepted. STS responses are four levels deep.
+pub(crate) const MAX_DEPTH: usize = 16;
+
+pub(crate) enum XmlEvent<'a> {
+    /// An element opened; the local name (prefix stripped).
+    Start(&'a [u8]),
+    /// The innermost open element closed.
+    End,
+    /// A piece of text content (already decoded).
+    Text(Cow<'a, str>),
+}
+
+pub(crate) struct XmlReader<'a> {
+    inner: quick_xml::Reader<&'a [u8]>,
+    name: Vec<u8>,
+    base: usize,
+    depth: usize,
+    root_done: bool,
+    root_seen: bool,
+}
+
+fn err(kind: ParseErrorKind, offset: usize) -> ParseError {
+    ParseError {
+        kind,
+        element: None,
+        offset,
+    }
+}
+
+/// The body after an optional UTF-8 byte order mark, checked to be UTF-8.
+pub(crate) fn prepare(body: &[u8]) -> Result<(&[u8], usize), ParseError> {
+    let (body, base) = match body.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (rest, 3),
+        None => (body, 0),
+    };
+    if let Err(e) = std::str::from_utf8(body) {
+        return Err(err(ParseErrorKind::InvalidUtf8, base + e.valid_up_to()));
+    }
+    Ok((body, base))
+}
+
+fn local_name(name: &[u8]) -> &[u8] {
+    match name.iter().rposition(|&b| b == b':') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
+}
+
+fn is_xml_char(c: u32) -> bool {
+    matches!(c, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
+}
+
+fn normalize_newlines(s: &str) -> Cow<'_, str> {
+    if !s.contains('\r') {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
+impl<'a> XmlReader<'a> {
+    /// A reader over a body already passed through [`prepare`]; `base` is the number
+    /// of bytes `prepare` skipped, so offsets refer to the original body.
+    pub(crate) fn new(body: &'a [u8], base: usize) -> Self {
+        let mut inner = quick_xml::Reader::from_reader(body);
+        let config = inner.config_mut();
+        config.expand_empty_elements = true;
+        config.check_end_names = true;
+        config.trim_text(false);
+        XmlReader {
+            inner,
+            name: Vec::with_capacity(32),
+            base,
+            depth: 0,
+            root_done: false,
+            root_seen: false,
+        }
+    }
+
+    /// The byte offset of the reader in the original body.
+    pub(crate) fn offset(&self) -> usize {
+        self.base + self.inner.buffer_position() as usize
+    }
+
+    /// The next event, or `None` at a clean end of the document.
+    pub(crate) fn next(&mut self) -> Result<Option<XmlEvent<'_>>, ParseError> {
+        loop {
+            let at = self.offset();
+            let event = self
+                .inner
+                .read_event()
+                .map_err(|_| err(ParseErrorKind::Malformed, self.offset()))?;
+            match event {
+                Event::DocType(_) => return Err(err(ParseErrorKind::Doctype, at)),
+                Event::Decl(_) => {
+                    if self.root_seen || at != self.base {
+                        return Err(err(ParseErrorKind::Malformed, at));
+                    }
+                }
+                Event::PI(_) | Event::Comment(_) => {}
+                Event::Start(start) => {
+                    if self.root_done {
+                        return Err(err(ParseErrorKind::ContentOutsideRoot, at));
+                    }
+                    self.root_seen = true;
+                    self.depth += 1;
+                    if self.depth > MAX_DEPTH {
+                        return Err(err(ParseErrorKind::TooDeep, at));
+                    }
+                    self.name.clear();
+                    self.name
+                        .extend_from_slice(local_name(start.name().as_ref().as_bytes()));
+                    return Ok(Some(XmlEvent::Start(&self.name)));
+                }
+                Event::End(_) => {
+                    self.depth -= 1;
+                    if self.depth == 0 {
+                        self.root_done = true;
+                    }
+                    return Ok(Some(XmlEvent::End));
+                }
+                Event::Empty(_) => unreachable!("empty elements are expanded"),
+                Event::Text(t) => {
+                    let text = t.into_inner();
+                    if self.depth == 0 {
+                        if text.bytes().all(|b| b.is_ascii_whitespace()) {
+                            continue;
+                        }
+                        return Err(err(ParseErrorKind::ContentOutsideRoot, at));
+                    }
+                    return Ok(Some(XmlEvent::Text(match text {
+                        Cow::Borrowed(b) => normalize_newlines(b),
+                        Cow::Owned(o) => Cow::Owned(normalize_newlines(&o).into_owned()),
+                    })));
+                }
+                Event::CData(c) => {
+                    if self.depth == 0 {
+                        return Err(err(ParseErrorKind::ContentOutsideRoot, at));
+                    }
+                    let text = c.into_inner();
+                    return Ok(Some(XmlEvent::Text(Cow::Owned(
+                        normalize_newlines(&text).into_owned(),
+                    ))));
+                }
+                Event::GeneralRef(r) => {
+                    if self.depth == 0 {
+                        return Err(err(ParseErrorKind::ContentOutsideRoot, at));
+                    }
+                    let name: &[u8] = r.as_ref().as_bytes();
+                    let s: &'static str = match name {
+                        b"lt" => "<",
+                        b"gt" => ">",
+                        b"amp" => "&",
+                        b"apos" => "'",
+                        b"quot" => "\"",
+                        _ => {
+                            let c = char_ref(name).ok_or_else(|| {
+                                if name.first() == Some(&b'#') {
+                                    err(ParseErrorKind::InvalidCharacterReference, at)
+                                } else {
+                                    err(ParseErrorKind::UndefinedEntity, at)
+                                }
+                            })?;
+                            return Ok(Some(XmlEvent::Text(Cow::Owned(c.to_string()))));
+                        }
+                    };
+                    return Ok(Some(XmlEvent::Text(Cow::Borrowed(s))));
+                }
+                Event::Eof => {
+                    if self.depth > 0 {
+                        return Err(err(ParseErrorKind::UnexpectedEof, at));
+                    }
+                    if !self.root_seen {
+                        return Err(err(ParseErrorKind::NoRootElement, at));
+                    }
+                    return Ok(None);
+                }
+            }
+        }
+    }
+}
+
+/// `#NNN` or `#xHHH` to an allowed XML character.
+fn char_ref(name: &[u8]) -> Option<char> {
+    let digits = name.strip_prefix(b"#")?;
+    let s = std::str::from_utf8(digits).ok()?;
+    let value = if let Some(hex) = s.strip_prefix('x') {
+        if hex.is_empty() || hex.len() > 8 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        u32::from_str_radix(hex, 16).ok()?
+    } else {
+        if s.is_empty() || s.len() > 10 || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        s.parse().ok()?
+    };
+    if !is_xml_char(value) {
+        return None;
+    }
+    char::from_u32(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads a whole document into a compact trace: `<name`, `>`, and text pieces.
+    fn trace(body: &str) -> Result<String, ParseError> {
+        let (b, base) = prepare(body.as_bytes())?;
+        let mut r = XmlReader::new(b, base);
+        let mut out = String::new();
+        while let Some(e) = r.next()? {
+            match e {
+                XmlEvent::Start(n) => {
+                    out.push('<');
+                    out.push_str(std::str::from_utf8(n).unwrap());
+                }
+                XmlEvent::End => out.push('>'),
+                XmlEvent::Text(t) => {
+                    out.push('[');
+                    out.push_str(&t);
+                    out.push(']');
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn kind(body: &str) -> ParseErrorKind {
+        trace(body).unwrap_err().kind
+    }
+
+    #[test]
+    fn strips_prefixes_and_expands_empty_elements() {
+        assert_eq!(
+            trace("<a:Root xmlns:a='x'><a:B/><C>t</C></a:Root>").unwrap(),
+            "<Root<B><C[t]>>"
+        );
+    }
+
+    #[test]
+    fn decodes_entities_char_refs_and_cdata() {
+        assert_eq!(
+            trace("<r>&lt;&gt;&amp;&apos;&quot;&#65;&#x42;<![CDATA[<&>]]></r>").unwrap(),
+            "<r[<][>][&]['][\"][A][B][<&>]>"
+        );
+    }
+
+    #[test]
+    fn refuses_doctype_undefined_entities_and_bad_char_refs() {
+        assert_eq!(
+            kind("<!DOCTYPE r [<!ENTITY x 'y'>]><r>&x;</r>"),
+            ParseErrorKind::Doctype
+        );
+        assert_eq!(kind("<r>&x;</r>"), ParseErrorKind::UndefinedEntity);
+        assert_eq!(
+            kind("<r>&#0;</r>"),
+            ParseErrorKind::InvalidCharacterReference
+        );
+        assert_eq!(
+            kind("<r>&#x1;</r>"),
+            ParseErrorKind::InvalidCharacterReference
+        );
+        assert_eq!(
+            kind("<r>&#xD800;</r>"),
+            ParseErrorKind::InvalidCharacterReference
+        );
+        assert_eq!(
+            kind("<r>&#99999999999;</r>"),
+            ParseErrorKind::InvalidCharacterReference
+        );
+    }
+
+    #[test]
+    fn requires_exactly_one_root_and_closed_elements() {
+        assert_eq!(kind(""), ParseErrorKind::NoRootElement);
+        assert_eq!(kind("  <!-- c -->  "), ParseErrorKind::NoRootElement);
+        assert_eq!(kind("<a/><b/>"), ParseErrorKind::ContentOutsideRoot);
+        assert_eq!(kind("text<a/>"), ParseErrorKind::ContentOutsideRoot);
+        assert_eq!(kind("<a/>text"), ParseErrorKind::ContentOutsideRoot);
+        assert_eq!(kind("<a><b>text"), ParseErrorKind::UnexpectedEof);
+        assert_eq!(kind("<a><b>te"), ParseErrorKind::UnexpectedEof);
+        assert_eq!(kind("<a></b>"), ParseErrorKind::Malformed);
+        assert!(trace("<a/>\n  ").is_ok());
+    }
+
+    #[test]
+    fn caps_depth() {
+        let ok = "<a>".repeat(MAX_DEPTH) + &"</a>".repeat(MAX_DEPTH);
+        assert!(trace(&ok).is_ok());
+        let deep = "<a>".repeat(MAX_DEPTH + 1) + &"</a>".repeat(MAX_DEPTH + 1);
+        assert_eq!(kind(&deep), ParseErrorKind::TooDeep);
+    }
+
+    #[test]
+    fn accepts_bom_declaration_and_crlf_and_rejects_bad_utf8() {
+        assert_eq!(
+            trace("\u{feff}<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<r>a\r\nb\rc</r>\r\n")
+                .unwrap(),
+            "<r[a\nb\nc]>"
+        );
+        let e = trace_bytes(b"<r>\xff</r>").unwrap_err();
+        assert_eq!((e.kind, e.offset), (ParseErrorKind::InvalidUtf8, 3));
+        assert_eq!(kind("<r/><?xml version='1.0'?>"), ParseErrorKind::Malformed);
+    }
+
+    fn trace_bytes(b: &[u8]) -> Result<(), ParseError> {
+        let (b, base) = prepare(b)?;
+        let mut r = XmlReader::new(b, base);
+        while r.next()?.is_some() {}
+        Ok(())
+    }
+}
