@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo test --all-features --all-targets
+cargo test --no-default-features --lib --tests
 cargo test --all-features --doc

@@ -51,6 +51,8 @@ pub mod http;
 pub mod provider;
 pub mod sigv4;
 pub mod sts;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 pub mod transport;
 
 pub use credentials::{Credentials, StsCredentials};

@@ -546,6 +546,21 @@ pub fn parse_rfc3339(s: &str) -> Option<OffsetDateTime> {
     )
 }
 
+/// Formats a time as RFC 3339 in UTC with whole seconds: `2031-05-06T07:08:09Z` (the
+/// `credential_process` `Expiration` format).
+pub fn format_rfc3339(t: OffsetDateTime) -> String {
+    let t = t.to_offset(UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
 #[cfg(test)]
 #[path = "response_tests.rs"]
 mod tests;
