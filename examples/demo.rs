@@ -11,7 +11,11 @@ use stskit::test_util::StsDouble;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let source = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None);
+    let source = Credentials::new(
+        "AKIDEXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        None,
+    );
     let double = StsDouble::builder()
         .with_key("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
         .start()
@@ -28,7 +32,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("credentials:  {:?}", out.credentials);
     println!("request id:   {:?}", out.request_id);
 
-    let who = client.get_caller_identity(&out.credentials.to_credentials()).await?;
+    let who = client
+        .get_caller_identity(&out.credentials.to_credentials())
+        .await?;
     println!("caller:       {}", who.arn);
     let checks = double.requests();
     println!(
