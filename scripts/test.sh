@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The one test command (README "Quick start"). It installs what the tests need on a
-# fresh machine by itself, then runs every test suite.
+# The one test command (README "Quick start"). On a fresh machine it installs what the
+# tests need by itself (a Python virtualenv under target/ with pinned botocore and
+# moto[server], via scripts/pyenv.sh), then runs every test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+bash scripts/pyenv.sh >/dev/null
 cargo test --all-features --all-targets
 cargo test --no-default-features --lib --tests
 cargo test --all-features --doc

@@ -1,18 +1,31 @@
-//! The `stskit` command line. The STS commands arrive with the STS issue; until then it
-//! only reports its version.
+//! The `stskit` command line: STS calls for shells and `credential_process`.
+//!
+//! Exit codes: 0 success; 2 usage or configuration error; 3 STS answered with an
+//! error; 4 no usable answer (connection, timeout, redirect, oversized or malformed).
+//! Nothing but the answer ever goes to stdout, and nothing at all on failure.
+
+mod cli;
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let arg = std::env::args().nth(1);
-    match arg.as_deref() {
-        Some("--version") | Some("-V") => {
-            println!("stskit {}", env!("CARGO_PKG_VERSION"));
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    match cli::run(args) {
+        Ok(out) => {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            if stdout
+                .write_all(out.as_bytes())
+                .and_then(|_| stdout.flush())
+                .is_err()
+            {
+                return ExitCode::from(cli::EXIT_NO_ANSWER);
+            }
             ExitCode::SUCCESS
         }
-        _ => {
-            eprintln!("stskit: no commands yet (assume-role arrives with the STS layer)");
-            ExitCode::from(2)
+        Err(failure) => {
+            eprintln!("stskit: {}", failure.message);
+            ExitCode::from(failure.code)
         }
     }
 }

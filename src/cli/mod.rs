@@ -1,0 +1,132 @@
+//! Argument parsing, the calls, and output formatting of the `stskit` binary.
+
+mod args;
+mod output;
+
+use std::time::Duration;
+
+use stskit::Error;
+use stskit::error::InputError;
+use stskit::provider::{self, ClientConfig, StsClient, SystemClock};
+use stskit::sts::AssumeRole;
+use stskit::transport::{ReqwestTransport, TransportConfig};
+
+pub(crate) use args::{Command, Parsed};
+
+/// Usage or configuration error.
+pub(crate) const EXIT_USAGE: u8 = 2;
+/// STS answered with an error.
+pub(crate) const EXIT_STS_ERROR: u8 = 3;
+/// No usable answer.
+pub(crate) const EXIT_NO_ANSWER: u8 = 4;
+
+/// Why the command failed: the exit code and one or two lines for stderr.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub(crate) code: u8,
+    pub(crate) message: String,
+}
+
+impl Failure {
+    pub(crate) fn usage(message: impl Into<String>) -> Failure {
+        Failure {
+            code: EXIT_USAGE,
+            message: format!("{}\nTry 'stskit --help'.", message.into()),
+        }
+    }
+}
+
+/// Makes server-provided text safe for a terminal: control characters (line breaks,
+/// escape sequences) become spaces, and very long text is cut.
+fn sanitize(s: &str) -> String {
+    let mut out: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(600)
+        .collect();
+    if s.chars().count() > 600 {
+        out.push_str("...");
+    }
+    out
+}
+
+fn describe(err: &Error) -> Failure {
+    let code = match err {
+        Error::InvalidInput(_) => EXIT_USAGE,
+        Error::Service(_) => EXIT_STS_ERROR,
+        _ => EXIT_NO_ANSWER,
+    };
+    let mut message = err.to_string();
+    let mut source = std::error::Error::source(err);
+    let mut depth = 0;
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+        depth += 1;
+        if depth == 3 {
+            break;
+        }
+    }
+    Failure {
+        code,
+        message: sanitize(&message),
+    }
+}
+
+fn input_failure(e: InputError) -> Failure {
+    Failure::usage(e.to_string())
+}
+
+/// Runs the command line and returns what goes to stdout.
+pub(crate) fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
+    let parsed = args::parse(argv)?;
+    let (common, command) = match parsed {
+        Parsed::Help(text) => return Ok(text),
+        Parsed::Version => return Ok(format!("stskit {}\n", env!("CARGO_PKG_VERSION"))),
+        Parsed::Run(common, command) => (common, command),
+    };
+    let source = provider::credentials_from_env().map_err(input_failure)?;
+    let endpoint =
+        provider::endpoint_from_env(common.endpoint.as_deref(), common.region.as_deref())
+            .map_err(input_failure)?;
+    let deadline = common.timeout.unwrap_or(Duration::from_secs(30));
+    let attempt = deadline.min(Duration::from_secs(10));
+    let transport = ReqwestTransport::new(TransportConfig::default().with_attempt_timeout(attempt));
+    let mut client = StsClient::with_transport(endpoint, transport, SystemClock).with_config(
+        ClientConfig::default()
+            .with_deadline(deadline)
+            .with_attempt_timeout(attempt),
+    );
+    if common.debug {
+        client = client.with_signing_observer(|out| {
+            eprintln!(
+                "stskit: canonical request (token redacted):\n{}\nstskit: string to sign:\n{}",
+                out.canonical_request(),
+                out.string_to_sign()
+            );
+        });
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure {
+            code: EXIT_NO_ANSWER,
+            message: format!("cannot start the async runtime: {e}"),
+        })?;
+    match command {
+        Command::AssumeRole(request, format) => {
+            let request: AssumeRole = *request;
+            let out = runtime
+                .block_on(client.assume_role(&source, &request))
+                .map_err(|e| describe(&e))?;
+            Ok(output::credentials(&out.credentials, format))
+        }
+        Command::GetCallerIdentity => {
+            let who = runtime
+                .block_on(client.get_caller_identity(&source))
+                .map_err(|e| describe(&e))?;
+            Ok(output::caller_identity(&who))
+        }
+    }
+}

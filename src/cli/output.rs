@@ -1,0 +1,136 @@
+//! What goes to stdout: `credential_process` JSON, or export lines for a shell.
+
+use secrecy::ExposeSecret;
+use stskit::StsCredentials;
+use stskit::sts::CallerIdentity;
+use stskit::sts::response::format_rfc3339;
+
+/// The `--output` formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    Json,
+    Env,
+    Fish,
+    PowerShell,
+}
+
+fn json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn json_object(fields: &[(&str, &str)], version: bool) -> String {
+    let mut out = String::with_capacity(1024);
+    out.push('{');
+    if version {
+        out.push_str("\"Version\":1");
+    }
+    for (i, (k, v)) in fields.iter().enumerate() {
+        if version || i > 0 {
+            out.push(',');
+        }
+        json_string(&mut out, k);
+        out.push(':');
+        json_string(&mut out, v);
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// POSIX shell single quotes: `'` becomes `'\''`.
+fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// fish single quotes: only `\` and `'` are special.
+fn fish_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
+/// PowerShell single quotes: `'` (and its typographic forms) doubled.
+fn ps_quote(s: &str) -> String {
+    let mut out = String::from("'");
+    for c in s.chars() {
+        if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}') {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    out
+}
+
+pub(crate) fn credentials(c: &StsCredentials, format: Format) -> String {
+    let expiration = format_rfc3339(c.expiration());
+    let vars = [
+        ("AWS_ACCESS_KEY_ID", c.access_key_id()),
+        (
+            "AWS_SECRET_ACCESS_KEY",
+            c.secret_access_key().expose_secret(),
+        ),
+        ("AWS_SESSION_TOKEN", c.session_token().expose_secret()),
+        ("AWS_CREDENTIAL_EXPIRATION", expiration.as_str()),
+    ];
+    match format {
+        Format::Json => json_object(
+            &[
+                ("AccessKeyId", c.access_key_id()),
+                ("SecretAccessKey", c.secret_access_key().expose_secret()),
+                ("SessionToken", c.session_token().expose_secret()),
+                ("Expiration", &expiration),
+            ],
+            true,
+        ),
+        Format::Env => vars
+            .iter()
+            .map(|(k, v)| format!("export {k}={}\n", sh_quote(v)))
+            .collect(),
+        Format::Fish => vars
+            .iter()
+            .map(|(k, v)| format!("set -gx {k} {};\n", fish_quote(v)))
+            .collect(),
+        Format::PowerShell => vars
+            .iter()
+            .map(|(k, v)| format!("$Env:{k} = {}\n", ps_quote(v)))
+            .collect(),
+    }
+}
+
+pub(crate) fn caller_identity(who: &CallerIdentity) -> String {
+    json_object(
+        &[
+            ("UserId", &who.user_id),
+            ("Account", &who.account),
+            ("Arn", &who.arn),
+        ],
+        false,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_is_safe_for_each_shell() {
+        assert_eq!(sh_quote("a'b$c`d\\"), "'a'\\''b$c`d\\'");
+        assert_eq!(fish_quote("a'b\\c$d"), "'a\\'b\\\\c$d'");
+        assert_eq!(ps_quote("a'b$c\u{2019}"), "'a''b$c\u{2019}\u{2019}'");
+        let mut j = String::new();
+        json_string(&mut j, "a\"b\\c\n\u{1}");
+        assert_eq!(j, "\"a\\\"b\\\\c\\n\\u0001\"");
+    }
+}
