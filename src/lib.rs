@@ -1,46 +1,82 @@
 //! # stskit
 //!
-//! Temporary AWS credentials from STS without the AWS SDK.
+//! Temporary AWS credentials from STS without the AWS SDK: a pure SigV4 signer, a
+//! sans-IO STS core (request building and response parsing), one thin IO layer on
+//! reqwest, and a client that retries, bounds time and corrects clock skew.
 //!
-//! This release holds the foundation: a pure, exact [`sigv4`] signer that matches every
-//! case of the public AWS SigV4 test suite, the [`Credentials`] it signs with, and the
-//! plain [`Request`] value it signs.
+//! Everything below runs offline: build an `AssumeRole` request, sign it at a fixed
+//! time, and parse a recorded answer.
 //!
 //! ```
-//! use stskit::{Credentials, Request};
-//! use stskit::sigv4::{self, SigningParams};
+//! use stskit::{Credentials, sigv4::{self, SigningParams}};
+//! use stskit::sts::{self, AssumeRole, Endpoint};
 //! use time::macros::datetime;
 //!
-//! let credentials = Credentials::new(
-//!     "AKIDEXAMPLE",
-//!     "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-//!     None,
+//! let source = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None);
+//! let endpoint = Endpoint::resolve(None, Some("eu-west-1"))?;
+//! let mut request = AssumeRole::new("arn:aws:iam::123456789012:role/demo", "docs")
+//!     .with_duration_seconds(900)
+//!     .to_request(&endpoint, source.is_temporary())?;
+//! assert_eq!(request.url(), "https://sts.eu-west-1.amazonaws.com/");
+//! assert_eq!(
+//!     request.body(),
+//!     b"Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdemo\
+//!       &RoleSessionName=docs&DurationSeconds=900"
 //! );
-//! let mut request = Request::new("POST", "https://sts.amazonaws.com/")
-//!     .with_header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-//!     .with_body("Action=GetCallerIdentity&Version=2011-06-15");
-//! // The signer never reads the clock: the time is a parameter.
-//! let params = SigningParams::new("us-east-1", "sts", datetime!(2015-08-30 12:36:00 UTC));
-//! let out = sigv4::sign(&mut request, &credentials, &params)?;
 //!
-//! assert_eq!(request.header("x-amz-date"), Some("20150830T123600Z"));
+//! // The signer never reads the clock: the time is a parameter.
+//! let params = SigningParams::new(endpoint.signing_region(), sts::SERVICE, datetime!(2026-11-22 12:00:00 UTC));
+//! sigv4::sign(&mut request, &source, &params)?;
 //! assert!(request.header("authorization").unwrap().starts_with(
-//!     "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/sts/aws4_request, \
+//!     "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261122/eu-west-1/sts/aws4_request, \
 //!      SignedHeaders=content-type;host;x-amz-date, Signature="
 //! ));
-//! // Debug output never shows the secret, the token or the signature.
-//! assert!(!format!("{request:?} {out:?} {credentials:?}").contains("wJalrXUt"));
-//! # Ok::<(), stskit::sigv4::SigningError>(())
+//!
+//! // A recorded answer, parsed by a pure function of (status, headers, body).
+//! # let body = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/sts/assume_role.ok.smithy-rs.xml")).unwrap();
+//! let out = sts::parse_assume_role(200, &[], &body)?;
+//! assert_eq!(out.credentials.access_key_id(), "ASIARTESTID");
+//! assert_eq!(out.credentials.expiration(), datetime!(2021-08-05 19:58:02 UTC));
+//! // Debug output never shows the secret key, the token or the signature.
+//! assert!(!format!("{request:?} {out:?}").contains("TESTSECRETKEY"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! With the `client` feature, [`provider::StsClient`] does the call: it signs each
+//! attempt with a fresh time, sends it over a [`transport::Transport`] (reqwest by
+//! default, or any closure), retries what is worth retrying, and returns a typed
+//! [`Error`].
+//!
+//! ## Features
+//!
+//! - `client` (default): [`transport::ReqwestTransport`], [`provider`] and the `stskit`
+//!   binary. Adds reqwest (rustls, compiled-in roots, HTTP/1.1) and tokio (timers).
+//! - `test-util`: [`test_util::StsDouble`], a loopback STS that checks signatures and
+//!   plays faults, for this crate's tests and yours.
+//!
+//! Without default features the crate is the sans-IO core: [`sigv4`], [`sts`], [`http`].
 //!
 //! ## Security
 //!
-//! The secret access key and session token are [`secrecy::SecretString`]s; the derived
-//! signing keys are cached per [`Credentials`] value and zeroized on drop; the
-//! `Authorization` and `X-Amz-Security-Token` headers are marked sensitive. No `Debug`
-//! or `Display` output of this crate shows a secret, a token or a signature.
+//! - Secret keys, session tokens, external ids and MFA codes are
+//!   [`secrecy::SecretString`]s; derived signing keys are cached per [`Credentials`]
+//!   value and zeroized on drop; request and response bodies are zeroized on drop; the
+//!   `Authorization` and `X-Amz-Security-Token` headers are marked sensitive.
+//! - No `Debug`, `Display` or error output shows a secret, a token or a signature;
+//!   parse errors name the element and byte offset, never the text.
+//! - The response parser refuses DOCTYPE, undefined entities, deep nesting and
+//!   truncated documents; the transport never follows redirects, caps bodies at 64 KiB
+//!   and bounds every attempt and the whole call in time.
 //!
-//! What it does not do: SigV4A (ECDSA) signing, chunked (streaming) payload signing.
+//! ## What it does not do
+//!
+//! SigV4A (ECDSA) and streaming (chunked) payload signing; `AssumeRoleWithWebIdentity`
+//! and `AssumeRoleWithSAML` requests (their answers parse with
+//! [`sts::parse_assume_role`]); reading `~/.aws/config` profiles.
+//!
+//! References: [SigV4](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html),
+//! [STS API](https://docs.aws.amazon.com/STS/latest/APIReference/welcome.html),
+//! [AssumeRole](https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html).
 
 #![forbid(unsafe_code)]
 
@@ -57,4 +93,4 @@ pub mod transport;
 
 pub use credentials::{Credentials, StsCredentials};
 pub use error::Error;
-pub use http::{Header, Request};
+pub use http::{Header, Request, Response};
