@@ -58,6 +58,22 @@ impl Drop for FormWriter {
     }
 }
 
+/// Encodes `params` as a Query API form body, in the given order and exactly as
+/// botocore's Query serializer would. For calling other Query APIs (IAM, for one) with
+/// [`crate::provider::StsClient::call_service`].
+pub fn encode(params: &[(&str, &str)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(params.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
+    for (i, (k, v)) in params.iter().enumerate() {
+        if i > 0 {
+            out.push(b'&');
+        }
+        encode_into(&mut out, k);
+        out.push(b'=');
+        encode_into(&mut out, v);
+    }
+    out
+}
+
 /// Decodes a form body into (key, value) pairs (`+` is a space). Used by the loopback
 /// STS double and by tests; invalid escapes are kept literally.
 pub fn decode(body: &[u8]) -> Vec<(String, String)> {

@@ -338,8 +338,9 @@ impl GetCallerIdentity {
     }
 }
 
-/// An unsigned POST of `body` to the endpoint, with `Host` and `Content-Type` set.
-pub(crate) fn post(endpoint: &Endpoint, body: Vec<u8>) -> Request {
+/// An unsigned POST of a form `body` to the endpoint, with `Host` and `Content-Type`
+/// set: the shape of every Query API call.
+pub fn post(endpoint: &Endpoint, body: Vec<u8>) -> Request {
     Request::new("POST", endpoint.url())
         .with_header("Host", endpoint.host_header())
         .with_header("Content-Type", CONTENT_TYPE)
