@@ -198,6 +198,11 @@ fn write_canonical_query(out: &mut String, query: &str, secret_spans: &mut Vec<R
     }
 }
 
+/// Whether `s` is a non-empty HTTP token (methods, header names).
+pub(crate) fn is_token(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(is_token_char)
+}
+
 fn is_token_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }

@@ -41,6 +41,9 @@ pub const MAX_PRESIGN_EXPIRY: Duration = Duration::from_secs(7 * 24 * 3600);
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SigningError {
+    /// The method is empty or holds a character not allowed in an HTTP token.
+    #[error("invalid method: not an HTTP token")]
+    InvalidMethod,
     /// A header name is empty or holds a character not allowed in an HTTP token.
     #[error("invalid header name: not an HTTP token")]
     InvalidHeaderName,
@@ -332,6 +335,9 @@ fn check_params(
     credentials: &Credentials,
     params: &SigningParams<'_>,
 ) -> Result<AmzDate, SigningError> {
+    if !canonical_request::is_token(request.method()) {
+        return Err(SigningError::InvalidMethod);
+    }
     for h in request.headers() {
         canonical_request::check_header(h.name(), h.value())?;
     }

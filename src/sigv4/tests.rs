@@ -112,6 +112,11 @@ fn errors_leave_the_request_unchanged() {
     );
     assert_eq!(format!("{req:?}"), before);
 
+    let mut req = Request::new("GET /x", "https://h/");
+    assert_eq!(
+        sign(&mut req, &creds(false), &params()).unwrap_err(),
+        SigningError::InvalidMethod
+    );
     let mut req = Request::new("GET", "/no-host");
     assert_eq!(
         sign(&mut req, &creds(false), &params()).unwrap_err(),
@@ -216,6 +221,7 @@ fn no_debug_or_display_output_holds_a_secret() {
     shown.push(format!("{}", pout.canonical_request()));
 
     let errors = [
+        SigningError::InvalidMethod,
         SigningError::InvalidHeaderName,
         SigningError::InvalidHeaderValue { name: "x".into() },
         SigningError::InvalidScope { field: "region" },
