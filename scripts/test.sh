@@ -7,5 +7,5 @@ cd "$(dirname "$0")/.."
 
 bash scripts/pyenv.sh >/dev/null
 cargo test --all-features --all-targets
-cargo test --no-default-features --lib --tests
+cargo test --no-default-features --lib --test sigv4_suite --test sts_fixtures
 cargo test --all-features --doc

@@ -5,6 +5,7 @@
 //! library, and this type knows which of its parts are secret. Its `Debug` output never
 //! shows the value of a sensitive header, the query string or the body.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use zeroize::Zeroize;
@@ -13,12 +14,20 @@ use zeroize::Zeroize;
 /// in the canonical request.
 #[derive(Clone)]
 pub struct Header {
-    name: String,
+    name: Cow<'static, str>,
     value: String,
     sensitive: bool,
 }
 
 impl Header {
+    pub(crate) fn new(name: impl Into<Cow<'static, str>>, value: impl Into<String>) -> Header {
+        Header {
+            name: name.into(),
+            value: value.into(),
+            sensitive: false,
+        }
+    }
+
     /// The header name as it was given.
     pub fn name(&self) -> &str {
         &self.name
@@ -86,7 +95,11 @@ impl Request {
     }
 
     /// Appends a header (builder style). Repeated names are kept as separate entries.
-    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn with_header(
+        mut self,
+        name: impl Into<Cow<'static, str>>,
+        value: impl Into<String>,
+    ) -> Self {
         self.append_header(name, value);
         self
     }
@@ -121,7 +134,7 @@ impl Request {
     }
 
     /// Appends a header. Repeated names are kept as separate entries.
-    pub fn append_header(&mut self, name: impl Into<String>, value: impl Into<String>) {
+    pub fn append_header(&mut self, name: impl Into<Cow<'static, str>>, value: impl Into<String>) {
         self.headers.push(Header {
             name: name.into(),
             value: value.into(),
@@ -131,7 +144,11 @@ impl Request {
 
     /// Appends a header whose value is a secret: it is redacted from `Debug` and
     /// zeroized on drop.
-    pub fn append_sensitive_header(&mut self, name: impl Into<String>, value: impl Into<String>) {
+    pub fn append_sensitive_header(
+        &mut self,
+        name: impl Into<Cow<'static, str>>,
+        value: impl Into<String>,
+    ) {
         self.headers.push(Header {
             name: name.into(),
             value: value.into(),
@@ -174,17 +191,29 @@ impl Request {
 
 /// Splits a URL into (authority, path, query), dropping any fragment.
 fn split_url(url: &str) -> (Option<&str>, &str, &str) {
-    let url = url.split_once('#').map_or(url, |(u, _)| u);
-    let (authority, rest) = match url.find("://") {
-        Some(i) => {
-            let after = &url[i + 3..];
-            let end = after.find(['/', '?']).unwrap_or(after.len());
-            (Some(&after[..end]), &after[end..])
-        }
-        None => (None, url),
+    let bytes = url.as_bytes();
+    let url = match bytes.iter().position(|&b| b == b'#') {
+        Some(i) => &url[..i],
+        None => url,
     };
-    match rest.split_once('?') {
-        Some((path, query)) => (authority, path, query),
+    let bytes = url.as_bytes();
+    // A scheme is letters, digits, `+`, `-` and `.` followed by `://`.
+    let scheme_len = bytes
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
+        .unwrap_or(bytes.len());
+    let (authority, rest) = if scheme_len > 0 && bytes[scheme_len..].starts_with(b"://") {
+        let after = &url[scheme_len + 3..];
+        let end = after
+            .bytes()
+            .position(|b| b == b'/' || b == b'?')
+            .unwrap_or(after.len());
+        (Some(&after[..end]), &after[end..])
+    } else {
+        (None, url)
+    };
+    match rest.bytes().position(|b| b == b'?') {
+        Some(i) => (authority, &rest[..i], &rest[i + 1..]),
         None => (authority, rest, ""),
     }
 }

@@ -5,11 +5,15 @@
 //! ```
 //! where `CANONICAL_HEADERS` is one `name:value\n` line per signed header.
 
+use std::cmp::Ordering;
 use std::fmt;
 use std::ops::Range;
 
+use zeroize::Zeroize;
+
 use super::SigningError;
 use super::encode::{decode, encode_into};
+use crate::http::Header;
 
 /// Headers that are never signed: `authorization` is the signature itself; the others
 /// are rewritten by proxies and HTTP stacks on the way (the same set botocore skips).
@@ -57,6 +61,14 @@ impl CanonicalRequest {
     }
 }
 
+impl Drop for CanonicalRequest {
+    fn drop(&mut self) {
+        if !self.secret_spans.is_empty() {
+            self.text.zeroize();
+        }
+    }
+}
+
 impl fmt::Display for CanonicalRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut at = 0;
@@ -77,18 +89,12 @@ impl fmt::Debug for CanonicalRequest {
     }
 }
 
-/// A header of the request being signed.
-pub(crate) struct HeaderRef<'a> {
-    pub(crate) name: &'a str,
-    pub(crate) value: &'a str,
-}
-
 /// Builds the canonical request.
 pub(crate) fn build(
     method: &str,
     path: &str,
     query: &str,
-    headers: &[HeaderRef<'_>],
+    headers: &[Header],
     payload_hash: &str,
     normalize_path: bool,
     path_encoding: PathEncoding,
@@ -101,7 +107,7 @@ pub(crate) fn build(
     text.push('\n');
     write_canonical_query(&mut text, query, &mut secret_spans);
     text.push('\n');
-    let signed_headers = write_canonical_headers(&mut text, headers, &mut secret_spans)?;
+    let signed_headers = write_canonical_headers(&mut text, headers, &mut secret_spans);
     text.push('\n');
     text.push_str(payload_hash);
     Ok(CanonicalRequest {
@@ -210,6 +216,15 @@ fn is_token_char(b: u8) -> bool {
 /// Appends the canonical value of one header: trimmed, every run of spaces, tabs and
 /// line breaks (obsolete line folding included) collapsed into one space.
 fn push_header_value(out: &mut String, value: &str) {
+    let b = value.as_bytes();
+    let plain = b.first().is_none_or(|&c| c != b' ')
+        && b.last().is_none_or(|&c| c != b' ')
+        && !b.iter().any(|&c| matches!(c, b'\t' | b'\r' | b'\n'))
+        && !b.windows(2).any(|w| w == b"  ");
+    if plain {
+        out.push_str(value);
+        return;
+    }
     let mut first = true;
     for word in value.split([' ', '\t', '\r', '\n']) {
         if word.is_empty() {
@@ -236,12 +251,15 @@ pub fn canonical_header_value(value: &str) -> String {
 pub fn canonical_headers<'a>(
     headers: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Result<(String, String), SigningError> {
-    let headers: Vec<HeaderRef<'a>> = headers
+    let headers: Vec<Header> = headers
         .into_iter()
-        .map(|(name, value)| HeaderRef { name, value })
+        .map(|(name, value)| Header::new(name.to_owned(), value))
         .collect();
+    for h in &headers {
+        check_header(h.name(), h.value())?;
+    }
     let mut text = String::new();
-    let range = write_canonical_headers(&mut text, &headers, &mut Vec::new())?;
+    let range = write_canonical_headers(&mut text, &headers, &mut Vec::new());
     let signed = text[range.clone()].to_owned();
     text.truncate(range.start - 1);
     Ok((text, signed))
@@ -264,39 +282,50 @@ pub(crate) fn check_header(name: &str, value: &str) -> Result<(), SigningError> 
     Ok(())
 }
 
+fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+}
+
+fn push_lower(out: &mut String, s: &str) {
+    let start = out.len();
+    out.push_str(s);
+    out[start..].make_ascii_lowercase();
+}
+
 /// Writes `name:value\n` lines then a blank line, then the signed header list; returns
-/// the range of the signed header list.
+/// the range of the signed header list. Headers must have passed [`check_header`].
 fn write_canonical_headers(
     out: &mut String,
-    headers: &[HeaderRef<'_>],
+    headers: &[Header],
     secret_spans: &mut Vec<Range<usize>>,
-) -> Result<Range<usize>, SigningError> {
-    let mut lowered: Vec<(String, &str)> = Vec::with_capacity(headers.len());
-    for h in headers {
-        check_header(h.name, h.value)?;
-        let name = h.name.to_ascii_lowercase();
-        if UNSIGNED_HEADERS.contains(&name.as_str()) {
-            continue;
-        }
-        lowered.push((name, h.value));
-    }
+) -> Range<usize> {
+    let mut signed: Vec<&Header> = headers
+        .iter()
+        .filter(|h| {
+            !UNSIGNED_HEADERS
+                .iter()
+                .any(|u| u.eq_ignore_ascii_case(h.name()))
+        })
+        .collect();
     // Stable: repeated names keep their request order.
-    lowered.sort_by(|a, b| a.0.cmp(&b.0));
+    signed.sort_by(|a, b| cmp_ignore_case(a.name(), b.name()));
     let mut i = 0;
-    while i < lowered.len() {
-        let name = &lowered[i].0;
-        out.push_str(name);
+    while i < signed.len() {
+        let name = signed[i].name();
+        push_lower(out, name);
         out.push(':');
         let start = out.len();
         let mut j = i;
-        while j < lowered.len() && lowered[j].0 == *name {
+        while j < signed.len() && signed[j].name().eq_ignore_ascii_case(name) {
             if j > i {
                 out.push(',');
             }
-            push_header_value(out, lowered[j].1);
+            push_header_value(out, signed[j].value());
             j += 1;
         }
-        if name == "x-amz-security-token" {
+        if name.eq_ignore_ascii_case("x-amz-security-token") {
             secret_spans.push(start..out.len());
         }
         out.push('\n');
@@ -304,18 +333,16 @@ fn write_canonical_headers(
     }
     out.push('\n');
     let start = out.len();
-    let mut last: Option<&str> = None;
-    for (name, _) in &lowered {
-        if last == Some(name.as_str()) {
-            continue;
-        }
-        if last.is_some() {
+    for (k, h) in signed.iter().enumerate() {
+        if k > 0 {
+            if signed[k - 1].name().eq_ignore_ascii_case(h.name()) {
+                continue;
+            }
             out.push(';');
         }
-        out.push_str(name);
-        last = Some(name);
+        push_lower(out, h.name());
     }
-    Ok(start..out.len())
+    start..out.len()
 }
 
 #[cfg(test)]
@@ -441,14 +468,8 @@ mod tests {
             "/",
             "X-Amz-Security-Token=querytoken",
             &[
-                HeaderRef {
-                    name: "host",
-                    value: "h",
-                },
-                HeaderRef {
-                    name: "X-Amz-Security-Token",
-                    value: "headertoken",
-                },
+                Header::new("host", "h"),
+                Header::new("X-Amz-Security-Token", "headertoken"),
             ],
             "UNSIGNED-PAYLOAD",
             true,

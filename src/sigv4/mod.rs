@@ -25,7 +25,6 @@ use time::OffsetDateTime;
 
 use crate::credentials::Credentials;
 use crate::http::Request;
-use canonical_request::HeaderRef;
 pub use canonical_request::{CanonicalRequest, PathEncoding};
 pub use signing_key::{SigningKey, derive_signing_key};
 pub use string_to_sign::StringToSign;
@@ -269,15 +268,38 @@ fn ensure_host(request: &mut Request) -> Result<(), SigningError> {
     if host.is_empty() {
         return Err(SigningError::MissingHost);
     }
+    canonical_request::check_header("host", host)?;
     let host = host.to_owned();
     request.append_header("Host", host);
     Ok(())
 }
 
-fn payload_hash(body: &[u8], payload: PayloadHash) -> String {
+/// The payload hash: 64 hex digits, or `UNSIGNED-PAYLOAD`.
+struct PayloadHashText {
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl PayloadHashText {
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
+    }
+}
+
+fn payload_hash(body: &[u8], payload: PayloadHash) -> PayloadHashText {
+    let mut buf = [0u8; 64];
     match payload {
-        PayloadHash::Hashed => hex::encode(Sha256::digest(body)),
-        PayloadHash::Unsigned => UNSIGNED_PAYLOAD.to_owned(),
+        PayloadHash::Hashed => {
+            hex::encode_to_slice(Sha256::digest(body), &mut buf).expect("64-byte buffer");
+            PayloadHashText { buf, len: 64 }
+        }
+        PayloadHash::Unsigned => {
+            buf[..UNSIGNED_PAYLOAD.len()].copy_from_slice(UNSIGNED_PAYLOAD.as_bytes());
+            PayloadHashText {
+                buf,
+                len: UNSIGNED_PAYLOAD.len(),
+            }
+        }
     }
 }
 
@@ -290,19 +312,11 @@ fn compute(
     query: &str,
     payload_hash: &str,
 ) -> Result<SigningOutput, SigningError> {
-    let headers: Vec<HeaderRef<'_>> = request
-        .headers()
-        .iter()
-        .map(|h| HeaderRef {
-            name: h.name(),
-            value: h.value(),
-        })
-        .collect();
     let creq = canonical_request::build(
         request.method(),
         request.path(),
         query,
-        &headers,
+        request.headers(),
         payload_hash,
         params.settings.normalize_path,
         params.settings.path_encoding,
@@ -380,14 +394,20 @@ pub fn sign(
     let hash = payload_hash(work.body(), params.settings.payload);
     if params.settings.content_sha256_header {
         work.remove_header("x-amz-content-sha256");
-        work.append_header("X-Amz-Content-SHA256", hash.as_str());
+        work.append_header("X-Amz-Content-SHA256", hash.as_str().to_owned());
     }
     let token_mode = params.settings.session_token;
     if let (Some(token), SessionTokenMode::Signed) = (token, token_mode) {
         work.append_sensitive_header("X-Amz-Security-Token", token);
     }
-    let query = work.query().to_owned();
-    let out = compute(work, credentials, params, &date, &query, &hash)?;
+    let out = compute(
+        work,
+        credentials,
+        params,
+        &date,
+        work.query(),
+        hash.as_str(),
+    )?;
     let mut authorization = String::with_capacity(200);
     authorization.push_str(ALGORITHM);
     authorization.push_str(" Credential=");
@@ -464,7 +484,7 @@ pub fn presign(
     } else {
         format!("{base_query}{added}")
     };
-    let out = compute(work, credentials, params, &date, &query, &hash)?;
+    let out = compute(work, credentials, params, &date, &query, hash.as_str())?;
     let mut tail = String::new();
     if let (Some(token), SessionTokenMode::AddAfterSigning) = (token, params.settings.session_token)
     {
