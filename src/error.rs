@@ -8,28 +8,48 @@ use crate::sigv4::SigningError;
 /// Everything that can go wrong getting credentials from STS.
 ///
 /// `Display` names this layer only; the cause is in [`std::error::Error::source`].
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// STS answered with an error document (`AccessDenied`, `Throttling`, ...).
-    #[error("{0}")]
     Service(ServiceError),
     /// The server answered a non-2xx status without an STS error document (a proxy's
     /// HTML 502, an empty 503).
-    #[error("{0}")]
     Status(StatusError),
     /// A 2xx answer that is not a well-formed STS response.
-    #[error("malformed STS response")]
-    Parse(#[source] ParseError),
+    Parse(ParseError),
     /// No answer: connection, timeout, deadline, redirect or oversized body.
-    #[error("could not get an answer from STS")]
-    Transport(#[source] TransportError),
+    Transport(TransportError),
     /// The request was refused before any IO: a parameter, the endpoint or signing.
-    #[error("invalid request")]
-    InvalidInput(#[source] InputError),
+    InvalidInput(InputError),
     /// STS returned credentials that had already expired when they arrived.
-    #[error("STS returned credentials that are already expired")]
     ExpiredCredentials,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Service(e) => e.fmt(f),
+            Error::Status(e) => e.fmt(f),
+            Error::Parse(_) => f.write_str("malformed STS response"),
+            Error::Transport(_) => f.write_str("could not get an answer from STS"),
+            Error::InvalidInput(_) => f.write_str("invalid request"),
+            Error::ExpiredCredentials => {
+                f.write_str("STS returned credentials that are already expired")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Parse(e) => Some(e),
+            Error::Transport(e) => Some(e),
+            Error::InvalidInput(e) => Some(e),
+            Error::Service(_) | Error::Status(_) | Error::ExpiredCredentials => None,
+        }
+    }
 }
 
 impl Error {

@@ -37,41 +37,60 @@ pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 pub const MAX_PRESIGN_EXPIRY: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// Why a request could not be signed. Never carries a secret.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SigningError {
     /// The method is empty or holds a character not allowed in an HTTP token.
-    #[error("invalid method: not an HTTP token")]
     InvalidMethod,
     /// A header name is empty or holds a character not allowed in an HTTP token.
-    #[error("invalid header name: not an HTTP token")]
     InvalidHeaderName,
     /// A header value holds a control character other than tab or a line break.
-    #[error("invalid value for header {name}: control character")]
     InvalidHeaderValue {
         /// The lowercased header name.
         name: String,
     },
     /// The region or service is empty, too long, or holds `/`, space or non-ASCII.
-    #[error("invalid {field} for the credential scope")]
     InvalidScope {
         /// `"region"` or `"service"`.
         field: &'static str,
     },
     /// The access key id is empty or holds a character that would break the
     /// `Credential=` field (`/`, `,`, space, control or non-ASCII).
-    #[error("invalid access key id")]
     InvalidAccessKeyId,
     /// The request has no `Host` header and its URL has no authority.
-    #[error("request has no host: give an absolute URL or a Host header")]
     MissingHost,
     /// The signing time is outside the years 0000-9999.
-    #[error("signing time is outside the years 0000-9999")]
     InvalidTime,
     /// A presigned URL's lifetime is zero or longer than seven days.
-    #[error("presigned URL expiry must be between 1 second and 7 days")]
     InvalidExpiry,
 }
+
+impl fmt::Display for SigningError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SigningError::InvalidMethod => f.write_str("invalid method: not an HTTP token"),
+            SigningError::InvalidHeaderName => {
+                f.write_str("invalid header name: not an HTTP token")
+            }
+            SigningError::InvalidHeaderValue { name } => {
+                write!(f, "invalid value for header {name}: control character")
+            }
+            SigningError::InvalidScope { field } => {
+                write!(f, "invalid {field} for the credential scope")
+            }
+            SigningError::InvalidAccessKeyId => f.write_str("invalid access key id"),
+            SigningError::MissingHost => {
+                f.write_str("request has no host: give an absolute URL or a Host header")
+            }
+            SigningError::InvalidTime => f.write_str("signing time is outside the years 0000-9999"),
+            SigningError::InvalidExpiry => {
+                f.write_str("presigned URL expiry must be between 1 second and 7 days")
+            }
+        }
+    }
+}
+
+impl std::error::Error for SigningError {}
 
 /// Where the session token of temporary credentials goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
