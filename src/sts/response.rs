@@ -10,7 +10,7 @@ use secrecy::SecretString;
 use time::{Date, Month, OffsetDateTime, Time, UtcOffset};
 use zeroize::{Zeroize, Zeroizing};
 
-use super::xml::{XmlEvent, XmlReader, prepare};
+use super::xml::{XmlEvent, XmlReader, normalize_newlines, prepare};
 use crate::credentials::StsCredentials;
 use crate::error::{
     BodyKind, Error, ErrorKind, ParseError, ParseErrorKind, ServiceError, StatusError,
@@ -270,34 +270,81 @@ fn store(doc: &mut Doc, field: Field, value: &str, at: usize) -> Result<(), Pars
     Ok(())
 }
 
+/// The text of the field being read: usually one borrowed piece, joined into an owned
+/// buffer only when a comment, CDATA section or reference splits it.
+enum FieldText<'a> {
+    Empty,
+    One(std::borrow::Cow<'a, str>),
+    Joined(Zeroizing<String>),
+}
+
+impl<'a> FieldText<'a> {
+    fn push(&mut self, piece: std::borrow::Cow<'a, str>) {
+        *self = match std::mem::replace(self, FieldText::Empty) {
+            FieldText::Empty => FieldText::One(piece),
+            FieldText::One(first) => {
+                let mut joined = Zeroizing::new(String::with_capacity(first.len() + piece.len()));
+                joined.push_str(&first);
+                joined.push_str(&piece);
+                wipe(first);
+                wipe(piece);
+                FieldText::Joined(joined)
+            }
+            FieldText::Joined(mut joined) => {
+                joined.push_str(&piece);
+                wipe(piece);
+                FieldText::Joined(joined)
+            }
+        };
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            FieldText::Empty => "",
+            FieldText::One(s) => s,
+            FieldText::Joined(s) => s,
+        }
+    }
+}
+
+/// Zeroizes an owned piece (decoded text that may hold a secret).
+fn wipe(piece: std::borrow::Cow<'_, str>) {
+    if let std::borrow::Cow::Owned(mut s) = piece {
+        s.zeroize();
+    }
+}
+
 /// Reads a whole body into the fields STS documents carry.
 fn scan(body: &[u8]) -> Result<Doc, ParseError> {
     let (input, base) = prepare(body)?;
     let mut reader = XmlReader::new(input, base);
     let mut doc = Doc::default();
     let mut stack: Vec<Node> = Vec::with_capacity(8);
-    let mut text = Zeroizing::new(String::new());
+    let mut text = FieldText::Empty;
     loop {
         let at = reader.offset();
         let Some(event) = reader.next()? else { break };
         match event {
-            XmlEvent::Start(name) => {
-                let node = child(stack.last().copied(), name, &mut doc, at)?;
+            XmlEvent::Start => {
+                let node = child(stack.last().copied(), reader.name(), &mut doc, at)?;
                 stack.push(node);
             }
             XmlEvent::Text(t) => {
                 if let Some(Node::Field(_)) = stack.last() {
-                    text.push_str(&t);
+                    text.push(t);
                 }
             }
             XmlEvent::End => {
                 if let Some(Node::Field(f)) = stack.pop() {
-                    store(&mut doc, f, text.trim(), at)?;
+                    let value = std::mem::replace(&mut text, FieldText::Empty);
+                    let raw = value.as_str();
+                    let normalized = normalize_newlines(raw);
+                    let result = store(&mut doc, f, normalized.trim(), at);
                     if f.is_secret() {
-                        text.zeroize();
-                    } else {
-                        text.clear();
+                        wipe(normalized);
                     }
+                    drop(value);
+                    result?;
                 }
             }
         }

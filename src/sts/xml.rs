@@ -4,7 +4,8 @@
 //! entities and character references to allowed characters, caps the depth, requires
 //! exactly one root element, and treats end of input with elements open as an error.
 //! Text, CDATA and references arrive as pieces the caller joins (so a comment inside a
-//! value is skipped). Line ends are normalized (`\r\n` and `\r` to `\n`).
+//! value is skipped). [`normalize_newlines`] is for the caller to apply to the text it
+//! keeps.
 
 use std::borrow::Cow;
 
@@ -16,8 +17,8 @@ use crate::error::{ParseError, ParseErrorKind};
 pub(crate) const MAX_DEPTH: usize = 16;
 
 pub(crate) enum XmlEvent<'a> {
-    /// An element opened; the local name (prefix stripped).
-    Start(&'a [u8]),
+    /// An element opened; its local name is [`XmlReader::name`].
+    Start,
     /// The innermost open element closed.
     End,
     /// A piece of text content (already decoded).
@@ -41,16 +42,13 @@ fn err(kind: ParseErrorKind, offset: usize) -> ParseError {
     }
 }
 
-/// The body after an optional UTF-8 byte order mark, checked to be UTF-8.
+/// The body after an optional UTF-8 byte order mark. UTF-8 is checked as the reader
+/// goes (quick-xml validates every piece it hands out).
 pub(crate) fn prepare(body: &[u8]) -> Result<(&[u8], usize), ParseError> {
-    let (body, base) = match body.strip_prefix(b"\xEF\xBB\xBF") {
+    Ok(match body.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => (rest, 3),
         None => (body, 0),
-    };
-    if let Err(e) = std::str::from_utf8(body) {
-        return Err(err(ParseErrorKind::InvalidUtf8, base + e.valid_up_to()));
-    }
-    Ok((body, base))
+    })
 }
 
 fn local_name(name: &[u8]) -> &[u8] {
@@ -64,7 +62,8 @@ fn is_xml_char(c: u32) -> bool {
     matches!(c, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
 }
 
-fn normalize_newlines(s: &str) -> Cow<'_, str> {
+/// XML line-end normalization: `\r\n` and a lone `\r` become `\n`.
+pub(crate) fn normalize_newlines(s: &str) -> Cow<'_, str> {
     if !s.contains('\r') {
         return Cow::Borrowed(s);
     }
@@ -90,19 +89,24 @@ impl<'a> XmlReader<'a> {
         }
     }
 
+    /// The local name (prefix stripped) of the element the last `Start` opened.
+    pub(crate) fn name(&self) -> &[u8] {
+        &self.name
+    }
+
     /// The byte offset of the reader in the original body.
     pub(crate) fn offset(&self) -> usize {
         self.base + self.inner.buffer_position() as usize
     }
 
     /// The next event, or `None` at a clean end of the document.
-    pub(crate) fn next(&mut self) -> Result<Option<XmlEvent<'_>>, ParseError> {
+    pub(crate) fn next(&mut self) -> Result<Option<XmlEvent<'a>>, ParseError> {
         loop {
             let at = self.offset();
-            let event = self
-                .inner
-                .read_event()
-                .map_err(|_| err(ParseErrorKind::Malformed, self.offset()))?;
+            let event = self.inner.read_event().map_err(|e| match e {
+                quick_xml::Error::Encoding(_) => err(ParseErrorKind::InvalidUtf8, at),
+                _ => err(ParseErrorKind::Malformed, self.offset()),
+            })?;
             match event {
                 Event::DocType(_) => return Err(err(ParseErrorKind::Doctype, at)),
                 Event::Decl(_) => {
@@ -123,7 +127,7 @@ impl<'a> XmlReader<'a> {
                     self.name.clear();
                     self.name
                         .extend_from_slice(local_name(start.name().as_ref().as_bytes()));
-                    return Ok(Some(XmlEvent::Start(&self.name)));
+                    return Ok(Some(XmlEvent::Start));
                 }
                 Event::End(_) => {
                     self.depth -= 1;
@@ -141,19 +145,13 @@ impl<'a> XmlReader<'a> {
                         }
                         return Err(err(ParseErrorKind::ContentOutsideRoot, at));
                     }
-                    return Ok(Some(XmlEvent::Text(match text {
-                        Cow::Borrowed(b) => normalize_newlines(b),
-                        Cow::Owned(o) => Cow::Owned(normalize_newlines(&o).into_owned()),
-                    })));
+                    return Ok(Some(XmlEvent::Text(text)));
                 }
                 Event::CData(c) => {
                     if self.depth == 0 {
                         return Err(err(ParseErrorKind::ContentOutsideRoot, at));
                     }
-                    let text = c.into_inner();
-                    return Ok(Some(XmlEvent::Text(Cow::Owned(
-                        normalize_newlines(&text).into_owned(),
-                    ))));
+                    return Ok(Some(XmlEvent::Text(c.into_inner())));
                 }
                 Event::GeneralRef(r) => {
                     if self.depth == 0 {
@@ -225,14 +223,14 @@ mod tests {
         let mut out = String::new();
         while let Some(e) = r.next()? {
             match e {
-                XmlEvent::Start(n) => {
+                XmlEvent::Start => {
                     out.push('<');
-                    out.push_str(std::str::from_utf8(n).unwrap());
+                    out.push_str(std::str::from_utf8(r.name()).unwrap());
                 }
                 XmlEvent::End => out.push('>'),
                 XmlEvent::Text(t) => {
                     out.push('[');
-                    out.push_str(&t);
+                    out.push_str(&normalize_newlines(&t));
                     out.push(']');
                 }
             }
@@ -316,6 +314,15 @@ mod tests {
         let e = trace_bytes(b"<r>\xff</r>").unwrap_err();
         assert_eq!((e.kind, e.offset), (ParseErrorKind::InvalidUtf8, 3));
         assert_eq!(kind("<r/><?xml version='1.0'?>"), ParseErrorKind::Malformed);
+        for bad in [
+            &b"<r\xff/>"[..],
+            b"<r a='\xff'/>",
+            b"<r><!-- \xff --></r>",
+            b"<r><![CDATA[\xc3]]></r>",
+            b"<r>&#65;\xe2\x82</r>",
+        ] {
+            assert!(trace_bytes(bad).is_err(), "{bad:?}");
+        }
     }
 
     fn trace_bytes(b: &[u8]) -> Result<(), ParseError> {
