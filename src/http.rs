@@ -72,6 +72,7 @@ impl Drop for Header {
 pub struct Request {
     method: String,
     url: String,
+    url_sensitive: bool,
     headers: Vec<Header>,
     body: Vec<u8>,
 }
@@ -83,6 +84,7 @@ impl Request {
         Request {
             method: method.into(),
             url: url.into(),
+            url_sensitive: false,
             headers: Vec::new(),
             body: Vec::new(),
         }
@@ -115,9 +117,12 @@ impl Request {
         &self.url
     }
 
-    pub(crate) fn set_url(&mut self, url: String) {
+    /// Replaces the URL with one that holds a secret (a presigned URL): it is zeroized
+    /// on drop.
+    pub(crate) fn set_sensitive_url(&mut self, url: String) {
         let mut old = std::mem::replace(&mut self.url, url);
         old.zeroize();
+        self.url_sensitive = true;
     }
 
     /// All headers, in order.
@@ -240,7 +245,9 @@ impl fmt::Debug for Request {
 impl Drop for Request {
     fn drop(&mut self) {
         self.body.zeroize();
-        self.url.zeroize();
+        if self.url_sensitive {
+            self.url.zeroize();
+        }
     }
 }
 

@@ -527,7 +527,7 @@ pub fn presign(
         new_url.push('#');
         new_url.push_str(f);
     }
-    work.set_url(new_url);
+    work.set_sensitive_url(new_url);
     Ok(out)
 }
 
