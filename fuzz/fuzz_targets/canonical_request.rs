@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
     let mut req = Request::new(method, format!("https://h.example{target}"));
     for line in parts {
         let (n, v) = line.split_once(':').unwrap_or((line, ""));
-        req.append_header(n, v);
+        req.append_header(n.to_owned(), v);
     }
     let creds = Credentials::new("AKIDFUZZ", "secret", (flags & 1 == 1).then(|| "token".to_string()));
     let settings = SigningSettings::default()
