@@ -416,6 +416,34 @@ pub fn credentials_from_env() -> Result<Credentials, InputError> {
     Ok(Credentials::new(id, secret, var("AWS_SESSION_TOKEN")))
 }
 
+/// Transport settings from the environment: `AWS_CA_BUNDLE`, a PEM file of extra
+/// trusted roots, as the AWS CLI and SDKs read it.
+///
+/// # Errors
+/// [`InputError::Invalid`] naming `AWS_CA_BUNDLE` when the file cannot be read or holds
+/// no certificate.
+pub fn transport_config_from_env() -> Result<crate::transport::TransportConfig, InputError> {
+    let config = crate::transport::TransportConfig::default();
+    match std::env::var_os("AWS_CA_BUNDLE").filter(|v| !v.is_empty()) {
+        None => Ok(config),
+        Some(path) => {
+            use std::io::Read;
+            let unreadable = InputError::Invalid {
+                field: "AWS_CA_BUNDLE",
+                rule: "must name a readable PEM file of at most 4 MiB",
+            };
+            let mut pem = Vec::new();
+            std::fs::File::open(&path)
+                .and_then(|f| f.take(4 << 20 | 1).read_to_end(&mut pem))
+                .map_err(|_| unreadable.clone())?;
+            if pem.len() > 4 << 20 {
+                return Err(unreadable);
+            }
+            config.with_ca_bundle_pem(pem)
+        }
+    }
+}
+
 /// Resolves the endpoint as the AWS tools do: `explicit`, else `AWS_ENDPOINT_URL_STS`,
 /// else the regional (or global) endpoint; the region is `region`, else `AWS_REGION`,
 /// else `AWS_DEFAULT_REGION`.

@@ -21,8 +21,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use time::OffsetDateTime;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpListener;
 
 use crate::credentials::Credentials;
 use crate::http::Request;
@@ -247,6 +247,7 @@ struct State {
 #[derive(Debug, Default)]
 pub struct StsDoubleBuilder {
     keys: Vec<(String, String, Option<String>)>,
+    tls: Option<(String, String)>,
     account: Option<String>,
     clock_offset: time::Duration,
     fixed_expiration: Option<OffsetDateTime>,
@@ -275,6 +276,12 @@ impl StsDoubleBuilder {
         self.clock_offset = offset;
         self
     }
+    /// Serves HTTPS with this certificate chain and private key (PEM); the endpoint
+    /// becomes `https://localhost:PORT/`, so the certificate should name `localhost`.
+    pub fn with_tls(mut self, cert_chain_pem: &str, private_key_pem: &str) -> Self {
+        self.tls = Some((cert_chain_pem.into(), private_key_pem.into()));
+        self
+    }
     /// Issues credentials with this expiration instead of now + `DurationSeconds`.
     pub fn with_fixed_expiration(mut self, t: OffsetDateTime) -> Self {
         self.fixed_expiration = Some(t);
@@ -284,8 +291,12 @@ impl StsDoubleBuilder {
     /// Binds 127.0.0.1 on a free port and starts serving on the current tokio runtime.
     ///
     /// # Errors
-    /// When the port cannot be bound.
+    /// When the port cannot be bound, or the TLS certificate or key is unusable.
     pub async fn start(self) -> std::io::Result<StsDouble> {
+        let acceptor = match &self.tls {
+            None => None,
+            Some((cert, key)) => Some(tls_acceptor(cert, key)?),
+        };
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let account = self.account.unwrap_or_else(|| "123456789012".into());
@@ -312,21 +323,38 @@ impl StsDoubleBuilder {
             fixed_expiration: self.fixed_expiration,
         }));
         let accept_state = Arc::clone(&state);
+        let tls = acceptor.is_some();
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 let st = Arc::clone(&accept_state);
+                let acceptor = acceptor.clone();
                 tokio::spawn(async move {
-                    let _ = serve(stream, st).await;
+                    match acceptor {
+                        None => {
+                            let _ = serve(stream, st).await;
+                        }
+                        Some(a) => {
+                            if let Ok(tls_stream) = a.accept(stream).await {
+                                let _ = serve(tls_stream, st).await;
+                            }
+                        }
+                    }
                 });
             }
         });
-        Ok(StsDouble { addr, state, task })
+        Ok(StsDouble {
+            addr,
+            state,
+            task,
+            tls,
+        })
     }
 }
 
 /// A running loopback STS double. Dropping it stops accepting connections.
 pub struct StsDouble {
     addr: SocketAddr,
+    tls: bool,
     state: Arc<Mutex<State>>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -356,9 +384,13 @@ impl StsDouble {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT/`.
+    /// `http://127.0.0.1:PORT/`, or `https://localhost:PORT/` with TLS.
     pub fn endpoint_url(&self) -> String {
-        format!("http://{}/", self.addr)
+        if self.tls {
+            format!("https://localhost:{}/", self.addr.port())
+        } else {
+            format!("http://{}/", self.addr)
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -397,6 +429,26 @@ impl StsDouble {
     }
 }
 
+fn tls_acceptor(cert_pem: &str, key_pem: &str) -> std::io::Result<tokio_rustls::TlsAcceptor> {
+    use tokio_rustls::rustls;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let bad = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidInput, what.to_owned());
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem.as_bytes())
+        .collect::<Result<_, _>>()
+        .map_err(|_| bad("unreadable certificate PEM"))?;
+    let key =
+        PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).map_err(|_| bad("unreadable key PEM"))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|_| bad("no TLS versions"))?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|_| bad("certificate and key do not match"))?;
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
+}
+
 fn xml_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -426,7 +478,7 @@ struct Incoming {
     body: Vec<u8>,
 }
 
-async fn read_request(stream: &mut TcpStream) -> Option<Incoming> {
+async fn read_request<S: AsyncRead + Unpin>(stream: &mut S) -> Option<Incoming> {
     let mut buf = Vec::with_capacity(4096);
     let mut chunk = [0u8; 4096];
     let head_end = loop {
@@ -759,7 +811,10 @@ fn head(
     h.into_bytes()
 }
 
-async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<()> {
+async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
+    mut stream: S,
+    state: Arc<Mutex<State>>,
+) -> std::io::Result<()> {
     let Some(req) = read_request(&mut stream).await else {
         return Ok(());
     };

@@ -790,6 +790,52 @@ async fn debug_prints_the_canonical_request_without_secrets() {
     assert!(!err.contains(&sig));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn aws_ca_bundle_is_honoured_for_https_endpoints() {
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    let (cert_pem, key_pem) = (cert.cert.pem(), cert.signing_key.serialize_pem());
+    let d = StsDouble::builder()
+        .with_key(KEY, SECRET)
+        .with_tls(&cert_pem, &key_pem)
+        .start()
+        .await
+        .unwrap();
+    d.push(Reply::status(200, CANNED));
+    let dir = std::env::temp_dir().join(format!("stskit-ca-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bundle = dir.join("ca.pem");
+    std::fs::write(&bundle, &cert_pem).unwrap();
+    let url = d.endpoint_url();
+    let args = [
+        "assume-role",
+        "--role-arn",
+        ROLE,
+        "--role-session-name",
+        "tls",
+        "--endpoint",
+        &url,
+        "--timeout",
+        "5",
+    ];
+    let mut env = creds_env();
+    let bundle_str = bundle.to_str().unwrap().to_owned();
+    env.push(("AWS_CA_BUNDLE", &bundle_str));
+    let (o, _) = run(&args, &env).await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("ASIACANNEDCLI"));
+    // Without the bundle the certificate is not trusted: exit 4, nothing sent.
+    let (o, _) = run(&args, &creds_env()).await;
+    assert_clean_failure(&o, 4);
+    assert_eq!(d.request_count(), 1);
+    // An unreadable bundle is a configuration error.
+    let mut env = creds_env();
+    env.push(("AWS_CA_BUNDLE", "/nonexistent/ca.pem"));
+    let (o, _) = run(&args, &env).await;
+    assert_clean_failure(&o, 2);
+    assert!(stderr(&o).contains("AWS_CA_BUNDLE"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// botocore (installed by the test command) runs `stskit assume-role` as a
 /// `credential_process` from a throwaway AWS config and gets the same credentials.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -572,3 +572,60 @@ async fn the_deadline_bounds_the_whole_call() {
         start.elapsed()
     );
 }
+
+// ---- https with a private CA (AWS_CA_BUNDLE) ----
+
+fn self_signed_localhost() -> (String, String) {
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    (cert.cert.pem(), cert.signing_key.serialize_pem())
+}
+
+#[tokio::test]
+async fn https_with_an_extra_ca_bundle_and_refused_without_it() {
+    let (cert, key) = self_signed_localhost();
+    let d = StsDouble::builder()
+        .with_key(KEY, SECRET)
+        .with_tls(&cert, &key)
+        .start()
+        .await
+        .unwrap();
+    assert!(d.endpoint_url().starts_with("https://localhost:"));
+    let endpoint = Endpoint::resolve(Some(&d.endpoint_url()), Some("us-east-1")).unwrap();
+
+    let trusted = TransportConfig::default()
+        .with_ca_bundle_pem(cert.clone())
+        .unwrap();
+    let c = StsClient::with_transport(
+        endpoint.clone(),
+        ReqwestTransport::new(trusted),
+        SystemClock,
+    );
+    let out = c
+        .assume_role(&source(), &AssumeRole::new(ROLE, "tls"))
+        .await
+        .unwrap();
+    assert!(out.credentials.access_key_id().starts_with("ASIA"));
+    assert_eq!(d.requests()[0].signature, SignatureCheck::Valid);
+
+    let untrusted = StsClient::with_transport(endpoint, ReqwestTransport::default(), SystemClock)
+        .with_config(quick().with_max_attempts(1));
+    let err = untrusted
+        .assume_role(&source(), &AssumeRole::new(ROLE, "tls"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Transport(t) if t.kind() == TransportErrorKind::Connect),
+        "{err:?}"
+    );
+    assert_eq!(
+        d.request_count(),
+        1,
+        "no request reached the server over an untrusted connection"
+    );
+
+    assert!(
+        TransportConfig::default()
+            .with_ca_bundle_pem(b"not a pem".to_vec())
+            .is_err()
+    );
+}

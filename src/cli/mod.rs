@@ -9,7 +9,7 @@ use stskit::Error;
 use stskit::error::InputError;
 use stskit::provider::{self, ClientConfig, StsClient, SystemClock};
 use stskit::sts::AssumeRole;
-use stskit::transport::{ReqwestTransport, TransportConfig};
+use stskit::transport::ReqwestTransport;
 
 pub(crate) use args::{Command, Parsed};
 
@@ -92,7 +92,8 @@ pub(crate) fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
             .map_err(input_failure)?;
     let deadline = common.timeout.unwrap_or(Duration::from_secs(30));
     let attempt = deadline.min(Duration::from_secs(10));
-    let transport = ReqwestTransport::new(TransportConfig::default().with_attempt_timeout(attempt));
+    let transport_config = provider::transport_config_from_env().map_err(input_failure)?;
+    let transport = ReqwestTransport::new(transport_config.with_attempt_timeout(attempt));
     let mut client = StsClient::with_transport(endpoint, transport, SystemClock).with_config(
         ClientConfig::default()
             .with_deadline(deadline)

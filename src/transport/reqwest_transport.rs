@@ -1,9 +1,9 @@
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use zeroize::Zeroize;
 
-use crate::error::{TransportError, TransportErrorKind};
+use crate::error::{InputError, TransportError, TransportErrorKind};
 use crate::http::{Request, Response};
 
 /// Limits of the reqwest transport. Defaults: connect 3 s, whole attempt 10 s, body
@@ -22,6 +22,9 @@ pub struct TransportConfig {
     /// Honor `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` / `NO_PROXY` for non-loopback
     /// endpoints (default `true`). Loopback endpoints are always reached directly.
     pub proxy_from_env: bool,
+    /// Extra trusted roots (PEM), on top of the compiled-in Mozilla roots: what
+    /// `AWS_CA_BUNDLE` names for the AWS tools.
+    ca_bundle: Option<Arc<[u8]>>,
 }
 
 impl Default for TransportConfig {
@@ -31,6 +34,7 @@ impl Default for TransportConfig {
             attempt_timeout: Duration::from_secs(10),
             max_body_bytes: 64 * 1024,
             proxy_from_env: true,
+            ca_bundle: None,
         }
     }
 }
@@ -50,6 +54,27 @@ impl TransportConfig {
     pub fn with_max_body_bytes(mut self, n: usize) -> Self {
         self.max_body_bytes = n;
         self
+    }
+    /// Trusts the certificates of a PEM bundle too (a private CA, a TLS-terminating
+    /// emulator).
+    ///
+    /// # Errors
+    /// [`InputError::Invalid`] when the bundle holds no readable certificate.
+    pub fn with_ca_bundle_pem(mut self, pem: impl Into<Vec<u8>>) -> Result<Self, InputError> {
+        let pem: Vec<u8> = pem.into();
+        let certs =
+            reqwest::Certificate::from_pem_bundle(&pem).map_err(|_| InputError::Invalid {
+                field: "AWS_CA_BUNDLE",
+                rule: "must be a PEM file of certificates",
+            })?;
+        if certs.is_empty() {
+            return Err(InputError::Invalid {
+                field: "AWS_CA_BUNDLE",
+                rule: "must hold at least one PEM certificate",
+            });
+        }
+        self.ca_bundle = Some(pem.into());
+        Ok(self)
     }
     /// Sets whether proxies come from the environment.
     pub fn with_proxy_from_env(mut self, on: bool) -> Self {
@@ -95,6 +120,11 @@ impl ReqwestTransport {
                 .referer(false);
             if !proxied {
                 b = b.no_proxy();
+            }
+            if let Some(pem) = &self.config.ca_bundle {
+                for cert in reqwest::Certificate::from_pem_bundle(pem).map_err(|e| e.to_string())? {
+                    b = b.add_root_certificate(cert);
+                }
             }
             b.build().map_err(|e| e.to_string())
         });
