@@ -216,12 +216,24 @@ fn is_token_char(b: u8) -> bool {
 /// Appends the canonical value of one header: trimmed, every run of spaces, tabs and
 /// line breaks (obsolete line folding included) collapsed into one space.
 fn push_header_value(out: &mut String, value: &str) {
-    let b = value.as_bytes();
-    let plain = b.first().is_none_or(|&c| c != b' ')
-        && b.last().is_none_or(|&c| c != b' ')
-        && !b.iter().any(|&c| matches!(c, b'\t' | b'\r' | b'\n'))
-        && !b.windows(2).any(|w| w == b"  ");
-    if plain {
+    // Fast path: nothing to trim or fold.
+    let mut plain = true;
+    let mut prev_space = true;
+    for &c in value.as_bytes() {
+        match c {
+            b'\t' | b'\r' | b'\n' => {
+                plain = false;
+                break;
+            }
+            b' ' if prev_space => {
+                plain = false;
+                break;
+            }
+            b' ' => prev_space = true,
+            _ => prev_space = false,
+        }
+    }
+    if plain && (!prev_space || value.is_empty()) {
         out.push_str(value);
         return;
     }
@@ -283,9 +295,14 @@ pub(crate) fn check_header(name: &str, value: &str) -> Result<(), SigningError> 
 }
 
 fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    for (x, y) in a.iter().zip(b) {
+        match x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase()) {
+            Ordering::Equal => {}
+            other => return other,
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 fn push_lower(out: &mut String, s: &str) {
@@ -301,28 +318,48 @@ fn write_canonical_headers(
     headers: &[Header],
     secret_spans: &mut Vec<Range<usize>>,
 ) -> Range<usize> {
-    let mut signed: Vec<&Header> = headers
-        .iter()
-        .filter(|h| {
-            !UNSIGNED_HEADERS
-                .iter()
-                .any(|u| u.eq_ignore_ascii_case(h.name()))
-        })
-        .collect();
+    // The sort order is kept in a stack buffer for the usual handful of headers.
+    const INLINE: usize = 32;
+    if headers.len() <= INLINE {
+        let mut order = [0usize; INLINE];
+        write_in_order(out, headers, &mut order[..headers.len()], secret_spans)
+    } else {
+        let mut order = vec![0usize; headers.len()];
+        write_in_order(out, headers, &mut order, secret_spans)
+    }
+}
+
+fn write_in_order(
+    out: &mut String,
+    headers: &[Header],
+    order: &mut [usize],
+    secret_spans: &mut Vec<Range<usize>>,
+) -> Range<usize> {
+    let mut n = 0;
+    for (i, h) in headers.iter().enumerate() {
+        if !UNSIGNED_HEADERS
+            .iter()
+            .any(|u| u.eq_ignore_ascii_case(h.name()))
+        {
+            order[n] = i;
+            n += 1;
+        }
+    }
+    let order = &mut order[..n];
     // Stable: repeated names keep their request order.
-    signed.sort_by(|a, b| cmp_ignore_case(a.name(), b.name()));
+    order.sort_by(|&a, &b| cmp_ignore_case(headers[a].name(), headers[b].name()));
     let mut i = 0;
-    while i < signed.len() {
-        let name = signed[i].name();
+    while i < order.len() {
+        let name = headers[order[i]].name();
         push_lower(out, name);
         out.push(':');
         let start = out.len();
         let mut j = i;
-        while j < signed.len() && signed[j].name().eq_ignore_ascii_case(name) {
+        while j < order.len() && headers[order[j]].name().eq_ignore_ascii_case(name) {
             if j > i {
                 out.push(',');
             }
-            push_header_value(out, signed[j].value());
+            push_header_value(out, headers[order[j]].value());
             j += 1;
         }
         if name.eq_ignore_ascii_case("x-amz-security-token") {
@@ -333,14 +370,15 @@ fn write_canonical_headers(
     }
     out.push('\n');
     let start = out.len();
-    for (k, h) in signed.iter().enumerate() {
+    for k in 0..order.len() {
+        let name = headers[order[k]].name();
         if k > 0 {
-            if signed[k - 1].name().eq_ignore_ascii_case(h.name()) {
+            if headers[order[k - 1]].name().eq_ignore_ascii_case(name) {
                 continue;
             }
             out.push(';');
         }
-        push_lower(out, h.name());
+        push_lower(out, name);
     }
     start..out.len()
 }

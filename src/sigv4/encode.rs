@@ -3,6 +3,17 @@
 
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
+/// Lowercase hex of a 32-byte digest, as SigV4 writes hashes and signatures.
+pub(crate) fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
+    const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 64];
+    for (i, b) in bytes.iter().enumerate() {
+        out[2 * i] = HEX_LOWER[(b >> 4) as usize];
+        out[2 * i + 1] = HEX_LOWER[(b & 0xf) as usize];
+    }
+    out
+}
+
 /// Whether `b` is in the RFC 3986 unreserved set.
 #[inline]
 pub(crate) const fn is_unreserved(b: u8) -> bool {
@@ -95,6 +106,16 @@ mod tests {
         assert_eq!(enc.len(), 66 + 190 * 3);
         assert!(enc.starts_with("%00%01"));
         assert!(enc.ends_with("%FE%FF"));
+    }
+
+    #[test]
+    fn hex32_is_lowercase_hex() {
+        let mut bytes = [0u8; 32];
+        bytes[0] = 0xab;
+        bytes[31] = 0x0f;
+        let hex = hex32(&bytes);
+        assert!(hex.starts_with(b"ab00"));
+        assert!(hex.ends_with(b"000f"));
     }
 
     #[test]

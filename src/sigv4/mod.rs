@@ -306,13 +306,13 @@ impl PayloadHashText {
 }
 
 fn payload_hash(body: &[u8], payload: PayloadHash) -> PayloadHashText {
-    let mut buf = [0u8; 64];
     match payload {
-        PayloadHash::Hashed => {
-            hex::encode_to_slice(Sha256::digest(body), &mut buf).expect("64-byte buffer");
-            PayloadHashText { buf, len: 64 }
-        }
+        PayloadHash::Hashed => PayloadHashText {
+            buf: encode::hex32(&Sha256::digest(body).into()),
+            len: 64,
+        },
         PayloadHash::Unsigned => {
+            let mut buf = [0u8; 64];
             buf[..UNSIGNED_PAYLOAD.len()].copy_from_slice(UNSIGNED_PAYLOAD.as_bytes());
             PayloadHashText {
                 buf,
@@ -353,8 +353,7 @@ fn compute(
                 )
             });
     let mac = signing_key::hmac_sha256(key.expose_bytes(), sts.as_str().as_bytes());
-    let mut sig = [0u8; 64];
-    hex::encode_to_slice(mac, &mut sig).expect("64-byte buffer");
+    let sig = encode::hex32(&mac);
     Ok(SigningOutput {
         canonical_request: creq,
         string_to_sign: sts,

@@ -98,9 +98,7 @@ impl StringToSign {
         text.push_str("/aws4_request");
         let scope_len = text.len() - scope_start;
         text.push('\n');
-        let mut hex_buf = [0u8; 64];
-        // 32 bytes always fit in 64 hex digits.
-        hex::encode_to_slice(hash, &mut hex_buf).expect("64-byte buffer");
+        let hex_buf = super::encode::hex32(&hash.into());
         text.push_str(std::str::from_utf8(&hex_buf).unwrap_or_default());
         StringToSign { text, scope_len }
     }
