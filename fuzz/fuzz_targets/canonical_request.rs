@@ -28,7 +28,6 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(out) = sigv4::sign(&mut a, &creds, &params) {
         let creq = out.canonical_request().expose();
         assert!(creq.starts_with(&format!("{method}\n")));
-        assert!(out.canonical_request().to_string().len() <= creq.len() + 64);
         assert!(!out.canonical_request().to_string().contains("x-amz-security-token:token"));
     }
     let mut b = req;

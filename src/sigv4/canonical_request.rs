@@ -499,6 +499,30 @@ mod tests {
         );
     }
 
+    /// Fuzzing regression: many short token parameters each grow by `[redacted]`, and
+    /// every one of them is still redacted.
+    #[test]
+    fn display_redacts_every_repeated_token_parameter() {
+        let query = (0..40)
+            .map(|i| format!("X-Amz-Security-Token=t{i}"))
+            .collect::<Vec<_>>()
+            .join("&");
+        let creq = build(
+            "GET",
+            "/",
+            &query,
+            &[Header::new("host", "h")],
+            "UNSIGNED-PAYLOAD",
+            true,
+            PathEncoding::Double,
+        )
+        .unwrap();
+        let shown = creq.to_string();
+        assert_eq!(shown.matches("[redacted]").count(), 40);
+        assert!(!shown.contains("=t1"));
+        assert!(shown.len() > creq.expose().len());
+    }
+
     #[test]
     fn display_redacts_the_session_token() {
         let creq = build(
