@@ -63,8 +63,11 @@ impl CanonicalRequest {
 
 impl Drop for CanonicalRequest {
     fn drop(&mut self) {
-        if !self.secret_spans.is_empty() {
-            self.text.zeroize();
+        // Only the token values are secret; the rest is public.
+        for span in &self.secret_spans {
+            if let Some(secret) = self.text.get_mut(span.clone()) {
+                secret.zeroize();
+            }
         }
     }
 }
@@ -216,24 +219,15 @@ fn is_token_char(b: u8) -> bool {
 /// Appends the canonical value of one header: trimmed, every run of spaces, tabs and
 /// line breaks (obsolete line folding included) collapsed into one space.
 fn push_header_value(out: &mut String, value: &str) {
-    // Fast path: nothing to trim or fold.
-    let mut plain = true;
-    let mut prev_space = true;
-    for &c in value.as_bytes() {
-        match c {
-            b'\t' | b'\r' | b'\n' => {
-                plain = false;
-                break;
-            }
-            b' ' if prev_space => {
-                plain = false;
-                break;
-            }
-            b' ' => prev_space = true,
-            _ => prev_space = false,
-        }
-    }
-    if plain && (!prev_space || value.is_empty()) {
+    // Fast path: nothing to trim or fold (each check is a vectorized search).
+    let b = value.as_bytes();
+    let plain = b.first() != Some(&b' ')
+        && b.last() != Some(&b' ')
+        && !b.contains(&b'\t')
+        && !b.contains(&b'\n')
+        && !b.contains(&b'\r')
+        && !value.contains("  ");
+    if plain {
         out.push_str(value);
         return;
     }
@@ -283,10 +277,11 @@ pub(crate) fn check_header(name: &str, value: &str) -> Result<(), SigningError> 
     if name.is_empty() || !name.bytes().all(is_token_char) {
         return Err(SigningError::InvalidHeaderName);
     }
-    if value
-        .bytes()
-        .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n')) || b == 0x7f)
-    {
+    // No early exit, so the scan vectorizes over long values such as tokens.
+    let bad = value.bytes().fold(false, |acc, b| {
+        acc | ((b < 0x20 && b != b'\t' && b != b'\r' && b != b'\n') || b == 0x7f)
+    });
+    if bad {
         return Err(SigningError::InvalidHeaderValue {
             name: name.to_ascii_lowercase(),
         });
