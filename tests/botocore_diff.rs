@@ -5,6 +5,8 @@
 //! botocore runs from the virtualenv `scripts/pyenv.sh` makes, through
 //! `scripts/botocore_sign.py` (JSON cases on stdin, answers on stdout).
 
+mod common;
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -346,17 +348,7 @@ fn form_case(rng: &mut Rng) -> Case {
 }
 
 fn botocore(cases: &[Value]) -> Vec<Value> {
-    let pyenv = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/pyenv.sh");
-    let out = Command::new("bash")
-        .arg(pyenv)
-        .output()
-        .expect("bash runs scripts/pyenv.sh");
-    assert!(
-        out.status.success(),
-        "scripts/pyenv.sh failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let python = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let python = common::pyenv_python();
     let mut child = Command::new(python)
         .arg(concat!(
             env!("CARGO_MANIFEST_DIR"),

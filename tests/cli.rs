@@ -3,6 +3,8 @@
 //! `credential_process`.
 #![cfg(feature = "test-util")]
 
+mod common;
+
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
@@ -840,7 +842,7 @@ async fn aws_ca_bundle_is_honoured_for_https_endpoints() {
 /// `credential_process` from a throwaway AWS config and gets the same credentials.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn botocore_uses_stskit_as_a_credential_process() {
-    let python = pyenv_python();
+    let python = common::pyenv_python();
     let d = double().await;
     d.push(Reply::status(200, CANNED));
     d.push(Reply::status(200, CANNED));
@@ -897,20 +899,4 @@ print(json.dumps({"AccessKeyId": f.access_key, "SecretAccessKey": f.secret_key, 
     assert_eq!(got["Method"], "custom-process");
     assert_eq!(d.request_count(), 2);
     std::fs::remove_dir_all(&dir).ok();
-}
-
-/// The virtualenv with the pinned Python peers; created on first use by
-/// `scripts/pyenv.sh` (the README's test command runs it up front).
-fn pyenv_python() -> String {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/pyenv.sh");
-    let out = Command::new("bash")
-        .arg(script)
-        .output()
-        .expect("bash runs scripts/pyenv.sh");
-    assert!(
-        out.status.success(),
-        "scripts/pyenv.sh failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }

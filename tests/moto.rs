@@ -6,6 +6,8 @@
 //! virtualenv `scripts/pyenv.sh` makes, and stops it when the test ends, pass or fail.
 #![cfg(feature = "test-util")]
 
+mod common;
+
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -30,18 +32,7 @@ impl Drop for Moto {
 }
 
 fn python_bin_dir() -> std::path::PathBuf {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/pyenv.sh");
-    let out = Command::new("bash")
-        .arg(script)
-        .output()
-        .expect("bash runs scripts/pyenv.sh");
-    assert!(
-        out.status.success(),
-        "scripts/pyenv.sh failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let python = String::from_utf8(out.stdout).unwrap();
-    std::path::Path::new(python.trim())
+    std::path::Path::new(&common::pyenv_python())
         .parent()
         .unwrap()
         .to_path_buf()
