@@ -251,6 +251,15 @@ impl Drop for Request {
     }
 }
 
+/// The first value of header `name` in (name, value) pairs, compared without regard
+/// to case.
+pub(crate) fn find_header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
 /// An HTTP answer as plain values. The body is zeroized on drop: a 200 from STS holds
 /// a secret key and a session token.
 pub struct Response {
@@ -278,10 +287,7 @@ impl Response {
     }
     /// The first value of a header (compared without regard to case).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        find_header(&self.headers, name)
     }
     /// The body bytes. For a 200 from STS they hold secrets: do not log them.
     pub fn body(&self) -> &[u8] {

@@ -25,7 +25,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 use crate::credentials::Credentials;
-use crate::http::Request;
+use crate::http::{Request, find_header};
 use crate::provider::format_http_date;
 use crate::sigv4::{self, SessionTokenMode, SigningParams, SigningSettings};
 use crate::sts::form;
@@ -189,10 +189,7 @@ pub struct RecordedRequest {
 impl RecordedRequest {
     /// The first value of a header (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        find_header(&self.headers, name)
     }
     /// The decoded form parameters of the body.
     pub fn form(&self) -> Vec<(String, String)> {
@@ -503,10 +500,8 @@ async fn read_request<S: AsyncRead + Unpin>(stream: &mut S) -> Option<Incoming> 
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
         .collect();
-    let len: usize = headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.parse().ok())
+    let len: usize = find_header(&headers, "content-length")
+        .and_then(|v| v.parse().ok())
         .unwrap_or(0);
     if len > MAX_BODY {
         return None;
@@ -578,12 +573,7 @@ fn check_signature(
     st: &State,
     now: OffsetDateTime,
 ) -> (SignatureCheck, Option<(String, String)>, Option<String>) {
-    let header = |name: &str| {
-        req.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    };
+    let header = |name: &str| find_header(&req.headers, name);
     let Some((id, date, region, service, signed, signature)) =
         header("authorization").and_then(parse_authorization)
     else {
@@ -858,25 +848,18 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
         }
     }
     match reply {
-        Reply::Normal => {
-            let (status, body) = answer(&req, &mut lock(), check, key_id, now);
-            stream
-                .write_all(&head(
+        Reply::Normal | Reply::Canned { .. } => {
+            let (status, content_type, body) = match reply {
+                Reply::Canned {
                     status,
-                    "text/xml",
-                    Some(body.len()),
-                    &[],
-                    &date,
-                    &rid,
-                ))
-                .await?;
-            stream.write_all(&body).await?;
-        }
-        Reply::Canned {
-            status,
-            content_type,
-            body,
-        } => {
+                    content_type,
+                    body,
+                } => (status, content_type, body),
+                _ => {
+                    let (status, body) = answer(&req, &mut lock(), check, key_id, now);
+                    (status, "text/xml".to_owned(), body)
+                }
+            };
             stream
                 .write_all(&head(
                     status,

@@ -271,6 +271,14 @@ pub fn canonical_headers<'a>(
     Ok((text, signed))
 }
 
+/// The signed header list of headers that already passed [`check_header`] (presigning
+/// names it in the query before the canonical request is built).
+pub(crate) fn signed_header_list(headers: &[Header]) -> String {
+    let mut text = String::new();
+    let range = write_canonical_headers(&mut text, headers, &mut Vec::new());
+    text.split_off(range.start)
+}
+
 /// Checks that a header can be signed and sent: the name is an HTTP token and the
 /// value holds no control character other than tab and line breaks (folding).
 pub(crate) fn check_header(name: &str, value: &str) -> Result<(), SigningError> {

@@ -466,8 +466,8 @@ pub fn presign(
     let work = request;
     ensure_host(work)?;
     let hash = payload_hash(work.body(), params.settings.payload);
-    let (_, signed_headers) =
-        canonical_request::canonical_headers(work.headers().iter().map(|h| (h.name(), h.value())))?;
+    // Headers were checked by check_params and ensure_host.
+    let signed_headers = canonical_request::signed_header_list(work.headers());
     let token = credentials.session_token().map(|t| t.expose_secret());
 
     let mut added = String::with_capacity(256);

@@ -15,6 +15,7 @@ use crate::credentials::StsCredentials;
 use crate::error::{
     BodyKind, Error, ErrorKind, ParseError, ParseErrorKind, ServiceError, StatusError,
 };
+use crate::http::find_header as header;
 
 /// What `AssumeRole` (and the other credential-issuing calls) return.
 #[derive(Debug, Clone)]
@@ -351,13 +352,6 @@ fn scan(body: &[u8]) -> Result<Doc, ParseError> {
     }
     doc.end = reader.offset();
     Ok(doc)
-}
-
-fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
-    headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
 }
 
 fn header_request_id(headers: &[(String, String)]) -> Option<String> {

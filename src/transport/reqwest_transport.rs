@@ -24,7 +24,7 @@ pub struct TransportConfig {
     pub proxy_from_env: bool,
     /// Extra trusted roots (PEM), on top of the compiled-in Mozilla roots: what
     /// `AWS_CA_BUNDLE` names for the AWS tools.
-    ca_bundle: Option<Arc<[u8]>>,
+    extra_roots: Arc<[reqwest::Certificate]>,
 }
 
 impl Default for TransportConfig {
@@ -34,7 +34,7 @@ impl Default for TransportConfig {
             attempt_timeout: Duration::from_secs(10),
             max_body_bytes: 64 * 1024,
             proxy_from_env: true,
-            ca_bundle: None,
+            extra_roots: Arc::new([]),
         }
     }
 }
@@ -73,7 +73,7 @@ impl TransportConfig {
                 rule: "must hold at least one PEM certificate",
             });
         }
-        self.ca_bundle = Some(pem.into());
+        self.extra_roots = certs.into();
         Ok(self)
     }
     /// Sets whether proxies come from the environment.
@@ -121,10 +121,8 @@ impl ReqwestTransport {
             if !proxied {
                 b = b.no_proxy();
             }
-            if let Some(pem) = &self.config.ca_bundle {
-                for cert in reqwest::Certificate::from_pem_bundle(pem).map_err(|e| e.to_string())? {
-                    b = b.add_root_certificate(cert);
-                }
+            for cert in self.config.extra_roots.iter() {
+                b = b.add_root_certificate(cert.clone());
             }
             b.build().map_err(|e| e.to_string())
         });
