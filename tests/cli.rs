@@ -55,6 +55,15 @@ fn creds_env() -> Vec<(&'static str, &'static str)> {
 }
 
 async fn assume(d: &StsDouble, extra: &[&str]) -> (Output, Duration) {
+    assume_with_env(d, extra, &creds_env()).await
+}
+
+/// `stskit assume-role` of ROLE (session `cli`) at the double, with this environment.
+async fn assume_with_env(
+    d: &StsDouble,
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> (Output, Duration) {
     let url = d.endpoint_url();
     let mut args = vec![
         "assume-role",
@@ -66,8 +75,15 @@ async fn assume(d: &StsDouble, extra: &[&str]) -> (Output, Duration) {
         &url,
     ];
     args.extend_from_slice(extra);
-    run(&args, &creds_env()).await
+    run(&args, env).await
 }
+
+/// The environment of the temporary source key the token tests register.
+const TEMPORARY_ENV: &[(&str, &str)] = &[
+    ("AWS_ACCESS_KEY_ID", "ASIASOURCE"),
+    ("AWS_SECRET_ACCESS_KEY", SECRET),
+    ("AWS_SESSION_TOKEN", "source-session-token"),
+];
 
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
@@ -407,24 +423,9 @@ async fn usage_errors_exit_2() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chained_role_over_an_hour_is_refused_with_exit_2() {
     let d = double().await;
-    let url = d.endpoint_url();
     let mut env = creds_env();
     env.push(("AWS_SESSION_TOKEN", "some-token"));
-    let (o, _) = run(
-        &[
-            "assume-role",
-            "--role-arn",
-            ROLE,
-            "--role-session-name",
-            "s1",
-            "--endpoint",
-            &url,
-            "--duration-seconds",
-            "7200",
-        ],
-        &env,
-    )
-    .await;
+    let (o, _) = assume_with_env(&d, &["--duration-seconds", "7200"], &env).await;
     assert_clean_failure(&o, 2);
     assert!(stderr(&o).contains("role chaining"), "{}", stderr(&o));
 }
@@ -478,17 +479,9 @@ async fn sts_error_exits_3_with_code_status_request_id_and_message() {
     );
     // A wrong secret gets the double's SignatureDoesNotMatch: exit 3, not retried.
     let d = double().await;
-    let url = d.endpoint_url();
-    let (o, _) = run(
-        &[
-            "assume-role",
-            "--role-arn",
-            ROLE,
-            "--role-session-name",
-            "s1",
-            "--endpoint",
-            &url,
-        ],
+    let (o, _) = assume_with_env(
+        &d,
+        &[],
         &[
             ("AWS_ACCESS_KEY_ID", KEY),
             ("AWS_SECRET_ACCESS_KEY", "wrong"),
@@ -682,24 +675,7 @@ async fn a_source_session_token_is_sent_and_signed() {
         .start()
         .await
         .unwrap();
-    let url = d.endpoint_url();
-    let (o, _) = run(
-        &[
-            "assume-role",
-            "--role-arn",
-            ROLE,
-            "--role-session-name",
-            "chain",
-            "--endpoint",
-            &url,
-        ],
-        &[
-            ("AWS_ACCESS_KEY_ID", "ASIASOURCE"),
-            ("AWS_SECRET_ACCESS_KEY", SECRET),
-            ("AWS_SESSION_TOKEN", "source-session-token"),
-        ],
-    )
-    .await;
+    let (o, _) = assume_with_env(&d, &[], TEMPORARY_ENV).await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let req = &d.requests()[0];
     assert_eq!(
@@ -750,25 +726,7 @@ async fn debug_prints_the_canonical_request_without_secrets() {
         .await
         .unwrap();
     d.push(Reply::status(200, CANNED));
-    let url = d.endpoint_url();
-    let (o, _) = run(
-        &[
-            "assume-role",
-            "--role-arn",
-            ROLE,
-            "--role-session-name",
-            "dbg",
-            "--endpoint",
-            &url,
-            "--debug",
-        ],
-        &[
-            ("AWS_ACCESS_KEY_ID", "ASIASOURCE"),
-            ("AWS_SECRET_ACCESS_KEY", SECRET),
-            ("AWS_SESSION_TOKEN", "source-session-token"),
-        ],
-    )
-    .await;
+    let (o, _) = assume_with_env(&d, &["--debug"], TEMPORARY_ENV).await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(
