@@ -192,6 +192,12 @@ impl Request {
     pub fn query(&self) -> &str {
         split_url(&self.url).2
     }
+
+    /// [`Request::path`] and [`Request::query`] from one pass over the URL.
+    pub(crate) fn path_and_query(&self) -> (&str, &str) {
+        let (_, p, q) = split_url(&self.url);
+        (if p.is_empty() { "/" } else { p }, q)
+    }
 }
 
 /// Splits a URL into (authority, path, query), dropping any fragment.

@@ -13,6 +13,7 @@
 
 pub mod canonical_request;
 mod encode;
+mod hash;
 pub mod signing_key;
 pub mod string_to_sign;
 
@@ -20,7 +21,6 @@ use std::fmt;
 use std::time::Duration;
 
 use secrecy::ExposeSecret;
-use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::credentials::Credentials;
@@ -308,7 +308,7 @@ impl PayloadHashText {
 fn payload_hash(body: &[u8], payload: PayloadHash) -> PayloadHashText {
     match payload {
         PayloadHash::Hashed => PayloadHashText {
-            buf: encode::hex32(&Sha256::digest(body).into()),
+            buf: encode::hex32(&hash::sha256(body)),
             len: 64,
         },
         PayloadHash::Unsigned => {
@@ -328,13 +328,14 @@ fn compute(
     credentials: &Credentials,
     params: &SigningParams<'_>,
     date: &AmzDate,
-    query: &str,
+    query: Option<&str>,
     payload_hash: &str,
 ) -> Result<SigningOutput, SigningError> {
+    let (path, request_query) = request.path_and_query();
     let creq = canonical_request::build(
         request.method(),
-        request.path(),
-        query,
+        path,
+        query.unwrap_or(request_query),
         request.headers(),
         payload_hash,
         params.settings.normalize_path,
@@ -352,7 +353,7 @@ fn compute(
                     params.service,
                 )
             });
-    let mac = signing_key::hmac_sha256(key.expose_bytes(), sts.as_str().as_bytes());
+    let mac = key.mac(sts.as_str().as_bytes());
     let sig = encode::hex32(&mac);
     Ok(SigningOutput {
         canonical_request: creq,
@@ -418,14 +419,7 @@ pub fn sign(
     if let (Some(token), SessionTokenMode::Signed) = (token, token_mode) {
         work.append_sensitive_header("X-Amz-Security-Token", token);
     }
-    let out = compute(
-        work,
-        credentials,
-        params,
-        &date,
-        work.query(),
-        hash.as_str(),
-    )?;
+    let out = compute(work, credentials, params, &date, None, hash.as_str())?;
     let mut authorization = String::with_capacity(200);
     authorization.push_str(ALGORITHM);
     authorization.push_str(" Credential=");
@@ -502,7 +496,14 @@ pub fn presign(
     } else {
         format!("{base_query}{added}")
     };
-    let out = compute(work, credentials, params, &date, &query, hash.as_str())?;
+    let out = compute(
+        work,
+        credentials,
+        params,
+        &date,
+        Some(&query),
+        hash.as_str(),
+    )?;
     let mut tail = String::new();
     if let (Some(token), SessionTokenMode::AddAfterSigning) = (token, params.settings.session_token)
     {

@@ -4,11 +4,9 @@
 use std::fmt;
 use std::sync::Mutex;
 
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 use zeroize::{Zeroize, Zeroizing};
 
-type HmacSha256 = Hmac<Sha256>;
+use super::hash::{HmacKey, hmac_sha256};
 
 /// How many (date, region, service) scopes one `Credentials` value remembers.
 const CACHE_SLOTS: usize = 4;
@@ -37,14 +35,6 @@ impl Drop for SigningKey {
     }
 }
 
-/// HMAC-SHA256 of `data` under `key`.
-pub(crate) fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
-    // HMAC accepts keys of any length, so this cannot fail.
-    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes keys of any length");
-    mac.update(data);
-    mac.finalize().into_bytes().into()
-}
-
 /// Derives the signing key for `secret` on `date` (`YYYYMMDD`) in `region` for `service`.
 ///
 /// This is the four-HMAC chain of the SigV4 specification. The `"AWS4" + secret`
@@ -67,7 +57,7 @@ struct Entry {
     date: [u8; 8],
     region: Box<str>,
     service: Box<str>,
-    key: SigningKey,
+    key: HmacKey,
 }
 
 /// Remembers the last few derived keys of one set of credentials.
@@ -80,17 +70,17 @@ pub(crate) struct SigningKeyCache {
 }
 
 impl SigningKeyCache {
-    /// The signing key for this scope, derived with `derive` on a miss.
+    /// The signing key for this scope, ready for HMAC, derived with `derive` on a miss.
     pub(crate) fn get_or_derive(
         &self,
         date: &str,
         region: &str,
         service: &str,
         derive: impl FnOnce() -> SigningKey,
-    ) -> SigningKey {
+    ) -> HmacKey {
         let date_bytes: [u8; 8] = match date.as_bytes().try_into() {
             Ok(d) => d,
-            Err(_) => return derive(),
+            Err(_) => return HmacKey::new(derive().expose_bytes()),
         };
         // A poisoned lock only means another thread panicked mid-update of a plain Vec;
         // the entries are still whole, so keep using them.
@@ -101,7 +91,7 @@ impl SigningKeyCache {
         {
             return e.key.clone();
         }
-        let key = derive();
+        let key = HmacKey::new(derive().expose_bytes());
         // Keys from an older day can never be used again by a correct clock.
         entries.retain(|e| e.date >= date_bytes);
         if entries.len() >= CACHE_SLOTS {
@@ -178,9 +168,10 @@ mod tests {
         let other = cache.get_or_derive("20150830", "eu-west-1", "sts", || {
             derive_signing_key(DOC_SECRET, "20150830", "eu-west-1", "sts")
         });
+        let fresh = derive_signing_key(DOC_SECRET, "20150830", "eu-west-1", "sts");
         assert_eq!(
-            other.expose_bytes(),
-            derive_signing_key(DOC_SECRET, "20150830", "eu-west-1", "sts").expose_bytes()
+            other.mac(b"message"),
+            hmac_sha256(fresh.expose_bytes(), b"message")
         );
         assert_eq!(cache.len(), 2);
     }

@@ -6,7 +6,6 @@
 
 use std::fmt;
 
-use sha2::{Digest, Sha256};
 use time::{OffsetDateTime, UtcOffset};
 
 use super::SigningError;
@@ -83,7 +82,7 @@ impl StringToSign {
         service: &str,
         canonical_request: &str,
     ) -> StringToSign {
-        let hash = Sha256::digest(canonical_request.as_bytes());
+        let hash = super::hash::sha256(canonical_request.as_bytes());
         let mut text = String::with_capacity(ALGORITHM.len() + 18 + 48 + 64 + 2);
         text.push_str(ALGORITHM);
         text.push('\n');
@@ -98,7 +97,7 @@ impl StringToSign {
         text.push_str("/aws4_request");
         let scope_len = text.len() - scope_start;
         text.push('\n');
-        let hex_buf = super::encode::hex32(&hash.into());
+        let hex_buf = super::encode::hex32(&hash);
         text.push_str(std::str::from_utf8(&hex_buf).unwrap_or_default());
         StringToSign { text, scope_len }
     }
