@@ -5,7 +5,6 @@
 //! ```
 //! where `CANONICAL_HEADERS` is one `name:value\n` line per signed header.
 
-use std::cmp::Ordering;
 use std::fmt;
 use std::ops::Range;
 
@@ -212,8 +211,25 @@ pub(crate) fn is_token(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(is_token_char)
 }
 
+/// RFC 9110 `tchar`, as a table indexed by byte.
+const TOKEN_CHARS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    let extra = b"!#$%&'*+-.^_`|~";
+    let mut i = 0;
+    while i < extra.len() {
+        table[extra[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 fn is_token_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+    TOKEN_CHARS[b as usize]
 }
 
 /// Appends the canonical value of one header: trimmed, every run of spaces, tabs and
@@ -301,21 +317,12 @@ pub(crate) fn check_header(name: &str, value: &str) -> Result<(), SigningError> 
     Ok(())
 }
 
-fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    for (x, y) in a.iter().zip(b) {
-        match x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase()) {
-            Ordering::Equal => {}
-            other => return other,
-        }
-    }
-    a.len().cmp(&b.len())
-}
-
-fn push_lower(out: &mut String, s: &str) {
-    let start = out.len();
-    out.push_str(s);
-    out[start..].make_ascii_lowercase();
+/// One signed header while the block is written: the range of its lowercased name in
+/// the name buffer, and its index in the request.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    name: (usize, usize),
+    header: usize,
 }
 
 /// Writes `name:value\n` lines then a blank line, then the signed header list; returns
@@ -325,51 +332,65 @@ fn write_canonical_headers(
     headers: &[Header],
     secret_spans: &mut Vec<Range<usize>>,
 ) -> Range<usize> {
-    // The sort order is kept in a stack buffer for the usual handful of headers.
-    const INLINE: usize = 32;
-    if headers.len() <= INLINE {
-        let mut order = [0usize; INLINE];
-        write_in_order(out, headers, &mut order[..headers.len()], secret_spans)
+    // Every name is lowercased once into one buffer, then sorted and compared as plain
+    // bytes. Both buffers live on the stack for the usual handful of short headers.
+    const INLINE_HEADERS: usize = 16;
+    const INLINE_NAME_BYTES: usize = 256;
+    let name_bytes: usize = headers.iter().map(|h| h.name().len()).sum();
+    let mut names_inline = [0u8; INLINE_NAME_BYTES];
+    let mut names_heap = Vec::new();
+    let names: &mut [u8] = if name_bytes <= INLINE_NAME_BYTES {
+        &mut names_inline[..name_bytes]
     } else {
-        let mut order = vec![0usize; headers.len()];
-        write_in_order(out, headers, &mut order, secret_spans)
-    }
-}
-
-fn write_in_order(
-    out: &mut String,
-    headers: &[Header],
-    order: &mut [usize],
-    secret_spans: &mut Vec<Range<usize>>,
-) -> Range<usize> {
+        names_heap.resize(name_bytes, 0);
+        &mut names_heap
+    };
+    let mut slots_inline = [Slot::default(); INLINE_HEADERS];
+    let mut slots_heap = Vec::new();
+    let slots: &mut [Slot] = if headers.len() <= INLINE_HEADERS {
+        &mut slots_inline[..headers.len()]
+    } else {
+        slots_heap.resize(headers.len(), Slot::default());
+        &mut slots_heap
+    };
+    let mut at = 0;
     let mut n = 0;
     for (i, h) in headers.iter().enumerate() {
-        if !UNSIGNED_HEADERS
-            .iter()
-            .any(|u| u.eq_ignore_ascii_case(h.name()))
-        {
-            order[n] = i;
+        let end = at + h.name().len();
+        let lower = &mut names[at..end];
+        for (d, s) in lower.iter_mut().zip(h.name().bytes()) {
+            *d = s.to_ascii_lowercase();
+        }
+        if !UNSIGNED_HEADERS.iter().any(|u| u.as_bytes() == &*lower) {
+            slots[n] = Slot {
+                name: (at, end),
+                header: i,
+            };
             n += 1;
         }
+        at = end;
     }
-    let order = &mut order[..n];
+    // Header names are tokens (ASCII), so this never falls back.
+    let names = std::str::from_utf8(names).unwrap_or_default();
+    let name = |s: &Slot| names.get(s.name.0..s.name.1).unwrap_or_default();
+    let slots = &mut slots[..n];
     // Stable: repeated names keep their request order.
-    order.sort_by(|&a, &b| cmp_ignore_case(headers[a].name(), headers[b].name()));
+    slots.sort_by(|a, b| name(a).cmp(name(b)));
     let mut i = 0;
-    while i < order.len() {
-        let name = headers[order[i]].name();
-        push_lower(out, name);
+    while i < slots.len() {
+        let this = name(&slots[i]);
+        out.push_str(this);
         out.push(':');
         let start = out.len();
         let mut j = i;
-        while j < order.len() && headers[order[j]].name().eq_ignore_ascii_case(name) {
+        while j < slots.len() && name(&slots[j]) == this {
             if j > i {
                 out.push(',');
             }
-            push_header_value(out, headers[order[j]].value());
+            push_header_value(out, headers[slots[j].header].value());
             j += 1;
         }
-        if name.eq_ignore_ascii_case("x-amz-security-token") {
+        if this == "x-amz-security-token" {
             secret_spans.push(start..out.len());
         }
         out.push('\n');
@@ -377,15 +398,15 @@ fn write_in_order(
     }
     out.push('\n');
     let start = out.len();
-    for k in 0..order.len() {
-        let name = headers[order[k]].name();
+    for k in 0..slots.len() {
+        let this = name(&slots[k]);
         if k > 0 {
-            if headers[order[k - 1]].name().eq_ignore_ascii_case(name) {
+            if name(&slots[k - 1]) == this {
                 continue;
             }
             out.push(';');
         }
-        push_lower(out, name);
+        out.push_str(this);
     }
     start..out.len()
 }
@@ -492,6 +513,60 @@ mod tests {
             "host:example.amazonaws.com\nmy-header1:value2,value2,value1\n"
         );
         assert_eq!(signed, "host;my-header1");
+    }
+
+    /// More headers and longer names than the stack buffers hold, against a plain
+    /// reference: lowercase, stable sort, join repeats.
+    #[test]
+    fn many_and_long_header_names_spill_to_the_heap_and_sort_the_same() {
+        let mut headers = Vec::new();
+        for i in 0..40u32 {
+            let stem = ["X-Amz-Meta-", "content-", "ZZ-", "a"][(i % 4) as usize];
+            let name = format!("{stem}{}{}", "Ab".repeat((i % 7) as usize * 9), i % 11);
+            headers.push((name, format!(" v{i}  x ")));
+        }
+        headers.push(("Transfer-Encoding".to_owned(), "chunked".to_owned()));
+        let pairs: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let (block, signed) = canonical_headers(pairs).unwrap();
+
+        let mut want: Vec<(String, String)> = headers
+            .iter()
+            .filter(|(n, _)| !n.eq_ignore_ascii_case("transfer-encoding"))
+            .map(|(n, v)| (n.to_ascii_lowercase(), canonical_header_value(v)))
+            .collect();
+        want.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut want_block = String::new();
+        let mut want_names: Vec<String> = Vec::new();
+        for (n, v) in &want {
+            if want_names.last() == Some(n) {
+                want_block.pop();
+                want_block.push_str(&format!(",{v}\n"));
+            } else {
+                want_block.push_str(&format!("{n}:{v}\n"));
+                want_names.push(n.clone());
+            }
+        }
+        assert!(want_names.len() > 16 && want_names.iter().map(String::len).sum::<usize>() > 256);
+        assert_eq!(block, want_block);
+        assert_eq!(signed, want_names.join(";"));
+    }
+
+    #[test]
+    fn trailing_and_leading_whitespace_of_every_kind_is_folded() {
+        for (raw, want) in [
+            ("a\t", "a"),
+            ("\ta", "a"),
+            ("a\n", "a"),
+            (" ", ""),
+            ("a b", "a b"),
+            ("a  b", "a b"),
+            ("ab ", "ab"),
+        ] {
+            assert_eq!(canonical_header_value(raw), want, "{raw:?}");
+        }
     }
 
     #[test]
