@@ -402,6 +402,22 @@ fn text_is_trimmed_decoded_and_joined_across_cdata_and_comments() {
     );
 }
 
+/// Only XML white space (space, tab, CR, LF) is trimmed; other Unicode spaces are
+/// content, and a CR inside a value becomes LF after trimming.
+#[test]
+fn only_xml_white_space_is_trimmed() {
+    let body = wrap(
+        "<Credentials><AccessKeyId>\t\r\n AKID\u{a0}\r\n</AccessKeyId>\
+         <SecretAccessKey>\u{2003}s</SecretAccessKey>\
+         <SessionToken>\ra\r\nb\rc\n</SessionToken><Expiration>2031-05-06T07:08:09Z</Expiration></Credentials>",
+    );
+    let out = parse_assume_role(200, &[], body.as_bytes()).unwrap();
+    let (id, secret, token, _) = creds(&out.credentials);
+    assert_eq!(id, "AKID\u{a0}");
+    assert_eq!(secret, "\u{2003}s");
+    assert_eq!(token, "a\nb\nc");
+}
+
 #[test]
 fn hostile_xml_is_refused() {
     let creds_xml = format!("<Credentials>{CREDS}</Credentials>");

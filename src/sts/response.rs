@@ -10,7 +10,7 @@ use secrecy::SecretString;
 use time::{Date, Month, OffsetDateTime, Time, UtcOffset};
 use zeroize::{Zeroize, Zeroizing};
 
-use super::xml::{XmlEvent, XmlReader, normalize_newlines, prepare};
+use super::xml::{MAX_DEPTH, XmlEvent, XmlReader, normalize_newlines, prepare, trim_xml_space};
 use crate::credentials::StsCredentials;
 use crate::error::{
     BodyKind, Error, ErrorKind, ParseError, ParseErrorKind, ServiceError, StatusError,
@@ -126,7 +126,9 @@ struct Doc {
     access_key_id: Option<String>,
     secret: Option<SecretString>,
     token: Option<SecretString>,
-    expiration: Option<(String, usize)>,
+    /// The parsed time (`None` when it is not RFC 3339), whether the text was empty,
+    /// and where it ended.
+    expiration: Option<(Option<OffsetDateTime>, bool, usize)>,
     arn: Option<String>,
     assumed_role_id: Option<String>,
     packed: Option<(String, usize)>,
@@ -255,7 +257,7 @@ fn store(doc: &mut Doc, field: Field, value: &str, at: usize) -> Result<(), Pars
         Field::AccessKeyId => set!(doc.access_key_id, value.to_owned()),
         Field::SecretAccessKey => set!(doc.secret, SecretString::from(value)),
         Field::SessionToken => set!(doc.token, SecretString::from(value)),
-        Field::Expiration => set!(doc.expiration, (value.to_owned(), at)),
+        Field::Expiration => set!(doc.expiration, (parse_rfc3339(value), value.is_empty(), at)),
         Field::Arn => set!(doc.arn, value.to_owned()),
         Field::AssumedRoleId => set!(doc.assumed_role_id, value.to_owned()),
         Field::PackedPolicySize => set!(doc.packed, (value.to_owned(), at)),
@@ -320,27 +322,40 @@ fn scan(body: &[u8]) -> Result<Doc, ParseError> {
     let (input, base) = prepare(body)?;
     let mut reader = XmlReader::new(input, base);
     let mut doc = Doc::default();
-    let mut stack: Vec<Node> = Vec::with_capacity(8);
+    // The reader caps the depth at MAX_DEPTH, so a fixed stack never overflows.
+    let mut stack = [Node::Other; MAX_DEPTH];
+    let mut depth: usize = 0;
     let mut text = FieldText::Empty;
     loop {
         let at = reader.offset();
         let Some(event) = reader.next()? else { break };
         match event {
             XmlEvent::Start => {
-                let node = child(stack.last().copied(), reader.name(), &mut doc, at)?;
-                stack.push(node);
+                let parent = depth.checked_sub(1).map(|d| stack[d]);
+                let node = child(parent, reader.name(), &mut doc, at)?;
+                stack[depth] = node;
+                depth += 1;
             }
             XmlEvent::Text(t) => {
-                if let Some(Node::Field(_)) = stack.last() {
+                if depth > 0
+                    && let Node::Field(_) = stack[depth - 1]
+                {
                     text.push(t);
                 }
             }
             XmlEvent::End => {
-                if let Some(Node::Field(f)) = stack.pop() {
+                // The reader only reports the end of an element it opened.
+                let Some(d) = depth.checked_sub(1) else {
+                    continue;
+                };
+                depth = d;
+                if let Node::Field(f) = stack[depth] {
                     let value = std::mem::replace(&mut text, FieldText::Empty);
                     let raw = value.as_str();
-                    let normalized = normalize_newlines(raw);
-                    let result = store(&mut doc, f, normalized.trim(), at);
+                    // Trimming first is the same as after normalizing (line ends
+                    // are white space either way) and leaves less to scan.
+                    let normalized = normalize_newlines(trim_xml_space(raw));
+                    let result = store(&mut doc, f, &normalized, at);
                     if f.is_secret() {
                         wipe(normalized);
                     }
@@ -471,9 +486,9 @@ pub fn parse_assume_role(
     let token = required(doc.token, "SessionToken", end, |s| {
         s.expose_secret().is_empty()
     })?;
-    let (exp_text, exp_at) = required(doc.expiration, "Expiration", end, |(s, _)| s.is_empty())?;
-    let expiration = parse_rfc3339(&exp_text)
-        .ok_or_else(|| perr(ParseErrorKind::InvalidValue, Some("Expiration"), exp_at))?;
+    let (expiration, _, exp_at) = required(doc.expiration, "Expiration", end, |e| e.1)?;
+    let expiration =
+        expiration.ok_or_else(|| perr(ParseErrorKind::InvalidValue, Some("Expiration"), exp_at))?;
     let packed_policy_size = match doc.packed {
         None => None,
         Some((s, at)) => Some(

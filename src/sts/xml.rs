@@ -27,11 +27,24 @@ pub(crate) enum XmlEvent<'a> {
 
 pub(crate) struct XmlReader<'a> {
     inner: quick_xml::Reader<&'a [u8]>,
-    name: Vec<u8>,
+    input: &'a [u8],
+    name: Name<'a>,
     base: usize,
     depth: usize,
     root_done: bool,
     root_seen: bool,
+}
+
+/// The local name of the last element opened: a slice of the input when the event
+/// borrowed it (always, for a slice reader), otherwise a copy.
+enum Name<'a> {
+    Input(&'a [u8]),
+    Copy(Vec<u8>),
+}
+
+#[cold]
+fn copy_name(name: &[u8]) -> Name<'static> {
+    Name::Copy(name.to_vec())
 }
 
 fn err(kind: ParseErrorKind, offset: usize) -> ParseError {
@@ -62,9 +75,16 @@ fn is_xml_char(c: u32) -> bool {
     matches!(c, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
 }
 
+/// `s` without leading and trailing XML white space (space, tab, CR, LF: the `S`
+/// production; other Unicode spaces are content).
+pub(crate) fn trim_xml_space(s: &str) -> &str {
+    s.trim_matches([' ', '\t', '\r', '\n'])
+}
+
 /// XML line-end normalization: `\r\n` and a lone `\r` become `\n`.
 pub(crate) fn normalize_newlines(s: &str) -> Cow<'_, str> {
-    if !s.contains('\r') {
+    // No early exit, so the scan vectorizes over long values such as tokens.
+    if !s.bytes().fold(false, |acc, b| acc | (b == b'\r')) {
         return Cow::Borrowed(s);
     }
     Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
@@ -81,7 +101,8 @@ impl<'a> XmlReader<'a> {
         config.trim_text(false);
         XmlReader {
             inner,
-            name: Vec::with_capacity(32),
+            input: body,
+            name: Name::Input(&[]),
             base,
             depth: 0,
             root_done: false,
@@ -91,7 +112,26 @@ impl<'a> XmlReader<'a> {
 
     /// The local name (prefix stripped) of the element the last `Start` opened.
     pub(crate) fn name(&self) -> &[u8] {
-        &self.name
+        match &self.name {
+            Name::Input(n) => n,
+            Name::Copy(n) => n,
+        }
+    }
+
+    /// `name` as a slice of the input when it lies inside it (no copy), else copied.
+    fn set_name(&mut self, name: &[u8]) {
+        let input = self.input.as_ptr_range();
+        let start = name.as_ptr() as usize;
+        // Two live buffers never overlap, so a name that starts inside the input and
+        // ends inside it is a view of the input at this offset.
+        if input.contains(&name.as_ptr()) && start + name.len() <= input.end as usize {
+            let at = start - input.start as usize;
+            if let Some(view) = self.input.get(at..at + name.len()) {
+                self.name = Name::Input(view);
+                return;
+            }
+        }
+        self.name = copy_name(name);
     }
 
     /// The byte offset of the reader in the original body.
@@ -124,9 +164,7 @@ impl<'a> XmlReader<'a> {
                     if self.depth > MAX_DEPTH {
                         return Err(err(ParseErrorKind::TooDeep, at));
                     }
-                    self.name.clear();
-                    self.name
-                        .extend_from_slice(local_name(start.name().as_ref().as_bytes()));
+                    self.set_name(local_name(start.name().as_ref().as_bytes()));
                     return Ok(Some(XmlEvent::Start));
                 }
                 Event::End(_) => {
@@ -240,6 +278,24 @@ mod tests {
 
     fn kind(body: &str) -> ParseErrorKind {
         trace(body).unwrap_err().kind
+    }
+
+    #[test]
+    fn element_names_are_views_of_the_input_and_other_names_are_copied() {
+        let body = b"<Root><Child/></Root>";
+        let mut r = XmlReader::new(body, 0);
+        r.next().unwrap();
+        assert!(matches!(r.name, Name::Input(n) if n == b"Root"));
+        r.next().unwrap();
+        assert!(matches!(r.name, Name::Input(n) if n == b"Child"));
+        // A name from outside the input (an owned event buffer) is copied.
+        let elsewhere = b"Elsewhere".to_vec();
+        r.set_name(&elsewhere);
+        assert!(matches!(&r.name, Name::Copy(n) if n == b"Elsewhere"));
+        assert_eq!(r.name(), b"Elsewhere");
+        // So is an empty name at the very end of the input (its pointer is one past).
+        r.set_name(&body[body.len()..]);
+        assert_eq!(r.name(), b"");
     }
 
     #[test]

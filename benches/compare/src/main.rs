@@ -1,6 +1,7 @@
 //! stskit against the official `aws-sigv4` signing the same AssumeRole POST, and the
 //! stskit parser (every validation rule on) against a bare quick-xml pass that only
-//! pulls the four credential fields out of the same bodies. Prints medians and ratios.
+//! pulls the four credential fields out of the same bodies. Prints medians and ratios;
+//! each pair is timed in alternating rounds and the ratio is the median of per-round ratios.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -11,22 +12,43 @@ use stskit::{Credentials, Request};
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 const BODY: &str = "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdemo&RoleSessionName=bench-session&DurationSeconds=3600";
 
-/// Median time per call over `rounds` rounds of `per_round` calls.
-fn median(mut f: impl FnMut(), rounds: usize, per_round: usize) -> Duration {
-    for _ in 0..per_round {
-        f();
+/// Times `a` and `b` in alternating rounds of `per_round` calls, so both see the same
+/// machine load (this kind of VM drifts by tens of percent within a second). Returns
+/// the median time per call of each and the median of the per-round ratios a/b.
+fn paired(
+    mut a: impl FnMut(),
+    mut b: impl FnMut(),
+    rounds: usize,
+    per_round: usize,
+) -> (Duration, Duration, f64) {
+    let time = |f: &mut dyn FnMut()| {
+        let start = Instant::now();
+        for _ in 0..per_round {
+            f();
+        }
+        start.elapsed() / per_round as u32
+    };
+    time(&mut a);
+    time(&mut b);
+    let mut ta = Vec::with_capacity(rounds);
+    let mut tb = Vec::with_capacity(rounds);
+    let mut ratios = Vec::with_capacity(rounds);
+    for _ in 0..rounds {
+        let x = time(&mut a);
+        let y = time(&mut b);
+        ratios.push(x.as_secs_f64() / y.as_secs_f64());
+        ta.push(x);
+        tb.push(y);
     }
-    let mut times: Vec<Duration> = (0..rounds)
-        .map(|_| {
-            let start = Instant::now();
-            for _ in 0..per_round {
-                f();
-            }
-            start.elapsed() / per_round as u32
-        })
-        .collect();
-    times.sort();
-    times[rounds / 2]
+    ta.sort();
+    tb.sort();
+    ratios.sort_by(f64::total_cmp);
+    (ta[rounds / 2], tb[rounds / 2], ratios[rounds / 2])
+}
+
+/// Median time per call of `f` alone.
+fn median(mut f: impl FnMut(), rounds: usize, per_round: usize) -> Duration {
+    paired(&mut f, || {}, rounds, per_round).0
 }
 
 fn stskit_sign(creds: &Credentials, time: time::OffsetDateTime) {
@@ -101,17 +123,16 @@ fn us(d: Duration) -> f64 {
 }
 
 fn main() {
-    let (rounds, per) = (41, 20_000);
+    let (rounds, per) = (101, 5_000);
     let now = SystemTime::now();
     let time = time::OffsetDateTime::from_unix_timestamp(now.duration_since(UNIX_EPOCH).unwrap().as_secs() as i64).unwrap();
     println!("{:<44} {:>10} {:>10} {:>7}", "what", "stskit", "reference", "ratio");
     for token in [None, Some("IQoJb3JpZ2luX2VjEXAMPLETOKEN".repeat(20))] {
         let creds = Credentials::new("AKIDEXAMPLE", SECRET, token.clone());
         let identity = aws_credential_types::Credentials::new("AKIDEXAMPLE", SECRET, token.clone(), None, "compare").into();
-        let ours = median(|| stskit_sign(&creds, time), rounds, per);
-        let theirs = median(|| aws_sign(&identity, now), rounds, per);
+        let (ours, theirs, ratio) = paired(|| stskit_sign(&creds, time), || aws_sign(&identity, now), rounds, per);
         let label = if token.is_some() { "sign AssumeRole, warm key, with token" } else { "sign AssumeRole, warm key" };
-        println!("{label:<44} {:>8.3}us {:>8.3}us {:>6.2}x  (aws-sigv4 1.6.4)", us(ours), us(theirs), us(theirs) / us(ours));
+        println!("{label:<44} {:>8.3}us {:>8.3}us {:>6.2}x  (aws-sigv4 1.6.4 / stskit)", us(ours), us(theirs), 1.0 / ratio);
     }
     let cold = median(
         || {
@@ -129,14 +150,18 @@ fn main() {
         "assume_role.ok.smithy-rs.imds_assume_role.xml",
     ] {
         let body = std::fs::read(format!("{dir}/{name}")).unwrap();
-        let ours = median(|| drop(black_box(stskit::sts::parse_assume_role(200, &[], black_box(&body)).unwrap())), rounds, per);
-        let bare = median(|| drop(black_box(bare_quick_xml(black_box(&body)))), rounds, per);
+        let (ours, bare, ratio) = paired(
+            || drop(black_box(stskit::sts::parse_assume_role(200, &[], black_box(&body)).unwrap())),
+            || drop(black_box(bare_quick_xml(black_box(&body)))),
+            rounds,
+            per,
+        );
         println!(
             "{:<44} {:>8.3}us {:>8.3}us {:>6.2}x  (stskit / bare quick-xml)",
             format!("parse {}", name.trim_end_matches(".xml")),
             us(ours),
             us(bare),
-            us(ours) / us(bare)
+            ratio
         );
     }
 }
