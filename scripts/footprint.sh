@@ -31,8 +31,16 @@ unset AWS_CA_BUNDLE
 CMD="$BIN assume-role --role-arn arn:aws:iam::123456789012:role/demo --role-session-name footprint --endpoint $URL"
 $CMD > /dev/null
 
+# Median (the figure the targets name), mean and range from hyperfine's JSON export.
+median_of() {
+    python3 -c 'import json,sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print("  %-12s median %.2f ms, mean %.2f ms, min %.2f ms over %d runs" % (r["command"].split()[0].rsplit("/",1)[-1], r["median"]*1e3, r["mean"]*1e3, r["min"]*1e3, len(r["times"])))' "$1"
+}
 if command -v hyperfine > /dev/null; then
-    hyperfine -N --warmup 5 --runs "$RUNS" --style basic "$CMD" 2>&1 | grep -E "Time|Range"
+    hyperfine -N --warmup 5 --runs "$RUNS" --style none --export-json "$BUILD_DIR/cli.json" "$CMD" > /dev/null 2>&1
+    echo "stskit assume-role against the loopback double:"
+    median_of "$BUILD_DIR/cli.json"
 else
     for _ in $(seq "$RUNS"); do
         s=$(date +%s%N); $CMD > /dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000 ))
@@ -56,7 +64,12 @@ if [ -x "$SDK" ]; then
     SDK_CMD="$SDK $URL2"
     OURS_CMD="$BIN assume-role --role-arn arn:aws:iam::123456789012:role/demo --role-session-name footprint --endpoint $URL2"
     if command -v hyperfine > /dev/null; then
-        hyperfine -N --warmup 5 --runs "$RUNS" --style basic "$OURS_CMD" "$SDK_CMD" 2>&1 | grep -E "Time|Range|faster|±|Summary|^  "
+        hyperfine -N --warmup 5 --runs "$RUNS" --style none --export-json "$BUILD_DIR/pair.json" "$OURS_CMD" "$SDK_CMD" > /dev/null 2>&1
+        echo "the same, side by side with the SDK binary (runs interleaved by hyperfine's order):"
+        median_of "$BUILD_DIR/pair.json"
+        python3 -c 'import json,sys
+r=json.load(open(sys.argv[1]))["results"]
+print("  SDK median / stskit median: %.2fx" % (r[1]["median"]/r[0]["median"]))' "$BUILD_DIR/pair.json"
     fi
     sdk_peak=$( { /usr/bin/time -f "%M" $SDK_CMD > /dev/null; } 2>&1 | tail -n1 )
     echo "SDK peak RSS: $sdk_peak KiB; stripped SDK binary: $(stat -c %s "$SDK") bytes"
