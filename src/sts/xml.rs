@@ -120,18 +120,15 @@ impl<'a> XmlReader<'a> {
 
     /// `name` as a slice of the input when it lies inside it (no copy), else copied.
     fn set_name(&mut self, name: &[u8]) {
-        let input = self.input.as_ptr_range();
-        let start = name.as_ptr() as usize;
-        // Two live buffers never overlap, so a name that starts inside the input and
-        // ends inside it is a view of the input at this offset.
-        if input.contains(&name.as_ptr()) && start + name.len() <= input.end as usize {
-            let at = start - input.start as usize;
-            if let Some(view) = self.input.get(at..at + name.len()) {
-                self.name = Name::Input(view);
-                return;
-            }
-        }
-        self.name = copy_name(name);
+        // Live buffers never overlap, so a name whose address falls inside the input is
+        // a view of the input at that offset.
+        let view = (name.as_ptr() as usize)
+            .checked_sub(self.input.as_ptr() as usize)
+            .and_then(|at| self.input.get(at..)?.get(..name.len()));
+        self.name = match view {
+            Some(view) => Name::Input(view),
+            None => copy_name(name),
+        };
     }
 
     /// The byte offset of the reader in the original body.
