@@ -184,8 +184,7 @@ impl Request {
 
     /// The path part of the URL, exactly as given (`/` when it is empty).
     pub fn path(&self) -> &str {
-        let p = split_url(&self.url).1;
-        if p.is_empty() { "/" } else { p }
+        self.path_and_query().0
     }
 
     /// The query part of the URL without the `?`, exactly as given (may be empty).

@@ -129,24 +129,21 @@ pub(crate) fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn hex(b: &[u8]) -> String {
-        b.iter().map(|x| format!("{x:02x}")).collect()
-    }
+    use hex::encode as hex;
 
     #[test]
     fn sha256_matches_the_fips_examples_at_every_padding_boundary() {
         // FIPS 180-4 examples ("abc", the two-block message) and the empty message.
         assert_eq!(
-            hex(&sha256(b"")),
+            hex(sha256(b"")),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         );
         assert_eq!(
-            hex(&sha256(b"abc")),
+            hex(sha256(b"abc")),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
         assert_eq!(
-            hex(&sha256(
+            hex(sha256(
                 b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"
             )),
             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
@@ -187,8 +184,8 @@ mod tests {
             ),
         ];
         for (key, data, want) in cases {
-            assert_eq!(hex(&hmac_sha256(&key, data)), want);
-            assert_eq!(hex(&HmacKey::new(&key).mac(data)), want);
+            assert_eq!(hex(hmac_sha256(&key, data)), want);
+            assert_eq!(hex(HmacKey::new(&key).mac(data)), want);
         }
     }
 

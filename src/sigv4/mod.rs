@@ -322,20 +322,19 @@ fn payload_hash(body: &[u8], payload: PayloadHash) -> PayloadHashText {
     }
 }
 
-/// Runs steps 1-4 over the request as it stands.
+/// Runs steps 1-4 over the request as it stands, with its path and the query to sign.
 fn compute(
     request: &Request,
     credentials: &Credentials,
     params: &SigningParams<'_>,
     date: &AmzDate,
-    query: Option<&str>,
+    (path, query): (&str, &str),
     payload_hash: &str,
 ) -> Result<SigningOutput, SigningError> {
-    let (path, request_query) = request.path_and_query();
     let creq = canonical_request::build(
         request.method(),
         path,
-        query.unwrap_or(request_query),
+        query,
         request.headers(),
         payload_hash,
         params.settings.normalize_path,
@@ -419,7 +418,14 @@ pub fn sign(
     if let (Some(token), SessionTokenMode::Signed) = (token, token_mode) {
         work.append_sensitive_header("X-Amz-Security-Token", token);
     }
-    let out = compute(work, credentials, params, &date, None, hash.as_str())?;
+    let out = compute(
+        work,
+        credentials,
+        params,
+        &date,
+        work.path_and_query(),
+        hash.as_str(),
+    )?;
     let mut authorization = String::with_capacity(200);
     authorization.push_str(ALGORITHM);
     authorization.push_str(" Credential=");
@@ -501,7 +507,7 @@ pub fn presign(
         credentials,
         params,
         &date,
-        Some(&query),
+        (work.path(), &query),
         hash.as_str(),
     )?;
     let mut tail = String::new();
