@@ -126,9 +126,7 @@ struct Doc {
     access_key_id: Option<String>,
     secret: Option<SecretString>,
     token: Option<SecretString>,
-    /// The parsed time (`None` when it is not RFC 3339), whether the text was empty,
-    /// and where it ended.
-    expiration: Option<(Option<OffsetDateTime>, bool, usize)>,
+    expiration: Option<Timestamp>,
     arn: Option<String>,
     assumed_role_id: Option<String>,
     packed: Option<(String, usize)>,
@@ -141,6 +139,15 @@ struct Doc {
     err_code: Option<String>,
     err_message: Option<String>,
     end: usize,
+}
+
+/// A timestamp field, parsed where it is read so its text need not be kept.
+struct Timestamp {
+    /// `None` when the text is not RFC 3339.
+    time: Option<OffsetDateTime>,
+    empty: bool,
+    /// Where the element ended, for errors.
+    at: usize,
 }
 
 fn perr(kind: ParseErrorKind, element: Option<&'static str>, offset: usize) -> ParseError {
@@ -257,7 +264,14 @@ fn store(doc: &mut Doc, field: Field, value: &str, at: usize) -> Result<(), Pars
         Field::AccessKeyId => set!(doc.access_key_id, value.to_owned()),
         Field::SecretAccessKey => set!(doc.secret, SecretString::from(value)),
         Field::SessionToken => set!(doc.token, SecretString::from(value)),
-        Field::Expiration => set!(doc.expiration, (parse_rfc3339(value), value.is_empty(), at)),
+        Field::Expiration => set!(
+            doc.expiration,
+            Timestamp {
+                time: parse_rfc3339(value),
+                empty: value.is_empty(),
+                at,
+            }
+        ),
         Field::Arn => set!(doc.arn, value.to_owned()),
         Field::AssumedRoleId => set!(doc.assumed_role_id, value.to_owned()),
         Field::PackedPolicySize => set!(doc.packed, (value.to_owned(), at)),
@@ -486,9 +500,10 @@ pub fn parse_assume_role(
     let token = required(doc.token, "SessionToken", end, |s| {
         s.expose_secret().is_empty()
     })?;
-    let (expiration, _, exp_at) = required(doc.expiration, "Expiration", end, |e| e.1)?;
-    let expiration =
-        expiration.ok_or_else(|| perr(ParseErrorKind::InvalidValue, Some("Expiration"), exp_at))?;
+    let stamp = required(doc.expiration, "Expiration", end, |e| e.empty)?;
+    let expiration = stamp
+        .time
+        .ok_or_else(|| perr(ParseErrorKind::InvalidValue, Some("Expiration"), stamp.at))?;
     let packed_policy_size = match doc.packed {
         None => None,
         Some((s, at)) => Some(
