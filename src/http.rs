@@ -304,15 +304,19 @@ impl fmt::Debug for Response {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Response")
             .field("status", &self.status)
-            .field(
-                "headers",
-                &self
-                    .headers
-                    .iter()
-                    .map(|(n, _)| n.as_str())
-                    .collect::<Vec<_>>(),
-            )
+            .field("headers", &HeaderNames(&self.headers))
             .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+/// `Debug` of (name, value) pairs that shows the names only: values may be secret.
+pub(crate) struct HeaderNames<'h>(pub(crate) &'h [(String, String)]);
+
+impl fmt::Debug for HeaderNames<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(n, _)| n))
             .finish()
     }
 }

@@ -25,7 +25,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 use crate::credentials::Credentials;
-use crate::http::{Request, find_header};
+use crate::http::{HeaderNames, Request, find_header};
 use crate::provider::format_http_date;
 use crate::sigv4::{self, SessionTokenMode, SigningParams, SigningSettings};
 use crate::sts::form;
@@ -209,14 +209,7 @@ impl fmt::Debug for RecordedRequest {
         f.debug_struct("RecordedRequest")
             .field("method", &self.method)
             .field("target", &self.target)
-            .field(
-                "headers",
-                &self
-                    .headers
-                    .iter()
-                    .map(|(n, _)| n.as_str())
-                    .collect::<Vec<_>>(),
-            )
+            .field("headers", &HeaderNames(&self.headers))
             .field("body_len", &self.body.len())
             .field("signature", &self.signature)
             .finish()
