@@ -106,7 +106,8 @@ impl StsCredentials {
             access_key_id: access_key_id.into(),
             secret_access_key,
             session_token,
-            expiration: expiration.to_offset(time::UtcOffset::UTC),
+            // A time that cannot be moved to UTC keeps its offset (it compares the same).
+            expiration: crate::date::to_utc(expiration).unwrap_or(expiration),
         }
     }
 

@@ -54,8 +54,10 @@ impl std::error::Error for Error {
 
 impl Error {
     /// Whether trying again (re-signed, after a backoff) may succeed: HTTP 500, 502,
-    /// 503 and 504, connection errors, timeouts, a malformed 2xx, and the throttling
-    /// and transient STS error codes. Never an authorization or validation failure.
+    /// 503 and 504, connection and name resolution failures, timeouts, a malformed
+    /// 2xx, and the throttling and transient STS error codes. Never an authorization or
+    /// validation failure, a certificate or TLS failure, a proxy's refusal, or a
+    /// request the transport refused to send: those do not heal.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Service(e) => {
@@ -65,7 +67,7 @@ impl Error {
             Error::Parse(_) => true,
             Error::Transport(e) => matches!(
                 e.kind,
-                TransportErrorKind::Connect | TransportErrorKind::Timeout
+                TransportErrorKind::Connect | TransportErrorKind::Timeout | TransportErrorKind::Dns
             ),
             Error::InvalidInput(_) | Error::ExpiredCredentials => false,
         }
@@ -89,6 +91,31 @@ impl Error {
             _ => None,
         }
     }
+}
+
+/// Text from a server, a file or the environment made safe to show on a terminal or
+/// in a log, on one line: tab, line feed and carriage return become spaces, and every
+/// other character that is not printable ASCII (control characters, DEL, C1
+/// controls, bidirectional and zero-width format characters, line separators, and all
+/// other non-ASCII) is written as `\u{XXXX}`, so nothing can move the cursor, reorder
+/// or hide text. Printable ASCII, the whole of what STS writes in practice, is
+/// unchanged, so escaping twice changes nothing more.
+pub fn escape_for_terminal(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '\t' | '\n' | '\r' => out.push(' '),
+            ' '..='~' => out.push(c),
+            c => {
+                use std::fmt::Write;
+                let _ = write!(out, "\\u{{{:04x}}}", c as u32);
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Error codes worth another attempt: throttling and transient failures.
@@ -152,15 +179,22 @@ pub struct ServiceError {
     pub http_status: u16,
 }
 
+/// Server text in a `Display`: see [`escape_for_terminal`].
 impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "STS error {} (HTTP {}", self.code, self.http_status)?;
+        let safe = escape_for_terminal;
+        write!(
+            f,
+            "STS error {} (HTTP {}",
+            safe(&self.code),
+            self.http_status
+        )?;
         if let Some(id) = &self.request_id {
-            write!(f, ", request id {id}")?;
+            write!(f, ", request id {}", safe(id))?;
         }
         f.write_str(")")?;
         if let Some(m) = &self.message {
-            write!(f, ": {m}")?;
+            write!(f, ": {}", safe(m))?;
         }
         Ok(())
     }
@@ -197,7 +231,7 @@ impl fmt::Display for StatusError {
             BodyKind::NotStsError => f.write_str(" without an STS error document")?,
         }
         if let Some(id) = &self.request_id {
-            write!(f, " (request id {id})")?;
+            write!(f, " (request id {})", escape_for_terminal(id))?;
         }
         Ok(())
     }
@@ -229,6 +263,9 @@ pub enum ParseErrorKind {
     UndefinedEntity,
     /// A character reference to a character XML does not allow (`&#0;`).
     InvalidCharacterReference,
+    /// A raw character XML 1.0 does not allow (a control character other than tab and
+    /// line breaks, U+FFFE, U+FFFF).
+    InvalidCharacter,
     /// Elements nested deeper than the limit.
     TooDeep,
     /// The body ended with elements still open.
@@ -259,6 +296,7 @@ impl fmt::Display for ParseError {
             ParseErrorKind::Doctype => "DOCTYPE is not allowed",
             ParseErrorKind::UndefinedEntity => "undefined entity",
             ParseErrorKind::InvalidCharacterReference => "invalid character reference",
+            ParseErrorKind::InvalidCharacter => "character not allowed in XML",
             ParseErrorKind::TooDeep => "elements nested too deep",
             ParseErrorKind::UnexpectedEof => "unexpected end of body inside an element",
             ParseErrorKind::NoRootElement => "no root element",
@@ -296,19 +334,46 @@ pub enum TransportErrorKind {
     BodyTooLarge(usize),
     /// Any other failure of the HTTP stack.
     Other,
+    /// The host name could not be resolved.
+    Dns,
+    /// The TLS handshake failed: a certificate that is not trusted, expired or for
+    /// another name (never retried: it does not heal).
+    Tls,
+    /// The proxy refused to open a tunnel (`403`, `407`; never retried).
+    Proxy,
+    /// The transport refused to send the request: it would go out in another form
+    /// than the one signed, or over plain http to a host that is not loopback (never
+    /// retried).
+    Refused,
 }
 
 /// Why no answer could be had from the server.
 #[derive(Debug)]
 pub struct TransportError {
     kind: TransportErrorKind,
+    host: Option<String>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
 impl TransportError {
     /// A transport error of this kind.
     pub fn new(kind: TransportErrorKind) -> Self {
-        TransportError { kind, source: None }
+        TransportError {
+            kind,
+            host: None,
+            source: None,
+        }
+    }
+
+    /// Names the server (`host[:port]`) the failure concerns.
+    pub fn with_host(mut self, host: impl Into<String>) -> Self {
+        self.host = Some(host.into());
+        self
+    }
+
+    /// The server (`host[:port]`) the failure concerns, when known.
+    pub fn host(&self) -> Option<&str> {
+        self.host.as_deref()
     }
 
     /// Attaches the underlying cause (kept private: shown only through `source()`).
@@ -328,15 +393,53 @@ impl TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let host = self.host.as_deref();
+        let to = |f: &mut fmt::Formatter<'_>, word: &str| match host {
+            Some(h) => write!(f, " {word} {h}"),
+            None => Ok(()),
+        };
         match self.kind {
-            TransportErrorKind::Connect => f.write_str("connection failed"),
-            TransportErrorKind::Timeout => f.write_str("request timed out"),
-            TransportErrorKind::DeadlineExceeded => f.write_str("deadline exceeded"),
-            TransportErrorKind::Redirect(s) => write!(f, "HTTP {s} redirect refused"),
-            TransportErrorKind::BodyTooLarge(limit) => {
-                write!(f, "response body larger than {limit} bytes")
+            TransportErrorKind::Connect => {
+                f.write_str("connection")?;
+                to(f, "to")?;
+                f.write_str(" failed")
             }
-            TransportErrorKind::Other => f.write_str("HTTP failure"),
+            TransportErrorKind::Timeout => {
+                f.write_str("request")?;
+                to(f, "to")?;
+                f.write_str(" timed out")
+            }
+            TransportErrorKind::DeadlineExceeded => f.write_str("deadline exceeded"),
+            TransportErrorKind::Redirect(s) => {
+                write!(f, "HTTP {s} redirect refused")?;
+                to(f, "from")
+            }
+            TransportErrorKind::BodyTooLarge(limit) => {
+                write!(f, "response body larger than {limit} bytes")?;
+                to(f, "from")
+            }
+            TransportErrorKind::Other => {
+                f.write_str("HTTP failure")?;
+                to(f, "with")
+            }
+            TransportErrorKind::Dns => match host {
+                Some(h) => write!(f, "cannot resolve the host of {h}"),
+                None => f.write_str("cannot resolve the host"),
+            },
+            TransportErrorKind::Tls => {
+                f.write_str("TLS handshake")?;
+                to(f, "with")?;
+                f.write_str(" failed")
+            }
+            TransportErrorKind::Proxy => {
+                f.write_str("proxy refused the connection")?;
+                to(f, "to")
+            }
+            TransportErrorKind::Refused => {
+                f.write_str("request")?;
+                to(f, "to")?;
+                f.write_str(" not sent")
+            }
         }
     }
 }
@@ -367,6 +470,13 @@ pub enum InputError {
     },
     /// The request could not be signed.
     Signing(SigningError),
+    /// A header of the signed request cannot be sent as it is (checked before any IO).
+    Header {
+        /// The header name.
+        name: String,
+        /// The rule it breaks.
+        rule: &'static str,
+    },
 }
 
 impl fmt::Display for InputError {
@@ -375,6 +485,7 @@ impl fmt::Display for InputError {
             InputError::Invalid { field, rule } => write!(f, "invalid {field}: {rule}"),
             InputError::Endpoint { rule } => write!(f, "invalid endpoint: {rule}"),
             InputError::Signing(e) => write!(f, "cannot sign: {e}"),
+            InputError::Header { name, rule } => write!(f, "cannot send header {name}: {rule}"),
         }
     }
 }

@@ -10,6 +10,8 @@ use std::fmt;
 
 use zeroize::Zeroize;
 
+use crate::error::InputError;
+
 /// One request header. Names keep the case they were given; SigV4 lowercases them only
 /// in the canonical request.
 #[derive(Clone)]
@@ -73,6 +75,7 @@ pub struct Request {
     method: String,
     url: String,
     url_sensitive: bool,
+    body_sensitive: bool,
     headers: Vec<Header>,
     body: Vec<u8>,
 }
@@ -85,6 +88,7 @@ impl Request {
             method: method.into(),
             url: url.into(),
             url_sensitive: false,
+            body_sensitive: false,
             headers: Vec::new(),
             body: Vec::new(),
         }
@@ -166,6 +170,20 @@ impl Request {
         self.headers.retain(|h| !h.name.eq_ignore_ascii_case(name));
     }
 
+    /// Marks the body as carrying a secret (an MFA code, an external id, a web identity
+    /// token): the signer then redacts the body's hash, and the hashes derived from it,
+    /// from the `Display` of what it returns, since a short secret such as a six-digit
+    /// code falls to brute force from its hash (builder style).
+    pub fn with_sensitive_body(mut self) -> Self {
+        self.body_sensitive = true;
+        self
+    }
+
+    /// Whether the body carries a secret (see [`Request::with_sensitive_body`]).
+    pub fn is_body_sensitive(&self) -> bool {
+        self.body_sensitive
+    }
+
     /// The body bytes.
     pub fn body(&self) -> &[u8] {
         &self.body
@@ -175,6 +193,24 @@ impl Request {
     pub fn set_body(&mut self, body: Vec<u8>) {
         let mut old = std::mem::replace(&mut self.body, body);
         old.zeroize();
+    }
+
+    /// Checks that every header can go on the wire as it is (see
+    /// [`InputError::Header`]): the name an HTTP token, the value visible ASCII, spaces
+    /// and tabs. The signer accepts more (it folds line breaks, as the SigV4 suite
+    /// requires), so a caller with its own HTTP client runs this after signing and
+    /// before any IO; [`crate::provider::StsClient`] does.
+    ///
+    /// # Errors
+    /// [`InputError::Header`] naming the first header that cannot be sent.
+    pub fn check_sendable(&self) -> Result<(), InputError> {
+        for h in &self.headers {
+            check_sendable_header(h.name(), h.value()).map_err(|rule| InputError::Header {
+                name: h.name().to_owned(),
+                rule,
+            })?;
+        }
+        Ok(())
     }
 
     /// The authority (`host[:port]`) of an absolute URL, or `None` for an origin-form URL.
@@ -200,7 +236,7 @@ impl Request {
 }
 
 /// Splits a URL into (authority, path, query), dropping any fragment.
-fn split_url(url: &str) -> (Option<&str>, &str, &str) {
+pub(crate) fn split_url(url: &str) -> (Option<&str>, &str, &str) {
     let bytes = url.as_bytes();
     let url = match bytes.iter().position(|&b| b == b'#') {
         Some(i) => &url[..i],
@@ -254,6 +290,31 @@ impl Drop for Request {
             self.url.zeroize();
         }
     }
+}
+
+/// Checks that a header can go on the wire as it is: the name is an HTTP token and
+/// the value is visible ASCII, spaces and tabs (RFC 9110 `field-value` without
+/// obsolete text). The client runs this on every header before any IO, and the
+/// transport again before sending, so no header is refused half-way.
+///
+/// # Errors
+/// The rule the header breaks.
+pub(crate) fn check_sendable_header(name: &str, value: &str) -> Result<(), &'static str> {
+    if name.is_empty()
+        || !name
+            .bytes()
+            .all(crate::sigv4::canonical_request::is_token_char)
+    {
+        return Err("the name is not an HTTP token");
+    }
+    // No early exit, so the scan vectorizes over long values such as tokens.
+    let bad = value.bytes().fold(false, |acc, b| {
+        acc | !((0x20..0x7f).contains(&b) || b == b'\t')
+    });
+    if bad {
+        return Err("the value holds a control character, DEL or non-ASCII");
+    }
+    Ok(())
 }
 
 /// The first value of header `name` in (name, value) pairs, compared without regard

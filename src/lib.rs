@@ -81,7 +81,9 @@
 #![forbid(unsafe_code)]
 
 pub mod credentials;
+pub mod date;
 pub mod error;
+mod host;
 pub mod http;
 #[cfg(feature = "client")]
 pub mod provider;

@@ -1,8 +1,10 @@
 //! The `stskit` command line: STS calls for shells and `credential_process`.
 //!
 //! Exit codes: 0 success; 2 usage or configuration error; 3 STS answered with an
-//! error; 4 no usable answer (connection, timeout, redirect, oversized or malformed).
-//! Nothing but the answer ever goes to stdout, and nothing at all on failure.
+//! error; 4 no usable answer (connection, timeout, redirect, oversized or malformed),
+//! or the answer could not be written to stdout. Nothing but the answer ever goes to
+//! stdout, and nothing at all on failure. No output call here can panic: with stderr
+//! closed the message is lost and the exit code still tells.
 
 mod cli;
 
@@ -14,17 +16,17 @@ fn main() -> ExitCode {
         Ok(out) => {
             use std::io::Write;
             let mut stdout = std::io::stdout().lock();
-            if stdout
+            if let Err(e) = stdout
                 .write_all(out.as_bytes())
                 .and_then(|_| stdout.flush())
-                .is_err()
             {
+                cli::say(&format!("stskit: cannot write the answer to stdout: {e}"));
                 return ExitCode::from(cli::EXIT_NO_ANSWER);
             }
             ExitCode::SUCCESS
         }
         Err(failure) => {
-            eprintln!("stskit: {}", failure.message);
+            cli::say(&format!("stskit: {}", failure.message));
             ExitCode::from(failure.code)
         }
     }

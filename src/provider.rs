@@ -196,7 +196,10 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
     }
 
     fn now(&self) -> OffsetDateTime {
-        self.clock.now() + time::Duration::seconds(self.clock_skew_seconds())
+        let local = self.clock.now();
+        local
+            .checked_add(time::Duration::seconds(self.clock_skew_seconds()))
+            .unwrap_or(local)
     }
 
     /// Assumes a role with `source` credentials.
@@ -270,6 +273,9 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
             let params = SigningParams::new(self.endpoint.signing_region(), service, self.now());
             let signed = sigv4::sign(&mut request, source, &params)
                 .map_err(|e| Error::InvalidInput(InputError::Signing(e)))?;
+            // Every header is checked as the wire will take it before any IO, so a value
+            // that cannot be sent is the caller's error here, not a transport failure.
+            request.check_sendable()?;
             if let Some(observe) = &self.observer {
                 observe(&signed);
             }
@@ -345,103 +351,123 @@ enum Attempt {
     Failed(Error),
 }
 
-/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the form servers send in
-/// `Date`.
-pub fn parse_http_date(s: &str) -> Option<OffsetDateTime> {
-    let s = s.trim();
-    let rest = s.split_once(", ")?.1;
-    let mut parts = rest.split(' ');
-    let day: u8 = parts.next()?.parse().ok()?;
-    let month = match parts.next()? {
-        "Jan" => time::Month::January,
-        "Feb" => time::Month::February,
-        "Mar" => time::Month::March,
-        "Apr" => time::Month::April,
-        "May" => time::Month::May,
-        "Jun" => time::Month::June,
-        "Jul" => time::Month::July,
-        "Aug" => time::Month::August,
-        "Sep" => time::Month::September,
-        "Oct" => time::Month::October,
-        "Nov" => time::Month::November,
-        "Dec" => time::Month::December,
-        _ => return None,
-    };
-    let year: i32 = parts.next()?.parse().ok()?;
-    let mut hms = parts.next()?.split(':');
-    let h: u8 = hms.next()?.parse().ok()?;
-    let m: u8 = hms.next()?.parse().ok()?;
-    let sec: u8 = hms.next()?.parse().ok()?;
-    if parts.next()? != "GMT" || parts.next().is_some() {
-        return None;
-    }
-    let date = time::Date::from_calendar_date(year, month, day).ok()?;
-    let t = time::Time::from_hms(h, m, sec).ok()?;
-    Some(date.with_time(t).assume_utc())
-}
+pub use crate::date::{format_http_date, parse_http_date};
 
-/// Formats an IMF-fixdate, as servers write `Date`.
-pub fn format_http_date(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    let wd = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-        [t.weekday().number_days_from_monday() as usize];
-    let mon = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ][u8::from(t.month()) as usize - 1];
-    format!(
-        "{wd}, {:02} {mon} {:04} {:02}:{:02}:{:02} GMT",
-        t.day(),
-        t.year(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+/// Reads an environment variable. Unset and empty are `None`; a value that is set but
+/// is not valid UTF-8 is an error naming the variable, never "unset" (a token that
+/// silently disappears would sign without it, an endpoint would fall back to AWS).
+///
+/// # Errors
+/// [`InputError::Invalid`] naming the variable when its value is not valid UTF-8.
+pub fn env_var(name: &'static str) -> Result<Option<String>, InputError> {
+    match std::env::var_os(name) {
+        None => Ok(None),
+        Some(v) if v.is_empty() => Ok(None),
+        Some(v) => v.into_string().map(Some).map_err(|_| InputError::Invalid {
+            field: name,
+            rule: "is set but is not valid UTF-8",
+        }),
+    }
 }
 
 /// Source credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and the
 /// optional `AWS_SESSION_TOKEN`.
 ///
+/// The key id and the token become header values, so they must be visible ASCII (no
+/// space, control character or line break): checked here, before any IO.
+///
 /// # Errors
-/// [`InputError::Invalid`] naming the missing or empty variable.
+/// [`InputError::Invalid`] naming the variable that is missing, empty, not valid UTF-8,
+/// or (key id and token) not visible ASCII.
 pub fn credentials_from_env() -> Result<Credentials, InputError> {
-    let var = |name: &'static str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let id = var("AWS_ACCESS_KEY_ID").ok_or(InputError::Invalid {
+    let visible = |name: &'static str, v: Option<String>| match v {
+        Some(v) if !v.bytes().all(|b| b.is_ascii_graphic()) => Err(InputError::Invalid {
+            field: name,
+            rule: "must be visible ASCII (no space, control character or line break)",
+        }),
+        v => Ok(v),
+    };
+    let id = visible("AWS_ACCESS_KEY_ID", env_var("AWS_ACCESS_KEY_ID")?)?;
+    let secret = env_var("AWS_SECRET_ACCESS_KEY")?;
+    let token = visible("AWS_SESSION_TOKEN", env_var("AWS_SESSION_TOKEN")?)?;
+    let id = id.ok_or(InputError::Invalid {
         field: "AWS_ACCESS_KEY_ID",
         rule: "must be set in the environment",
     })?;
-    let secret = var("AWS_SECRET_ACCESS_KEY").ok_or(InputError::Invalid {
+    let secret = secret.ok_or(InputError::Invalid {
         field: "AWS_SECRET_ACCESS_KEY",
         rule: "must be set in the environment",
     })?;
-    Ok(Credentials::new(id, secret, var("AWS_SESSION_TOKEN")))
+    Ok(Credentials::new(id, secret, token))
 }
 
+/// The proxy variables reqwest reads, checked so that an unreadable one is an error
+/// rather than "no proxy".
+const PROXY_VARS: [&str; 8] = [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+];
+
 /// Transport settings from the environment: `AWS_CA_BUNDLE`, a PEM file of extra
-/// trusted roots, as the AWS CLI and SDKs read it.
+/// trusted roots, as the AWS CLI and SDKs read it. The proxy variables
+/// (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`, in either case) are read by
+/// the transport itself; here they are checked to be valid UTF-8.
 ///
 /// # Errors
-/// [`InputError::Invalid`] naming `AWS_CA_BUNDLE` when the file cannot be read or holds
-/// no certificate.
+/// [`InputError::Invalid`] naming `AWS_CA_BUNDLE` when the file is not a regular file,
+/// cannot be read or holds no certificate; naming a proxy variable that is set but not
+/// valid UTF-8.
 pub fn transport_config_from_env() -> Result<crate::transport::TransportConfig, InputError> {
+    for name in PROXY_VARS {
+        env_var(name)?;
+    }
     let config = crate::transport::TransportConfig::default();
     match std::env::var_os("AWS_CA_BUNDLE").filter(|v| !v.is_empty()) {
         None => Ok(config),
         Some(path) => {
-            use std::io::Read;
-            let unreadable = InputError::Invalid {
-                field: "AWS_CA_BUNDLE",
-                rule: "must name a readable PEM file of at most 4 MiB",
-            };
-            let mut pem = Vec::new();
-            std::fs::File::open(&path)
-                .and_then(|f| f.take(4 << 20 | 1).read_to_end(&mut pem))
-                .map_err(|_| unreadable.clone())?;
-            if pem.len() > 4 << 20 {
-                return Err(unreadable);
-            }
+            let pem = read_regular_file(std::path::Path::new(&path), 4 << 20).map_err(|_| {
+                InputError::Invalid {
+                    field: "AWS_CA_BUNDLE",
+                    rule: "must name a readable regular PEM file of at most 4 MiB",
+                }
+            })?;
             config.with_ca_bundle_pem(pem)
         }
     }
+}
+
+/// Reads a whole small file that must be a regular file: a FIFO, a device, a socket or
+/// a directory is refused before it is read, so nothing can block the process waiting
+/// for a writer or stream forever. At most `max` bytes.
+///
+/// # Errors
+/// The `io::Error` of opening or reading; [`std::io::ErrorKind::InvalidInput`] for a file
+/// that is not a regular file, [`std::io::ErrorKind::FileTooLarge`] for one larger than
+/// `max`.
+pub fn read_regular_file(path: &std::path::Path, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind, Read};
+    let not_regular = || Error::new(ErrorKind::InvalidInput, "not a regular file");
+    // Checked before opening, because opening a FIFO blocks until a writer comes; and
+    // again on the opened file, in case the path changed in between.
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(not_regular());
+    }
+    let file = std::fs::File::open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(not_regular());
+    }
+    let mut data = Vec::new();
+    file.take(max.saturating_add(1)).read_to_end(&mut data)?;
+    if data.len() as u64 > max {
+        return Err(Error::new(ErrorKind::FileTooLarge, "file too large"));
+    }
+    Ok(data)
 }
 
 /// Resolves the endpoint as the AWS tools do: `explicit`, else `AWS_ENDPOINT_URL_STS`,
@@ -449,33 +475,16 @@ pub fn transport_config_from_env() -> Result<crate::transport::TransportConfig, 
 /// else `AWS_DEFAULT_REGION`.
 ///
 /// # Errors
-/// As [`Endpoint::resolve`].
+/// As [`Endpoint::resolve`]; [`InputError::Invalid`] naming a variable that is set but
+/// not valid UTF-8 (even one a flag overrides: it is a configuration error all the
+/// same).
 pub fn endpoint_from_env(
     explicit: Option<&str>,
     region: Option<&str>,
 ) -> Result<Endpoint, InputError> {
-    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let region = region
-        .map(str::to_owned)
-        .or_else(|| var("AWS_REGION"))
-        .or_else(|| var("AWS_DEFAULT_REGION"));
-    let url = explicit
-        .map(str::to_owned)
-        .or_else(|| var("AWS_ENDPOINT_URL_STS"));
+    let (env_region, default_region) = (env_var("AWS_REGION")?, env_var("AWS_DEFAULT_REGION")?);
+    let env_url = env_var("AWS_ENDPOINT_URL_STS")?;
+    let region = region.map(str::to_owned).or(env_region).or(default_region);
+    let url = explicit.map(str::to_owned).or(env_url);
     Endpoint::resolve(url.as_deref(), region.as_deref())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use time::macros::datetime;
-
-    #[test]
-    fn http_dates_round_trip() {
-        let t = datetime!(1994-11-06 08:49:37 UTC);
-        assert_eq!(format_http_date(t), "Sun, 06 Nov 1994 08:49:37 GMT");
-        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(t));
-        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 PST"), None);
-        assert_eq!(parse_http_date("garbage"), None);
-    }
 }

@@ -714,9 +714,12 @@ fn answer(
             let access_key_id = format!("ASIADOUBLE{n:010}");
             let secret = format!("double/secret+{n:06}+{}", "k".repeat(20));
             let token = format!("FwoGZXIvYXdzEDoubleToken{n:08}{}", "T".repeat(80));
-            let expiration = st
+            let Some(expiration) = st
                 .fixed_expiration
-                .unwrap_or(now + time::Duration::seconds(duration));
+                .or_else(|| now.checked_add(time::Duration::seconds(duration)))
+            else {
+                return err(400, "ValidationError", "DurationSeconds is out of range");
+            };
             let arn = format!(
                 "arn:aws:sts::{}:assumed-role/{role_name}/{session}",
                 st.account
@@ -804,7 +807,8 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     let lock = || state.lock().unwrap_or_else(|e| e.into_inner());
     let (reply, check, scope, key_id, now, rid) = {
         let mut st = lock();
-        let now = OffsetDateTime::now_utc() + st.clock_offset;
+        let now = OffsetDateTime::now_utc();
+        let now = now.checked_add(st.clock_offset).unwrap_or(now);
         let (check, scope, key_id) = check_signature(&req, &st, now);
         let reply = st.script.pop_front().unwrap_or(Reply::Normal);
         st.requests.push(RecordedRequest {

@@ -158,7 +158,7 @@ async fn oversized_bodies_are_cut_at_the_cap_with_and_without_content_length() {
         assert_eq!(err.to_string(), "could not get an answer from STS");
         assert_eq!(
             std::error::Error::source(&err).unwrap().to_string(),
-            "response body larger than 65536 bytes"
+            format!("response body larger than 65536 bytes from {}", d.addr())
         );
     }
     // Exactly at the cap is fine; one byte over is not.

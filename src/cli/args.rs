@@ -154,7 +154,8 @@ pub(crate) fn parse(argv: Vec<OsString>) -> Result<Parsed, Failure> {
     let mut source_identity = None;
     let mut serial = None;
     let mut token_code = None;
-    let mut format = Format::Json;
+    let mut timeout = None;
+    let mut output = None;
 
     while let Some(arg) = it.next() {
         let arg = text(arg, "an argument")?;
@@ -169,7 +170,9 @@ pub(crate) fn parse(argv: Vec<OsString>) -> Result<Parsed, Failure> {
             ));
         }
         if arg == "--debug" {
-            common.debug = true;
+            if std::mem::replace(&mut common.debug, true) {
+                return Err(Failure::usage("--debug given twice"));
+            }
             continue;
         }
         let Some(flag_body) = arg.strip_prefix("--") else {
@@ -223,30 +226,10 @@ pub(crate) fn parse(argv: Vec<OsString>) -> Result<Parsed, Failure> {
         match name.as_str() {
             "endpoint" => once(&mut common.endpoint, value)?,
             "region" => once(&mut common.region, value)?,
-            "timeout" => {
-                let secs: f64 = value
-                    .parse()
-                    .ok()
-                    .filter(|s: &f64| s.is_finite() && *s > 0.0 && *s <= 3600.0)
-                    .ok_or_else(|| {
-                        Failure::usage(
-                            "--timeout must be a number of seconds above 0 and at most 3600",
-                        )
-                    })?;
-                common.timeout = Some(Duration::from_secs_f64(secs));
-            }
+            "timeout" => once(&mut timeout, value)?,
             "role-arn" => once(&mut role_arn, value)?,
             "role-session-name" => once(&mut session_name, value)?,
-            "duration-seconds" => {
-                let n: u32 = value.parse().map_err(|_| {
-                    Failure::usage(
-                        "--duration-seconds must be a whole number of seconds (900-43200)",
-                    )
-                })?;
-                if duration.replace(n).is_some() {
-                    return Err(Failure::usage("--duration-seconds given twice"));
-                }
-            }
+            "duration-seconds" => once(&mut duration, value)?,
             "external-id" => once(&mut external_id, value)?,
             "policy" => once(&mut policy, value)?,
             "policy-file" => once(&mut policy_file, value)?,
@@ -261,23 +244,41 @@ pub(crate) fn parse(argv: Vec<OsString>) -> Result<Parsed, Failure> {
             "source-identity" => once(&mut source_identity, value)?,
             "serial-number" => once(&mut serial, value)?,
             "token-code" => once(&mut token_code, value)?,
-            "output" => {
-                format = match value.as_str() {
-                    "json" => Format::Json,
-                    "env" => Format::Env,
-                    "fish" => Format::Fish,
-                    "powershell" => Format::PowerShell,
-                    _ => {
-                        return Err(Failure::usage(
-                            "--output must be json, env, fish or powershell",
-                        ));
-                    }
-                }
-            }
+            "output" => once(&mut output, value)?,
             _ => unreachable!("checked above"),
         }
     }
 
+    // Every single-use option went through `once` above; values are read after the
+    // loop, so a repeated option is refused before its value is judged.
+    if let Some(value) = timeout {
+        let secs: f64 = value
+            .parse()
+            .ok()
+            .filter(|s: &f64| s.is_finite() && *s > 0.0 && *s <= 3600.0)
+            .ok_or_else(|| {
+                Failure::usage("--timeout must be a number of seconds above 0 and at most 3600")
+            })?;
+        common.timeout = Some(Duration::from_secs_f64(secs));
+    }
+    let format = match output.as_deref() {
+        None | Some("json") => Format::Json,
+        Some("env") => Format::Env,
+        Some("fish") => Format::Fish,
+        Some("powershell") => Format::PowerShell,
+        Some(_) => {
+            return Err(Failure::usage(
+                "--output must be json, env, fish or powershell",
+            ));
+        }
+    };
+    let duration = duration
+        .map(|value| {
+            value.parse::<u32>().map_err(|_| {
+                Failure::usage("--duration-seconds must be a whole number of seconds (900-43200)")
+            })
+        })
+        .transpose()?;
     if !assume {
         return Ok(Parsed::Run(common, Command::GetCallerIdentity));
     }
@@ -327,31 +328,25 @@ pub(crate) fn parse(argv: Vec<OsString>) -> Result<Parsed, Failure> {
 }
 
 fn read_policy(path: &str) -> Result<String, Failure> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| {
+    let cannot = |e: &dyn std::fmt::Display| {
         Failure::usage(format!(
             "cannot read --policy-file {}: {e}",
             sanitize_arg(path)
         ))
-    })?;
-    let mut text = String::new();
-    file.take(MAX_POLICY_FILE + 1)
-        .read_to_string(&mut text)
-        .map_err(|e| {
-            Failure::usage(format!(
-                "cannot read --policy-file {}: {e}",
-                sanitize_arg(path)
-            ))
+    };
+    // A regular file only: a FIFO or a device would block or stream without end.
+    let bytes = stskit::provider::read_regular_file(std::path::Path::new(path), MAX_POLICY_FILE)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::FileTooLarge => {
+                Failure::usage("--policy-file is larger than 64 KiB")
+            }
+            _ => cannot(&e),
         })?;
-    if text.len() as u64 > MAX_POLICY_FILE {
-        return Err(Failure::usage("--policy-file is larger than 64 KiB"));
-    }
+    let text = String::from_utf8(bytes).map_err(|_| cannot(&"not valid UTF-8"))?;
     Ok(text.trim_end_matches(['\n', '\r']).to_owned())
 }
 
+/// An argument echoed in an error message, safe for a terminal and cut short.
 fn sanitize_arg(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .take(100)
-        .collect()
+    super::terminal_safe(s, 100)
 }

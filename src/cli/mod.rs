@@ -36,26 +36,43 @@ impl Failure {
     }
 }
 
-/// Makes server-provided text safe for a terminal: control characters (line breaks,
-/// escape sequences) become spaces, and very long text is cut.
-fn sanitize(s: &str) -> String {
-    let mut out: String = s
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(600)
-        .collect();
-    if s.chars().count() > 600 {
-        out.push_str("...");
+/// The one sanitizer for text that did not come from this program (a server's
+/// message, an argument echoed back): everything but printable ASCII is escaped (see
+/// [`stskit::error::escape_for_terminal`]: no control, bidirectional or zero-width
+/// character reaches the terminal), then the text is cut at `max` characters.
+pub(crate) fn terminal_safe(s: &str, max: usize) -> String {
+    let safe = stskit::error::escape_for_terminal(s);
+    if safe.len() <= max {
+        return safe.into_owned();
     }
-    out
+    // Escaped text is ASCII, so any byte index is a character boundary.
+    format!("{}...", &safe[..max])
+}
+
+/// Writes one message to stderr. Never panics: with stderr closed or a broken pipe
+/// the message is lost, and the exit code still says what happened.
+pub(crate) fn say(message: &str) {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    let _ = err
+        .write_all(message.as_bytes())
+        .and_then(|_| err.write_all(b"\n"));
+}
+
+/// Whose fault a library error is: the caller's (2), STS's answer (3), or no usable
+/// answer (4).
+fn exit_code(err: &Error) -> u8 {
+    use stskit::error::TransportErrorKind;
+    match err {
+        Error::InvalidInput(_) => EXIT_USAGE,
+        Error::Transport(t) if t.kind() == TransportErrorKind::Refused => EXIT_USAGE,
+        Error::Service(_) => EXIT_STS_ERROR,
+        _ => EXIT_NO_ANSWER,
+    }
 }
 
 fn describe(err: &Error) -> Failure {
-    let code = match err {
-        Error::InvalidInput(_) => EXIT_USAGE,
-        Error::Service(_) => EXIT_STS_ERROR,
-        _ => EXIT_NO_ANSWER,
-    };
+    let code = exit_code(err);
     let mut message = err.to_string();
     let mut source = std::error::Error::source(err);
     let mut depth = 0;
@@ -70,7 +87,7 @@ fn describe(err: &Error) -> Failure {
     }
     Failure {
         code,
-        message: sanitize(&message),
+        message: terminal_safe(&message, 600),
     }
 }
 
@@ -101,11 +118,11 @@ pub(crate) fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
     );
     if common.debug {
         client = client.with_signing_observer(|out| {
-            eprintln!(
-                "stskit: canonical request (token redacted):\n{}\nstskit: string to sign:\n{}",
+            say(&format!(
+                "stskit: canonical request (secrets redacted):\n{}\nstskit: string to sign:\n{}",
                 out.canonical_request(),
                 out.string_to_sign()
-            );
+            ));
         });
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -121,13 +138,13 @@ pub(crate) fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
             let out = runtime
                 .block_on(client.assume_role(&source, &request))
                 .map_err(|e| describe(&e))?;
-            Ok(output::credentials(&out.credentials, format))
+            output::credentials(&out.credentials, format)
         }
         Command::GetCallerIdentity => {
             let who = runtime
                 .block_on(client.get_caller_identity(&source))
                 .map_err(|e| describe(&e))?;
-            Ok(output::caller_identity(&who))
+            output::caller_identity(&who)
         }
     }
 }

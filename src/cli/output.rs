@@ -5,6 +5,8 @@ use stskit::StsCredentials;
 use stskit::sts::CallerIdentity;
 use stskit::sts::response::format_rfc3339;
 
+use super::Failure;
+
 /// The `--output` formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Format {
@@ -14,6 +16,9 @@ pub(crate) enum Format {
     PowerShell,
 }
 
+/// A JSON string of printable ASCII only: everything else is a `\uXXXX` escape (a
+/// surrogate pair past U+FFFF), so the line is safe on a terminal and the same text
+/// to any JSON reader.
 fn json_string(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
@@ -23,10 +28,13 @@ fn json_string(out: &mut String, s: &str) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
+            ' '..='~' => out.push(c),
+            c => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
             }
-            c => out.push(c),
         }
     }
     out.push('"');
@@ -73,7 +81,10 @@ fn ps_quote(s: &str) -> String {
     out
 }
 
-pub(crate) fn credentials(c: &StsCredentials, format: Format) -> String {
+/// The credentials in `format`. The parser accepts only visible ASCII in the key id,
+/// secret and token; a shell format checks again, since a shell's quotes cannot make a
+/// control character safe for the terminal.
+pub(crate) fn credentials(c: &StsCredentials, format: Format) -> Result<String, Failure> {
     let expiration = format_rfc3339(c.expiration());
     let vars = [
         ("AWS_ACCESS_KEY_ID", c.access_key_id()),
@@ -84,7 +95,17 @@ pub(crate) fn credentials(c: &StsCredentials, format: Format) -> String {
         ("AWS_SESSION_TOKEN", c.session_token().expose_secret()),
         ("AWS_CREDENTIAL_EXPIRATION", expiration.as_str()),
     ];
-    match format {
+    if format != Format::Json {
+        for (name, value) in &vars {
+            if !value.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(Failure {
+                    code: super::EXIT_NO_ANSWER,
+                    message: format!("STS returned a {name} that is not safe to print for a shell"),
+                });
+            }
+        }
+    }
+    Ok(match format {
         Format::Json => json_object(
             &[
                 ("AccessKeyId", c.access_key_id()),
@@ -106,18 +127,18 @@ pub(crate) fn credentials(c: &StsCredentials, format: Format) -> String {
             .iter()
             .map(|(k, v)| format!("$Env:{k} = {}\n", ps_quote(v)))
             .collect(),
-    }
+    })
 }
 
-pub(crate) fn caller_identity(who: &CallerIdentity) -> String {
-    json_object(
+pub(crate) fn caller_identity(who: &CallerIdentity) -> Result<String, Failure> {
+    Ok(json_object(
         &[
             ("UserId", &who.user_id),
             ("Account", &who.account),
             ("Arn", &who.arn),
         ],
         false,
-    )
+    ))
 }
 
 #[cfg(test)]
@@ -130,7 +151,12 @@ mod tests {
         assert_eq!(fish_quote("a'b\\c$d"), "'a\\'b\\\\c$d'");
         assert_eq!(ps_quote("a'b$c\u{2019}"), "'a''b$c\u{2019}\u{2019}'");
         let mut j = String::new();
-        json_string(&mut j, "a\"b\\c\n\u{1}");
-        assert_eq!(j, "\"a\\\"b\\\\c\\n\\u0001\"");
+        json_string(&mut j, "a\"b\\c\n\u{1}\u{7f}\u{202e}\u{1f600}é");
+        assert_eq!(
+            j,
+            "\"a\\\"b\\\\c\\n\\u0001\\u007f\\u202e\\ud83d\\ude00\\u00e9\""
+        );
+        let back: String = serde_json::from_str(&j).unwrap();
+        assert_eq!(back, "a\"b\\c\n\u{1}\u{7f}\u{202e}\u{1f600}é");
     }
 }

@@ -38,8 +38,11 @@ pub enum PathEncoding {
 
 /// The canonical request of one signing, kept as the exact text that was hashed.
 ///
-/// `Display` and `Debug` replace the value of a session token (header or query) with
-/// `[redacted]`; [`CanonicalRequest::expose`] gives the exact bytes.
+/// `Display` and `Debug` replace the value of a session token (header or query), and
+/// the payload hash of a body that carries a secret ([`Request::is_body_sensitive`]),
+/// with `[redacted]`; [`CanonicalRequest::expose`] gives the exact bytes.
+///
+/// [`Request::is_body_sensitive`]: crate::http::Request::is_body_sensitive
 #[derive(Clone)]
 pub struct CanonicalRequest {
     text: String,
@@ -52,6 +55,13 @@ impl CanonicalRequest {
     /// it; use `Display` for that.
     pub fn expose(&self) -> &str {
         &self.text
+    }
+
+    /// Hides the payload hash (the last line) from `Display` and `Debug`, and zeroizes
+    /// it on drop: the body it hashes carries a short secret.
+    pub(crate) fn redact_payload_hash(&mut self) {
+        let start = self.text.rfind('\n').map_or(0, |i| i + 1);
+        self.secret_spans.push(start..self.text.len());
     }
 
     /// The signed header list, such as `content-type;host;x-amz-date`.
@@ -228,7 +238,7 @@ const TOKEN_CHARS: [bool; 256] = {
     table
 };
 
-fn is_token_char(b: u8) -> bool {
+pub(crate) fn is_token_char(b: u8) -> bool {
     TOKEN_CHARS[b as usize]
 }
 

@@ -59,6 +59,9 @@ pub enum SigningError {
     InvalidAccessKeyId,
     /// The request has no `Host` header and its URL has no authority.
     MissingHost,
+    /// The session token is not all visible ASCII: it holds a space, a control
+    /// character, a line break or non-ASCII.
+    InvalidSessionToken,
     /// The signing time is outside the years 0000-9999.
     InvalidTime,
     /// A presigned URL's lifetime is zero or longer than seven days.
@@ -79,6 +82,9 @@ impl fmt::Display for SigningError {
                 write!(f, "invalid {field} for the credential scope")
             }
             SigningError::InvalidAccessKeyId => f.write_str("invalid access key id"),
+            SigningError::InvalidSessionToken => f.write_str(
+                "invalid session token: must be visible ASCII (no space, control character or line break)",
+            ),
             SigningError::MissingHost => {
                 f.write_str("request has no host: give an absolute URL or a Host header")
             }
@@ -331,7 +337,7 @@ fn compute(
     (path, query): (&str, &str),
     payload_hash: &str,
 ) -> Result<SigningOutput, SigningError> {
-    let creq = canonical_request::build(
+    let mut creq = canonical_request::build(
         request.method(),
         path,
         query,
@@ -340,7 +346,11 @@ fn compute(
         params.settings.normalize_path,
         params.settings.path_encoding,
     )?;
-    let sts = StringToSign::new(date, params.region, params.service, creq.expose());
+    let mut sts = StringToSign::new(date, params.region, params.service, creq.expose());
+    if request.is_body_sensitive() {
+        creq.redact_payload_hash();
+        sts.redact_hash();
+    }
     let key =
         credentials
             .key_cache
@@ -374,7 +384,11 @@ fn check_params(
         canonical_request::check_header(h.name(), h.value())?;
     }
     if let Some(token) = credentials.session_token() {
-        canonical_request::check_header("x-amz-security-token", token.expose_secret())?;
+        // A token is one opaque word: a space or line break in it would be folded in
+        // the canonical request but not on the wire.
+        if !token.expose_secret().bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(SigningError::InvalidSessionToken);
+        }
     }
     check_access_key_id(credentials.access_key_id())?;
     check_scope_part(params.region, "region")?;

@@ -19,7 +19,9 @@ pub(crate) struct AmzDate([u8; 16]);
 
 impl AmzDate {
     pub(crate) fn new(time: OffsetDateTime) -> Result<Self, SigningError> {
-        let t = time.to_offset(UtcOffset::UTC);
+        let t = time
+            .checked_to_offset(UtcOffset::UTC)
+            .ok_or(SigningError::InvalidTime)?;
         let year = t.year();
         if !(0..=9999).contains(&year) {
             return Err(SigningError::InvalidTime);
@@ -73,6 +75,7 @@ pub(crate) fn check_scope_part(value: &str, field: &'static str) -> Result<(), S
 pub struct StringToSign {
     text: String,
     scope_len: usize,
+    hash_redacted: bool,
 }
 
 impl StringToSign {
@@ -99,7 +102,17 @@ impl StringToSign {
         text.push('\n');
         let hex_buf = super::encode::hex32(&hash);
         text.push_str(std::str::from_utf8(&hex_buf).unwrap_or_default());
-        StringToSign { text, scope_len }
+        StringToSign {
+            text,
+            scope_len,
+            hash_redacted: false,
+        }
+    }
+
+    /// Hides the canonical request's hash from `Display` and `Debug`: it is derived
+    /// from a body that carries a secret.
+    pub(crate) fn redact_hash(&mut self) {
+        self.hash_redacted = true;
     }
 
     /// The exact text that was signed.
@@ -116,13 +129,18 @@ impl StringToSign {
 
 impl fmt::Display for StringToSign {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        match self.text.rsplit_once('\n') {
+            Some((head, _)) if self.hash_redacted => write!(f, "{head}\n[redacted]"),
+            _ => f.write_str(&self.text),
+        }
     }
 }
 
 impl fmt::Debug for StringToSign {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("StringToSign").field(&self.text).finish()
+        f.debug_tuple("StringToSign")
+            .field(&self.to_string())
+            .finish()
     }
 }
 

@@ -1,6 +1,7 @@
 //! Where STS requests go, and the region they are signed for.
 
 use crate::error::InputError;
+use crate::host;
 
 /// The region a request is signed for when no region is given (the global endpoint).
 pub const GLOBAL_SIGNING_REGION: &str = "us-east-1";
@@ -11,6 +12,7 @@ pub struct Endpoint {
     url: String,
     host_header: String,
     host: String,
+    loopback: bool,
     signing_region: String,
 }
 
@@ -70,19 +72,15 @@ impl Endpoint {
             Some(i) => (&rest[..i], &rest[i..]),
             None => (rest, "/"),
         };
-        if authority.contains('@') {
-            return Err(err("must not carry user-info (credentials in the URL)"));
-        }
-        if !path.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(err("path must be printable ASCII"));
-        }
-        let (host, port) = split_host_port(authority).ok_or(err("bad host or port"))?;
-        let host = host.to_ascii_lowercase();
-        if !https && !is_loopback(&host) {
+        let authority = host::parse_authority(authority).map_err(err)?;
+        host::check_path(path).map_err(err)?;
+        let loopback = authority.host.is_loopback();
+        if !https && !loopback {
             return Err(err("plain http is allowed only to a loopback host"));
         }
+        let host = authority.host.to_string();
         let default_port = if https { 443 } else { 80 };
-        let host_header = match port {
+        let host_header = match authority.port {
             Some(p) if p != default_port => format!("{host}:{p}"),
             _ => host.clone(),
         };
@@ -91,6 +89,7 @@ impl Endpoint {
             url: format!("{scheme}://{host_header}{path}"),
             host_header,
             host,
+            loopback,
             signing_region: signing_region.to_owned(),
         })
     }
@@ -107,9 +106,10 @@ impl Endpoint {
     pub fn host(&self) -> &str {
         &self.host
     }
-    /// Whether the host is a loopback address or `localhost`.
+    /// Whether the host is loopback: `127.0.0.0/8`, `[::1]`, `localhost` or a name
+    /// under `.localhost` (which the reqwest transport never looks up in DNS).
     pub fn is_loopback(&self) -> bool {
-        is_loopback(&self.host)
+        self.loopback
     }
     /// The region requests are signed for.
     pub fn signing_region(&self) -> &str {
@@ -132,69 +132,6 @@ fn check_region(r: &str) -> Result<(), InputError> {
             rule: "must be lowercase letters, digits and inner dashes, such as us-east-1",
         })
     }
-}
-
-fn split_host_port(authority: &str) -> Option<(&str, Option<u16>)> {
-    let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
-        let end = rest.find(']')?;
-        let host = &authority[..end + 2];
-        let after = &rest[end + 1..];
-        let inner = &rest[..end];
-        if inner.is_empty()
-            || !inner
-                .bytes()
-                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
-        {
-            return None;
-        }
-        match after {
-            "" => (host, None),
-            p => (host, Some(p.strip_prefix(':')?)),
-        }
-    } else {
-        match authority.rsplit_once(':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (authority, None),
-        }
-    };
-    if !host.starts_with('[') {
-        let ok = !host.is_empty()
-            && host.len() <= 253
-            && host
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
-        if !ok {
-            return None;
-        }
-    }
-    let port = match port {
-        None => None,
-        Some(p) if !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) => {
-            let n: u32 = p.parse().ok()?;
-            if n == 0 || n > 65535 {
-                return None;
-            }
-            Some(n as u16)
-        }
-        Some(_) => return None,
-    };
-    Some((host, port))
-}
-
-/// `localhost`, `*.localhost`, `127.0.0.0/8` and `[::1]`.
-fn is_loopback(host: &str) -> bool {
-    if host == "localhost" || host.ends_with(".localhost") || host == "[::1]" {
-        return true;
-    }
-    let octets: Vec<&str> = host.split('.').collect();
-    octets.len() == 4
-        && octets[0] == "127"
-        && octets.iter().all(|o| {
-            !o.is_empty()
-                && o.len() <= 3
-                && o.bytes().all(|b| b.is_ascii_digit())
-                && o.parse::<u16>().is_ok_and(|n| n <= 255)
-        })
 }
 
 #[cfg(test)]

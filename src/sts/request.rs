@@ -293,7 +293,12 @@ impl AssumeRole {
     /// As [`AssumeRole::validate`].
     pub fn to_request(&self, endpoint: &Endpoint, chained: bool) -> Result<Request, InputError> {
         self.validate(chained)?;
-        Ok(post(endpoint, self.form_body()))
+        let request = post(endpoint, self.form_body());
+        Ok(if self.external_id.is_some() || self.token_code.is_some() {
+            request.with_sensitive_body()
+        } else {
+            request
+        })
     }
 }
 

@@ -7,7 +7,6 @@
 //! no clock: whether the credentials are still valid is for the caller to decide.
 
 use secrecy::SecretString;
-use time::{Date, Month, OffsetDateTime, Time, UtcOffset};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::xml::{MAX_DEPTH, XmlEvent, XmlReader, normalize_newlines, prepare, trim_xml_space};
@@ -25,7 +24,10 @@ pub struct AssumeRoleOutput {
     pub credentials: StsCredentials,
     /// The assumed-role (or federated) user, when the answer names one.
     pub assumed_role_user: Option<AssumedRoleUser>,
-    /// `PackedPolicySize`, a percentage of the allowed size.
+    /// `PackedPolicySize`, a percentage of the allowed size. `None` when the answer has
+    /// none, and also when its value is not a whole number from 0 to 4294967295 (such
+    /// as `-1`): an optional field that cannot be read does not throw away valid
+    /// credentials.
     pub packed_policy_size: Option<u32>,
     /// `SourceIdentity`.
     pub source_identity: Option<String>,
@@ -144,7 +146,7 @@ struct Doc {
 /// A timestamp field, parsed where it is read so its text need not be kept.
 struct Timestamp {
     /// `None` when the text is not RFC 3339.
-    time: Option<OffsetDateTime>,
+    time: Option<time::OffsetDateTime>,
     empty: bool,
     /// Where the element ended, for errors.
     at: usize,
@@ -504,13 +506,9 @@ pub fn parse_assume_role(
     let expiration = stamp
         .time
         .ok_or_else(|| perr(ParseErrorKind::InvalidValue, Some("Expiration"), stamp.at))?;
-    let packed_policy_size = match doc.packed {
-        None => None,
-        Some((s, at)) => Some(
-            s.parse::<u32>()
-                .map_err(|_| perr(ParseErrorKind::InvalidValue, Some("PackedPolicySize"), at))?,
-        ),
-    };
+    // Optional and informative: a value that is not a percentage (`-1`, or past u32)
+    // is recorded as absent rather than throwing away valid credentials.
+    let packed_policy_size = doc.packed.and_then(|(s, _)| s.parse::<u32>().ok());
     let assumed_role_user = doc.saw_user.then(|| AssumedRoleUser {
         arn: doc.arn.unwrap_or_default(),
         assumed_role_id: doc.assumed_role_id.unwrap_or_default(),
@@ -549,88 +547,7 @@ pub fn parse_caller_identity(
     })
 }
 
-/// RFC 3339: `YYYY-MM-DDTHH:MM:SS[.F{1,9}](Z|+HH:MM|-HH:MM)`, `T`/`Z` in either case.
-pub fn parse_rfc3339(s: &str) -> Option<OffsetDateTime> {
-    let b = s.as_bytes();
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        let part = b.get(r)?;
-        if !part.iter().all(u8::is_ascii_digit) {
-            return None;
-        }
-        Some(
-            part.iter()
-                .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0')),
-        )
-    };
-    if b.len() < 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || !matches!(b[10], b'T' | b't')
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        return None;
-    }
-    let year = num(0..4)? as i32;
-    let month = Month::try_from(num(5..7)? as u8).ok()?;
-    let day = num(8..10)? as u8;
-    let (hour, minute, second) = (num(11..13)? as u8, num(14..16)? as u8, num(17..19)? as u8);
-    let mut i = 19;
-    let mut nanos = 0u32;
-    if b[i] == b'.' {
-        let start = i + 1;
-        let mut end = start;
-        while end < b.len() && b[end].is_ascii_digit() {
-            end += 1;
-        }
-        let digits = end - start;
-        if digits == 0 || digits > 9 {
-            return None;
-        }
-        nanos = num(start..end)? * 10u32.pow(9 - digits as u32);
-        i = end;
-    }
-    let offset = match b.get(i..)? {
-        b"Z" | b"z" => UtcOffset::UTC,
-        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-            let d = |x: &u8| {
-                x.is_ascii_digit()
-                    .then(|| i8::try_from(x - b'0').ok())
-                    .flatten()
-            };
-            let h = d(h1)? * 10 + d(h2)?;
-            let m = d(m1)? * 10 + d(m2)?;
-            if h > 23 || m > 59 {
-                return None;
-            }
-            let sign = if *sign == b'-' { -1 } else { 1 };
-            UtcOffset::from_hms(sign * h, sign * m, 0).ok()?
-        }
-        _ => return None,
-    };
-    let date = Date::from_calendar_date(year, month, day).ok()?;
-    let time = Time::from_hms_nano(hour, minute, second, nanos).ok()?;
-    Some(
-        date.with_time(time)
-            .assume_offset(offset)
-            .to_offset(UtcOffset::UTC),
-    )
-}
-
-/// Formats a time as RFC 3339 in UTC with whole seconds: `2031-05-06T07:08:09Z` (the
-/// `credential_process` `Expiration` format).
-pub fn format_rfc3339(t: OffsetDateTime) -> String {
-    let t = t.to_offset(UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
+pub use crate::date::{format_rfc3339, parse_rfc3339};
 
 #[cfg(test)]
 #[path = "response_tests.rs"]

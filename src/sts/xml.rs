@@ -56,8 +56,29 @@ fn err(kind: ParseErrorKind, offset: usize) -> ParseError {
 }
 
 /// The body after an optional UTF-8 byte order mark. UTF-8 is checked as the reader
-/// goes (quick-xml validates every piece it hands out).
+/// goes (quick-xml validates every piece it hands out); characters XML 1.0 forbids
+/// (C0 controls but tab, line feed and carriage return; U+FFFE and U+FFFF) are refused
+/// here, anywhere in the body, raw. Escaped, [`XmlReader`] refuses them.
 pub(crate) fn prepare(body: &[u8]) -> Result<(&[u8], usize), ParseError> {
+    // One pass with no early exit, so it vectorizes; the offset is looked for only
+    // when there is one.
+    let control = body.iter().fold(false, |acc, &b| {
+        acc | ((b < 0x20) & !matches!(b, b'\t' | b'\n' | b'\r'))
+    });
+    let at = if control {
+        body.iter()
+            .position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+    } else {
+        None
+    };
+    // U+FFFE and U+FFFF are EF BF BE and EF BF BF in UTF-8.
+    let at = at.or_else(|| {
+        body.windows(3)
+            .position(|w| w[0] == 0xEF && w[1] == 0xBF && (w[2] == 0xBE || w[2] == 0xBF))
+    });
+    if let Some(at) = at {
+        return Err(err(ParseErrorKind::InvalidCharacter, at));
+    }
     Ok(match body.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => (rest, 3),
         None => (body, 0),
@@ -334,6 +355,34 @@ mod tests {
             kind("<r>&#99999999999;</r>"),
             ParseErrorKind::InvalidCharacterReference
         );
+        assert_eq!(
+            kind("<r>&#xFFFE;</r>"),
+            ParseErrorKind::InvalidCharacterReference
+        );
+    }
+
+    #[test]
+    fn refuses_raw_characters_xml_forbids_anywhere() {
+        for (body, at) in [
+            ("<r>a\u{0}b</r>", 4),
+            ("<r>\u{1b}[31m</r>", 3),
+            ("<r>\u{1}</r>", 3),
+            ("<r a='\u{7}'/>", 6),
+            ("<r><![CDATA[\u{8}]]></r>", 12),
+            ("<r><!-- \u{1f} --></r>", 8),
+            ("<r>\u{fffe}</r>", 3),
+            ("<r>\u{ffff}</r>", 3),
+            ("\u{c}<r/>", 0),
+        ] {
+            let e = trace(body).unwrap_err();
+            assert_eq!(
+                (e.kind, e.offset),
+                (ParseErrorKind::InvalidCharacter, at),
+                "{body:?}"
+            );
+        }
+        // Tab, line breaks, DEL, C1 controls and other non-characters' neighbours are XML.
+        assert!(trace("<r>\t\n\r\u{7f}\u{85}\u{fffd}\u{10ffff}</r>").is_ok());
     }
 
     #[test]

@@ -1,9 +1,12 @@
+use std::fmt;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use zeroize::Zeroize;
 
 use crate::error::{InputError, TransportError, TransportErrorKind};
+use crate::host;
 use crate::http::{Request, Response};
 
 /// Limits of the reqwest transport. Defaults: connect 3 s, whole attempt 10 s, body
@@ -121,6 +124,7 @@ impl ReqwestTransport {
             if !proxied {
                 b = b.no_proxy();
             }
+            b = b.dns_resolver(Arc::new(Resolver));
             for cert in self.config.extra_roots.iter() {
                 b = b.add_root_certificate(cert.clone());
             }
@@ -132,51 +136,215 @@ impl ReqwestTransport {
     }
 }
 
-fn classify(e: reqwest::Error) -> TransportError {
-    let kind = if e.is_timeout() {
-        TransportErrorKind::Timeout
-    } else if e.is_connect() || e.is_request() || e.is_body() || e.is_decode() {
-        TransportErrorKind::Connect
-    } else {
-        TransportErrorKind::Other
-    };
-    // The URL of an STS call holds no secret, but keep the cause short anyway.
-    TransportError::new(kind).with_source(e.without_url())
+/// Resolves host names for the reqwest client. `localhost` and names under
+/// `.localhost` are loopback without asking DNS (RFC 6761 section 6.3), so whoever
+/// answers DNS never learns of, nor receives, a request meant for this machine. Other
+/// names go to the system resolver.
+#[derive(Debug)]
+struct Resolver;
+
+impl reqwest::dns::Resolve for Resolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let name = name.as_str().to_ascii_lowercase();
+        Box::pin(async move {
+            if host::is_loopback_name(&name) {
+                let addrs = [
+                    SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+                    SocketAddr::from((Ipv6Addr::LOCALHOST, 0)),
+                ];
+                return Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs);
+            }
+            match tokio::net::lookup_host((name.as_str(), 0)).await {
+                Ok(addrs) => {
+                    Ok(Box::new(addrs.collect::<Vec<_>>().into_iter()) as reqwest::dns::Addrs)
+                }
+                Err(e) => Err(Box::new(ResolveError(e)) as _),
+            }
+        })
+    }
 }
 
-fn is_loopback_url(url: &str) -> bool {
-    let Some(rest) = url.split_once("://").map(|(_, r)| r) else {
-        return false;
+/// A failed name lookup, found again in the error chain to classify it.
+#[derive(Debug)]
+struct ResolveError(std::io::Error);
+
+impl fmt::Display for ResolveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "name resolution failed: {}", self.0)
+    }
+}
+
+impl std::error::Error for ResolveError {}
+
+/// The root cause of a failure, in words a person can act on.
+#[derive(Debug)]
+struct Cause(String);
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Cause {}
+
+fn refused(authority: Option<&str>, rule: impl Into<String>) -> TransportError {
+    let e = TransportError::new(TransportErrorKind::Refused).with_source(Cause(rule.into()));
+    match authority {
+        Some(a) => e.with_host(a),
+        None => e,
+    }
+}
+
+/// What a certificate failure means, and what to do about it.
+fn describe_tls(e: &rustls::Error) -> String {
+    use rustls::CertificateError as C;
+    match e {
+        rustls::Error::InvalidCertificate(C::UnknownIssuer) => "certificate problem: signed by \
+             an unknown issuer (not in the compiled-in Mozilla roots nor in AWS_CA_BUNDLE)"
+            .into(),
+        rustls::Error::InvalidCertificate(C::Other(other))
+            if format!("{other:?}").contains("CaUsedAsEndEntity") =>
+        {
+            "certificate problem: the server presents a CA certificate (basic constraints \
+             CA:TRUE) as its own, which is refused even when it is in AWS_CA_BUNDLE; serve a \
+             leaf certificate (CA:FALSE) signed by that CA instead"
+                .into()
+        }
+        rustls::Error::InvalidCertificate(c) => format!("certificate problem: {c:?}"),
+        other => format!("TLS failure: {other}"),
+    }
+}
+
+/// Sorts a reqwest failure by its root cause: name resolution, certificate or TLS, the
+/// proxy's refusal, a refused or broken connection, a timeout.
+fn classify(e: reqwest::Error, authority: &str) -> TransportError {
+    if e.is_timeout() {
+        return TransportError::new(TransportErrorKind::Timeout).with_host(authority);
+    }
+    let mut kind = TransportErrorKind::Connect;
+    let mut cause: Option<String> = None;
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    while let Some(err) = current {
+        if let Some(r) = err.downcast_ref::<ResolveError>() {
+            kind = TransportErrorKind::Dns;
+            cause = Some(r.to_string());
+            break;
+        }
+        // An io::Error's source() skips the error it wraps: look inside it too.
+        let inner = err
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .map(|i| i as &(dyn std::error::Error + 'static));
+        if let Some(tls) = err
+            .downcast_ref::<rustls::Error>()
+            .or_else(|| inner.and_then(|i| i.downcast_ref::<rustls::Error>()))
+        {
+            kind = TransportErrorKind::Tls;
+            cause = Some(describe_tls(tls));
+            break;
+        }
+        let text = err.to_string();
+        if let Some(what) = text.strip_prefix("tunnel error: ")
+            && what != "failed to create underlying connection"
+            && what != "io error establishing tunnel"
+        {
+            kind = TransportErrorKind::Proxy;
+            cause = Some(match what {
+                "unsuccessful" => "the proxy refused the CONNECT tunnel".into(),
+                other => format!("the proxy refused the CONNECT tunnel: {other}"),
+            });
+            break;
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            cause = Some(match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => "connection refused".into(),
+                std::io::ErrorKind::ConnectionReset => "connection reset by the server".into(),
+                std::io::ErrorKind::ConnectionAborted => "connection aborted".into(),
+                std::io::ErrorKind::UnexpectedEof => {
+                    "the server closed the connection early".into()
+                }
+                _ => io.to_string(),
+            });
+        } else if err.source().is_none() {
+            // The innermost error names the root cause (a malformed header, a closed
+            // connection, ...).
+            cause.get_or_insert(text);
+        }
+        current = err.source();
+    }
+    let e = TransportError::new(kind).with_host(authority);
+    match cause {
+        Some(c) => e.with_source(Cause(c)),
+        None => e,
+    }
+}
+
+/// The request's URL in the one reading every layer shares: (authority as it will be
+/// connected to, loopback, path, query). Refuses what reqwest would send differently
+/// from what was signed, and plain http off loopback.
+fn check_url(url: &str) -> Result<(String, bool), TransportError> {
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| refused(None, "the URL must be absolute"))?;
+    let https = match scheme {
+        "https" => true,
+        "http" => false,
+        _ => return Err(refused(None, "the scheme must be https or http")),
     };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = if authority.starts_with('[') {
-        authority.split_inclusive(']').next().unwrap_or("")
-    } else {
-        authority.rsplit_once(':').map_or(authority, |(h, _)| h)
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let parsed = host::parse_authority(&rest[..end]).map_err(|rule| refused(None, rule))?;
+    let default_port = if https { 443 } else { 80 };
+    let authority = match parsed.port {
+        Some(p) if p != default_port => format!("{}:{p}", parsed.host),
+        _ => parsed.host.to_string(),
     };
-    let host = host.to_ascii_lowercase();
-    host == "localhost"
-        || host.ends_with(".localhost")
-        || host == "[::1]"
-        || host
-            .parse::<std::net::Ipv4Addr>()
-            .is_ok_and(|ip| ip.is_loopback())
+    let loopback = parsed.host.is_loopback();
+    if !https && !loopback {
+        return Err(refused(
+            Some(&authority),
+            "plain http is sent only to a loopback host",
+        ));
+    }
+    let (_, path, query) = crate::http::split_url(url);
+    let path = if path.is_empty() { "/" } else { path };
+    host::check_path(path).map_err(|rule| refused(Some(&authority), rule))?;
+    // What reqwest will put on the wire must be exactly what was signed.
+    let wire = reqwest::Url::parse(url).map_err(|_| refused(Some(&authority), "bad URL"))?;
+    let same = wire.host_str() == Some(&parsed.host.to_string())
+        && wire.port_or_known_default() == Some(parsed.port.unwrap_or(default_port))
+        && wire.path() == path
+        && wire.query().unwrap_or("") == query;
+    if !same {
+        return Err(refused(
+            Some(&authority),
+            "the URL would be sent in another form than the one signed",
+        ));
+    }
+    Ok((authority, loopback))
 }
 
 impl super::Transport for ReqwestTransport {
     async fn send(&self, request: Request) -> Result<Response, TransportError> {
-        let client = self.client(is_loopback_url(request.url()))?;
+        let (authority, loopback) = check_url(request.url())?;
+        let client = self.client(loopback)?;
         let method = reqwest::Method::from_bytes(request.method().as_bytes())
-            .map_err(|e| TransportError::new(TransportErrorKind::Other).with_source(e))?;
+            .map_err(|_| refused(Some(&authority), "the method is not an HTTP token"))?;
         let mut headers = reqwest::header::HeaderMap::with_capacity(request.headers().len());
         for h in request.headers() {
+            if let Err(rule) = crate::http::check_sendable_header(h.name(), h.value()) {
+                return Err(refused(
+                    Some(&authority),
+                    format!("header {}: {rule}", h.name()),
+                ));
+            }
             let name = reqwest::header::HeaderName::from_bytes(h.name().as_bytes())
-                .map_err(|e| TransportError::new(TransportErrorKind::Other).with_source(e))?;
+                .map_err(|_| refused(Some(&authority), "a header name is not an HTTP token"))?;
             let mut value = reqwest::header::HeaderValue::from_str(h.value()).map_err(|_| {
-                TransportError::new(TransportErrorKind::Other).with_source(format!(
-                    "header {} has a value that cannot be sent",
-                    h.name()
-                ))
+                refused(
+                    Some(&authority),
+                    format!("header {} has a value that cannot be sent", h.name()),
+                )
             })?;
             value.set_sensitive(h.is_sensitive());
             headers.append(name, value);
@@ -187,15 +355,19 @@ impl super::Transport for ReqwestTransport {
             .body(request.body().to_vec())
             .send()
             .await
-            .map_err(classify)?;
+            .map_err(|e| classify(e, &authority))?;
         drop(request);
         let status = response.status().as_u16();
         if (300..400).contains(&status) {
-            return Err(TransportError::new(TransportErrorKind::Redirect(status)));
+            return Err(
+                TransportError::new(TransportErrorKind::Redirect(status)).with_host(&authority)
+            );
         }
         let max = self.config.max_body_bytes;
+        let too_large =
+            || TransportError::new(TransportErrorKind::BodyTooLarge(max)).with_host(&authority);
         if response.content_length().is_some_and(|n| n > max as u64) {
-            return Err(TransportError::new(TransportErrorKind::BodyTooLarge(max)));
+            return Err(too_large());
         }
         let headers: Vec<(String, String)> = response
             .headers()
@@ -214,14 +386,14 @@ impl super::Transport for ReqwestTransport {
                 Ok(Some(chunk)) => {
                     if body.len() + chunk.len() > max {
                         body.zeroize();
-                        return Err(TransportError::new(TransportErrorKind::BodyTooLarge(max)));
+                        return Err(too_large());
                     }
                     body.extend_from_slice(&chunk);
                 }
                 Ok(None) => break,
                 Err(e) => {
                     body.zeroize();
-                    return Err(classify(e));
+                    return Err(classify(e, &authority));
                 }
             }
         }
@@ -234,21 +406,38 @@ mod tests {
     use super::*;
 
     #[test]
-    fn recognizes_loopback_urls() {
+    fn one_reading_of_the_url_decides_loopback_and_refuses_the_ambiguous() {
         for url in [
             "http://127.0.0.1:80/",
             "http://localhost/",
+            "http://sts.localhost:9/",
             "http://[::1]:9/",
+            "http://[0:0:0:0:0:0:0:1]:9/",
             "http://127.9.9.9",
         ] {
-            assert!(is_loopback_url(url), "{url}");
+            assert!(check_url(url).unwrap().1, "{url}");
         }
+        assert_eq!(
+            check_url("https://sts.amazonaws.com/").unwrap(),
+            ("sts.amazonaws.com".into(), false)
+        );
         for url in [
-            "https://sts.amazonaws.com/",
+            "http://127.0.0.01:80/",
+            "http://127.000.000.001/",
+            "http://2130706433/",
+            "http://0x7f.1/",
             "http://128.0.0.1/",
             "http://localhost.evil.com/",
+            "http://127.0.0.1/a\\b",
+            "http://127.0.0.1/%2e%2e/x",
+            "http://127.0.0.1/a/.",
+            "http://127.0.0.1/a b",
+            "http://127.0.0.1/?a b",
+            "https://user@h/",
+            "ftp://h/",
         ] {
-            assert!(!is_loopback_url(url), "{url}");
+            let e = check_url(url).unwrap_err();
+            assert_eq!(e.kind(), TransportErrorKind::Refused, "{url}");
         }
     }
 }
