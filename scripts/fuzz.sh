@@ -6,9 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-900}
 shift || true
-TARGETS=${*:-parse_response parse_error canonical_request}
+TARGETS=${*:-parse_response parse_error canonical_request endpoint_and_dates}
 
-mkdir -p fuzz/corpus/parse_response fuzz/corpus/parse_error fuzz/corpus/canonical_request
+mkdir -p fuzz/corpus/parse_response fuzz/corpus/parse_error fuzz/corpus/canonical_request fuzz/corpus/endpoint_and_dates
 for f in fixtures/sts/*.xml; do
     name=$(basename "$f")
     { printf '\x00\xc8\x00'; cat "$f"; } > "fuzz/corpus/parse_response/seed-$name"
@@ -18,6 +18,14 @@ for d in fixtures/sigv4/aws-signing-test-suite-v4/*/; do
     name=$(basename "$d")
     { printf '\x00\n'; head -n1 "$d/request.txt" | awk '{print $1; print $2}'; tail -n +2 "$d/request.txt" | grep -v '^$' || true; } \
         > "fuzz/corpus/canonical_request/seed-$name"
+done
+
+i=0
+for seed in "https://sts.eu-west-1.amazonaws.com/" "http://127.0.0.1:4566/base/" "http://[::1]:8080" \
+    "http://sts.localhost:9/" "2031-05-06T07:08:09.123Z" "9999-12-31T23:59:59-01:00" \
+    "Sun, 06 Nov 1994 08:49:37 GMT" "Fri, 31 Dec 9999 23:59:59 GMT"; do
+    printf '%s' "$seed" > "fuzz/corpus/endpoint_and_dates/seed-$i"
+    i=$((i + 1))
 done
 
 for t in $TARGETS; do

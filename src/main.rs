@@ -4,7 +4,9 @@
 //! error; 4 no usable answer (connection, timeout, redirect, oversized or malformed),
 //! or the answer could not be written to stdout. Nothing but the answer ever goes to
 //! stdout, and nothing at all on failure. No output call here can panic: with stderr
-//! closed the message is lost and the exit code still tells.
+//! closed the message is lost and the exit code still tells. (A descriptor 0, 1 or 2
+//! closed at start is reopened on `/dev/null` by the Rust runtime before `main`, so
+//! no socket can take its number.)
 
 mod cli;
 

@@ -614,9 +614,10 @@ async fn https_with_an_extra_ca_bundle_and_refused_without_it() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::Transport(t) if t.kind() == TransportErrorKind::Connect),
+        matches!(&err, Error::Transport(t) if t.kind() == TransportErrorKind::Tls),
         "{err:?}"
     );
+    assert!(!err.is_retryable(), "a certificate failure does not heal");
     assert_eq!(
         d.request_count(),
         1,

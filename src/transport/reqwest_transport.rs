@@ -222,24 +222,31 @@ fn classify(e: reqwest::Error, authority: &str) -> TransportError {
     if e.is_timeout() {
         return TransportError::new(TransportErrorKind::Timeout).with_host(authority);
     }
-    let mut kind = TransportErrorKind::Connect;
-    let mut cause: Option<String> = None;
+    // The chain, with the errors each io::Error wraps (its source() skips them, and
+    // rustls's errors come wrapped in two of them).
+    let mut chain: Vec<&(dyn std::error::Error + 'static)> = Vec::new();
     let mut current: Option<&(dyn std::error::Error + 'static)> = Some(&e);
     while let Some(err) = current {
+        chain.push(err);
+        let mut inner = err;
+        while let Some(wrapped) = inner
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            inner = wrapped;
+            chain.push(inner);
+        }
+        current = inner.source();
+    }
+    let mut kind = TransportErrorKind::Connect;
+    let mut cause: Option<String> = None;
+    for err in chain {
         if let Some(r) = err.downcast_ref::<ResolveError>() {
             kind = TransportErrorKind::Dns;
             cause = Some(r.to_string());
             break;
         }
-        // An io::Error's source() skips the error it wraps: look inside it too.
-        let inner = err
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-            .map(|i| i as &(dyn std::error::Error + 'static));
-        if let Some(tls) = err
-            .downcast_ref::<rustls::Error>()
-            .or_else(|| inner.and_then(|i| i.downcast_ref::<rustls::Error>()))
-        {
+        if let Some(tls) = err.downcast_ref::<rustls::Error>() {
             kind = TransportErrorKind::Tls;
             cause = Some(describe_tls(tls));
             break;
@@ -257,21 +264,23 @@ fn classify(e: reqwest::Error, authority: &str) -> TransportError {
             break;
         }
         if let Some(io) = err.downcast_ref::<std::io::Error>() {
-            cause = Some(match io.kind() {
-                std::io::ErrorKind::ConnectionRefused => "connection refused".into(),
-                std::io::ErrorKind::ConnectionReset => "connection reset by the server".into(),
-                std::io::ErrorKind::ConnectionAborted => "connection aborted".into(),
-                std::io::ErrorKind::UnexpectedEof => {
-                    "the server closed the connection early".into()
-                }
-                _ => io.to_string(),
-            });
+            let said = match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => Some("connection refused"),
+                std::io::ErrorKind::ConnectionReset => Some("connection reset by the server"),
+                std::io::ErrorKind::ConnectionAborted => Some("connection aborted"),
+                std::io::ErrorKind::UnexpectedEof => Some("the server closed the connection early"),
+                _ => None,
+            };
+            if let Some(said) = said {
+                cause = Some(said.into());
+            } else if io.get_ref().is_none() {
+                cause = Some(text);
+            }
         } else if err.source().is_none() {
             // The innermost error names the root cause (a malformed header, a closed
             // connection, ...).
             cause.get_or_insert(text);
         }
-        current = err.source();
     }
     let e = TransportError::new(kind).with_host(authority);
     match cause {
@@ -438,6 +447,20 @@ mod tests {
         ] {
             let e = check_url(url).unwrap_err();
             assert_eq!(e.kind(), TransportErrorKind::Refused, "{url}");
+        }
+    }
+
+    #[tokio::test]
+    async fn localhost_names_resolve_to_loopback_without_a_lookup() {
+        use reqwest::dns::Resolve;
+        for name in ["localhost", "a.localhost", "X.Y.LOCALHOST"] {
+            let addrs: Vec<SocketAddr> = Resolver
+                .resolve(name.parse().unwrap())
+                .await
+                .unwrap()
+                .collect();
+            assert_eq!(addrs.len(), 2, "{name}");
+            assert!(addrs.iter().all(|a| a.ip().is_loopback()), "{name}");
         }
     }
 }
