@@ -5,6 +5,15 @@
 //! The accepted range is the years 0000-9999 in UTC, the years both formats can write
 //! with four digits. A value inside that range with an offset can still fall outside
 //! it once moved to UTC (`9999-12-31T23:59:59-01:00`): such a value is refused too.
+//!
+//! ```
+//! use stskit::date::{format_rfc3339, parse_http_date, parse_rfc3339};
+//!
+//! let t = parse_rfc3339("2031-05-06T09:08:09.5+02:00").unwrap();
+//! assert_eq!(format_rfc3339(t), "2031-05-06T07:08:09Z");
+//! assert_eq!(parse_rfc3339("9999-12-31T23:59:59-01:00"), None); // year 10000 in UTC
+//! assert_eq!(parse_http_date("Mon, 01 Jan -9999 00:00:00 GMT"), None); // not 4 digits
+//! ```
 
 use time::{Date, Month, OffsetDateTime, Time, UtcOffset};
 

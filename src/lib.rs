@@ -64,9 +64,23 @@
 //!   `Authorization` and `X-Amz-Security-Token` headers are marked sensitive.
 //! - No `Debug`, `Display` or error output shows a secret, a token or a signature;
 //!   parse errors name the element and byte offset, never the text.
-//! - The response parser refuses DOCTYPE, undefined entities, deep nesting and
-//!   truncated documents; the transport never follows redirects, caps bodies at 64 KiB
-//!   and bounds every attempt and the whole call in time.
+//! - `--debug`-style tracing ([`provider::StsClient::with_signing_observer`]) shows no
+//!   hash of a body that carries a secret (an MFA code, an external id): a six-digit
+//!   code falls to brute force from its hash ([`Request::with_sensitive_body`]).
+//! - The response parser refuses DOCTYPE, undefined entities, deep nesting, truncated
+//!   documents and every character XML 1.0 forbids, raw or escaped; the transport
+//!   never follows redirects, caps bodies at 64 KiB and bounds every attempt and the
+//!   whole call in time. Server text in any `Display` is escaped for terminals
+//!   ([`error::escape_for_terminal`]).
+//! - A signed request goes only where it was meant to: a host has one accepted
+//!   spelling, shared by the endpoint check, the proxy decision and the connection
+//!   (`127.0.0.01`, `2130706433` and other numeric forms URL parsers disagree on are
+//!   refused); `localhost` and `*.localhost` are resolved to loopback without DNS;
+//!   plain `http://` goes only to loopback, never through a proxy; and a path or query
+//!   that the HTTP stack would send in another form than the one signed is refused.
+//! - Nothing a server, a file or the environment sends panics: every date computation
+//!   is checked ([`date`]), environment variables that are set but not UTF-8 are
+//!   errors naming them, and files are read only when they are regular files.
 //!
 //! ## What it does not do
 //!

@@ -29,10 +29,12 @@ assume-role prints one line of credential_process JSON on stdout, so it can stan
 
 Exit codes:
   0  success
-  2  usage or configuration error (missing or invalid flag, missing source credentials)
+  2  usage or configuration error (missing or invalid flag, missing source credentials,
+     an environment variable that is not valid UTF-8, a refused endpoint)
   3  STS answered with an error (AccessDenied, ExpiredToken, ...)
-  4  no usable answer (connection, timeout, deadline, redirect, oversized or malformed
-     response, HTTP error without an STS error document)
+  4  no usable answer (connection, certificate, proxy, timeout, deadline, redirect,
+     oversized or malformed response, HTTP error without an STS error document), or
+     the answer could not be written to stdout
 On failure stdout stays empty and stderr says why, in one or two lines.
 ";
 

@@ -25,9 +25,19 @@ impl Endpoint {
     /// Reading `AWS_ENDPOINT_URL_STS` is the caller's choice: pass its value as
     /// `explicit` (the provider layer does this when asked).
     ///
+    /// The host is kept in its one accepted spelling: an IPv4 address only as four
+    /// decimal octets without leading zeros, an IPv6 address in brackets in its RFC 5952
+    /// form, or a lowercased DNS name of letters, digits and inner hyphens without a
+    /// trailing dot. Other numeric spellings (`127.0.0.01`, `0x7f.1`, `2130706433`) are
+    /// refused: URL parsers disagree on them. Loopback is `127.0.0.0/8`, `[::1]`,
+    /// `localhost` and names under `.localhost`. The path must go on the wire as it is
+    /// signed: RFC 3986 path characters and `%XX` escapes only, no `.` or `..` segment
+    /// in any spelling, at most 2048 bytes.
+    ///
     /// # Errors
     /// [`InputError::Endpoint`] for a URL that is not `https://` (or `http://` to a
-    /// loopback host), has user-info, a query or fragment, or a bad host or port;
+    /// loopback host), has user-info, a query or fragment, a host in any other
+    /// spelling, a bad port, or a path that would not be sent as signed;
     /// [`InputError::Invalid`] for a region that is not a DNS label.
     pub fn resolve(explicit: Option<&str>, region: Option<&str>) -> Result<Endpoint, InputError> {
         if let Some(r) = region {

@@ -60,10 +60,14 @@ fn err(kind: ParseErrorKind, offset: usize) -> ParseError {
 /// (C0 controls but tab, line feed and carriage return; U+FFFE and U+FFFF) are refused
 /// here, anywhere in the body, raw. Escaped, [`XmlReader`] refuses them.
 pub(crate) fn prepare(body: &[u8]) -> Result<(&[u8], usize), ParseError> {
-    // One pass with no early exit, so it vectorizes; the offset is looked for only
-    // when there is one.
-    let control = body.iter().fold(false, |acc, &b| {
-        acc | ((b < 0x20) & !matches!(b, b'\t' | b'\n' | b'\r'))
+    // One pass with no early exit, so it vectorizes; offsets are looked for only when
+    // there is something to find. U+FFFE and U+FFFF are EF BF BE and EF BF BF in UTF-8,
+    // so a body without 0xEF (every plain STS answer) needs no second look.
+    let (control, ef) = body.iter().fold((false, false), |(c, e), &b| {
+        (
+            c | ((b < 0x20) & !matches!(b, b'\t' | b'\n' | b'\r')),
+            e | (b == 0xEF),
+        )
     });
     let at = if control {
         body.iter()
@@ -71,10 +75,12 @@ pub(crate) fn prepare(body: &[u8]) -> Result<(&[u8], usize), ParseError> {
     } else {
         None
     };
-    // U+FFFE and U+FFFF are EF BF BE and EF BF BF in UTF-8.
     let at = at.or_else(|| {
-        body.windows(3)
-            .position(|w| w[0] == 0xEF && w[1] == 0xBF && (w[2] == 0xBE || w[2] == 0xBF))
+        ef.then(|| {
+            body.windows(3)
+                .position(|w| w[0] == 0xEF && w[1] == 0xBF && (w[2] == 0xBE || w[2] == 0xBF))
+        })
+        .flatten()
     });
     if let Some(at) = at {
         return Err(err(ParseErrorKind::InvalidCharacter, at));
