@@ -221,17 +221,66 @@ mod tests {
     }
 
     #[test]
-    fn rfc3339_instants_outside_the_utc_range_are_none_not_a_panic() {
-        assert_eq!(parse_rfc3339("9999-12-31T23:59:59-01:00"), None);
-        assert_eq!(parse_rfc3339("0000-01-01T00:00:00+00:01"), None);
+    fn rfc3339_accepts_z_offsets_and_0_to_9_fraction_digits() {
+        for (text, want) in [
+            (
+                "2011-07-11T19:55:29.611Z",
+                datetime!(2011-07-11 19:55:29.611 UTC),
+            ),
+            ("2011-07-11T19:55:29Z", datetime!(2011-07-11 19:55:29 UTC)),
+            (
+                "2011-07-11T19:55:29.1Z",
+                datetime!(2011-07-11 19:55:29.1 UTC),
+            ),
+            (
+                "2011-07-11T21:55:29+02:00",
+                datetime!(2011-07-11 19:55:29 UTC),
+            ),
+            (
+                "2011-07-11T19:55:29-00:00",
+                datetime!(2011-07-11 19:55:29 UTC),
+            ),
+            ("2011-07-11t19:55:29z", datetime!(2011-07-11 19:55:29 UTC)),
+            // At the edges of the range, with offsets that keep the instant inside it.
+            (
+                "9999-12-31T23:59:59+01:00",
+                datetime!(9999-12-31 22:59:59 UTC),
+            ),
+            (
+                "0000-01-01T00:00:00-00:01",
+                datetime!(0000-01-01 00:01:00 UTC),
+            ),
+        ] {
+            assert_eq!(parse_rfc3339(text), Some(want), "{text}");
+        }
         assert_eq!(
-            parse_rfc3339("9999-12-31T23:59:59+01:00"),
-            Some(datetime!(9999-12-31 22:59:59 UTC))
+            parse_rfc3339("2011-07-11T19:55:29.123456789+00:00").map(|t| t.nanosecond()),
+            Some(123_456_789)
         );
-        assert_eq!(
-            parse_rfc3339("0000-01-01T00:00:00-00:01"),
-            Some(datetime!(0000-01-01 00:01:00 UTC))
-        );
+    }
+
+    #[test]
+    fn rfc3339_rejects_everything_else() {
+        for bad in [
+            "",
+            "2011-07-11",
+            "2011-07-11T19:55Z",
+            "2011-07-11T19:55:29",
+            "2011-07-11T19:55:29ZZ",
+            "2011-07-11T19:55:29.Z",
+            "2011-07-11T19:55:29,5Z",
+            "2011-07-11T19:55:60Z",
+            "2011-07-11T19:55:29+0200",
+            "2011-07-11T19:55:29 +02:00",
+            "+2011-07-11T19:55:29Z",
+            "2011-7-11T19:55:29Z",
+            "\u{ff12}011-07-11T19:55:29Z",
+            // Instants that leave 0000-9999 once moved to UTC: none, not a panic.
+            "9999-12-31T23:59:59-01:00",
+            "0000-01-01T00:00:00+00:01",
+        ] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
     }
 
     #[test]

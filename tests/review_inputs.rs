@@ -10,9 +10,10 @@ use std::time::Duration;
 
 use stskit::test_util::{Reply, StsDouble};
 
-const KEY: &str = "AKIDREVIEWIN";
-const SECRET: &str = "review/in+secret/key0123456789abcdefghijk";
-const ROLE: &str = "arn:aws:iam::123456789012:role/demo";
+#[path = "common/binary.rs"]
+mod binary;
+
+use binary::{KEY, SECRET, assume_args, command, double, output, stderr};
 
 fn answer(token: &str, expiration: &str, extra: &str) -> String {
     format!(
@@ -21,28 +22,6 @@ fn answer(token: &str, expiration: &str, extra: &str) -> String {
 <SessionToken>{token}</SessionToken><Expiration>{expiration}</Expiration></Credentials>{extra}\
 </AssumeRoleResult></AssumeRoleResponse>"
     )
-}
-
-async fn double() -> StsDouble {
-    StsDouble::builder()
-        .with_key(KEY, SECRET)
-        .start()
-        .await
-        .unwrap()
-}
-
-fn command(args: &[&str], env: &[(&str, OsString)]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_stskit"));
-    cmd.args(args).env_clear();
-    if let Ok(path) = std::env::var("PATH") {
-        cmd.env("PATH", path);
-    }
-    cmd.env("AWS_ACCESS_KEY_ID", KEY)
-        .env("AWS_SECRET_ACCESS_KEY", SECRET);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd
 }
 
 /// `stskit args` run by `sh` with a redirection (`2>&-` closes stderr).
@@ -59,33 +38,9 @@ fn via_sh(redirect: &str, args: &[&str]) -> Command {
     sh
 }
 
-async fn output(mut cmd: Command) -> Output {
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
-}
-
-fn assume_args<'a>(url: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut args = vec![
-        "assume-role",
-        "--role-arn",
-        ROLE,
-        "--role-session-name",
-        "review",
-        "--endpoint",
-        url,
-    ];
-    args.extend_from_slice(extra);
-    args
-}
-
 async fn assume(d: &StsDouble, extra: &[&str], env: &[(&str, OsString)]) -> Output {
     let url = d.endpoint_url();
     output(command(&assume_args(&url, extra), env)).await
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn os(s: &str) -> OsString {
@@ -134,7 +89,7 @@ async fn output_failures_never_abort_and_keep_their_exit_codes() {
         Duration::from_millis(300),
         Box::new(Reply::sts_error(403, "AccessDenied", "no")),
     ));
-    let mut cmd = command(&assume_args(&url, &["--debug"]), &[]);
+    let mut cmd = command::<&str>(&assume_args(&url, &["--debug"]), &[]);
     cmd.stderr(Stdio::piped()).stdout(Stdio::null());
     let status = tokio::task::spawn_blocking(move || {
         let mut child = cmd.spawn().unwrap();
@@ -146,7 +101,7 @@ async fn output_failures_never_abort_and_keep_their_exit_codes() {
     assert_eq!(status.code(), Some(3));
 
     // stdout on a full device, and on a closed pipe.
-    let mut cmd = command(&assume_args(&url, &[]), &[]);
+    let mut cmd = command::<&str>(&assume_args(&url, &[]), &[]);
     cmd.stdout(std::fs::File::create("/dev/full").unwrap());
     let o = output(cmd).await;
     assert_eq!(o.status.code(), Some(4));
@@ -159,7 +114,7 @@ async fn output_failures_never_abort_and_keep_their_exit_codes() {
         Duration::from_millis(300),
         Box::new(Reply::Normal),
     ));
-    let mut cmd = command(&assume_args(&url, &[]), &[]);
+    let mut cmd = command::<&str>(&assume_args(&url, &[]), &[]);
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     let o = tokio::task::spawn_blocking(move || {
         let mut child = cmd.spawn().unwrap();

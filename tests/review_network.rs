@@ -7,7 +7,7 @@
 #![cfg(feature = "test-util")]
 
 use std::net::SocketAddr;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -20,55 +20,31 @@ use stskit::{Credentials, Request};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-const KEY: &str = "AKIDREVIEWNET";
-const SECRET: &str = "review/net+secret/key0123456789abcdefghij";
-const ROLE: &str = "arn:aws:iam::123456789012:role/demo";
+#[path = "common/binary.rs"]
+mod binary;
 
-async fn double() -> StsDouble {
-    StsDouble::builder()
-        .with_key(KEY, SECRET)
-        .start()
-        .await
-        .unwrap()
-}
-
-/// Runs `stskit` with exactly this environment (plus PATH).
-async fn stskit(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_stskit"));
-    cmd.args(args).env_clear();
-    if let Ok(path) = std::env::var("PATH") {
-        cmd.env("PATH", path);
-    }
-    cmd.env("AWS_ACCESS_KEY_ID", KEY)
-        .env("AWS_SECRET_ACCESS_KEY", SECRET);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
-}
+use binary::{KEY, SECRET, assume_args, command, double, output, stderr};
 
 async fn assume(endpoint: &str, env: &[(&str, &str)]) -> Output {
-    stskit(
-        &[
-            "assume-role",
-            "--role-arn",
-            ROLE,
-            "--role-session-name",
-            "net",
-            "--endpoint",
-            endpoint,
-            "--timeout",
-            "10",
-        ],
-        env,
-    )
-    .await
+    output(command(&assume_args(endpoint, &["--timeout", "10"]), env)).await
 }
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+/// A client over the reqwest transport to `url`, counting its signings (one per
+/// attempt).
+fn reqwest_client(url: &str) -> (StsClient, Arc<AtomicUsize>) {
+    let attempts = Arc::new(AtomicUsize::new(0));
+    let seen = attempts.clone();
+    let client = StsClient::with_transport(
+        Endpoint::resolve(Some(url), None).unwrap(),
+        ReqwestTransport::new(TransportConfig::default()),
+        SystemClock,
+    )
+    .with_config(ClientConfig::default().with_max_attempts(3))
+    .with_jitter(|_| std::time::Duration::ZERO)
+    .with_signing_observer(move |_| {
+        seen.fetch_add(1, Ordering::SeqCst);
+    });
+    (client, attempts)
 }
 
 /// A loopback server that counts connections and answers each, after reading the
@@ -267,7 +243,7 @@ async fn a_refused_connection_names_the_host_and_the_cause() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let o = assume(&format!("http://127.0.0.1:{port}/"), &[("", "")][..0]).await;
+    let o = assume(&format!("http://127.0.0.1:{port}/"), &[]).await;
     assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(
@@ -321,39 +297,30 @@ async fn a_proxy_refusal_is_named_and_not_retried() {
     }
 }
 
-fn tls_double_params(ca: bool) -> (String, String) {
+/// A double behind TLS with a fresh self-signed certificate for `localhost` (marked
+/// as a CA when `ca`), and that certificate's PEM.
+async fn tls_double(ca: bool) -> (StsDouble, String) {
     let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).unwrap();
     if ca {
         params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
     }
     let key = rcgen::KeyPair::generate().unwrap();
-    let cert = params.self_signed(&key).unwrap();
-    (cert.pem(), key.serialize_pem())
+    let cert = params.self_signed(&key).unwrap().pem();
+    let d = StsDouble::builder()
+        .with_key(KEY, SECRET)
+        .with_tls(&cert, &key.serialize_pem())
+        .start()
+        .await
+        .unwrap();
+    (d, cert)
 }
 
 /// Finding 14: an untrusted certificate is named as such and not retried (one
 /// signing, one attempt), where a refused connection is retried.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_certificate_failure_is_named_and_not_retried() {
-    let (cert, key) = tls_double_params(false);
-    let d = StsDouble::builder()
-        .with_key(KEY, SECRET)
-        .with_tls(&cert, &key)
-        .start()
-        .await
-        .unwrap();
-    let attempts = Arc::new(AtomicUsize::new(0));
-    let seen = attempts.clone();
-    let client = StsClient::with_transport(
-        Endpoint::resolve(Some(&d.endpoint_url()), None).unwrap(),
-        ReqwestTransport::new(TransportConfig::default()),
-        SystemClock,
-    )
-    .with_config(ClientConfig::default().with_max_attempts(3))
-    .with_jitter(|_| std::time::Duration::ZERO)
-    .with_signing_observer(move |_| {
-        seen.fetch_add(1, Ordering::SeqCst);
-    });
+    let (d, _) = tls_double(false).await;
+    let (client, attempts) = reqwest_client(&d.endpoint_url());
     let err = client
         .get_caller_identity(&Credentials::new(KEY, SECRET, None))
         .await
@@ -378,13 +345,7 @@ async fn a_certificate_failure_is_named_and_not_retried() {
 /// rules of rustls-webpki), and the error says why and what to do.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_ca_certificate_served_as_the_servers_own_is_refused_with_the_reason() {
-    let (cert, key) = tls_double_params(true);
-    let d = StsDouble::builder()
-        .with_key(KEY, SECRET)
-        .with_tls(&cert, &key)
-        .start()
-        .await
-        .unwrap();
+    let (d, cert) = tls_double(true).await;
     let dir = std::env::temp_dir().join(format!("stskit-review-ca-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let bundle = dir.join("ca.pem");
@@ -408,19 +369,13 @@ async fn a_ca_certificate_served_as_the_servers_own_is_refused_with_the_reason()
 async fn reqwest_transport_reaches_the_double_by_a_localhost_name() {
     let d = double().await;
     d.push(Reply::Normal);
-    let client = StsClient::with_transport(
-        Endpoint::resolve(
-            Some(&format!("http://any.name.localhost:{}/", d.addr().port())),
-            None,
-        )
-        .unwrap(),
-        ReqwestTransport::new(TransportConfig::default()),
-        SystemClock,
-    );
+    let (client, attempts) =
+        reqwest_client(&format!("http://any.name.localhost:{}/", d.addr().port()));
     assert!(client.endpoint().is_loopback());
     let who = client
         .get_caller_identity(&Credentials::new(KEY, SECRET, None))
         .await
         .unwrap();
     assert_eq!(who.account, "123456789012");
+    assert_eq!(attempts.load(Ordering::SeqCst), 1);
 }

@@ -219,6 +219,8 @@ fn describe_tls(e: &rustls::Error) -> String {
 /// Sorts a reqwest failure by its root cause: name resolution, certificate or TLS, the
 /// proxy's refusal, a refused or broken connection, a timeout.
 fn classify(e: reqwest::Error, authority: &str) -> TransportError {
+    // A presigned URL holds a signature: no text taken from here may carry the URL.
+    let e = e.without_url();
     if e.is_timeout() {
         return TransportError::new(TransportErrorKind::Timeout).with_host(authority);
     }
@@ -296,10 +298,12 @@ fn check_url(url: &str) -> Result<(String, bool), TransportError> {
     let (scheme, rest) = url
         .split_once("://")
         .ok_or_else(|| refused(None, "the URL must be absolute"))?;
-    let https = match scheme {
-        "https" => true,
-        "http" => false,
-        _ => return Err(refused(None, "the scheme must be https or http")),
+    let https = if scheme.eq_ignore_ascii_case("https") {
+        true
+    } else if scheme.eq_ignore_ascii_case("http") {
+        false
+    } else {
+        return Err(refused(None, "the scheme must be https or http"));
     };
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let parsed = host::parse_authority(&rest[..end]).map_err(|rule| refused(None, rule))?;

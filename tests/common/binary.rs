@@ -1,0 +1,60 @@
+//! Running the `stskit` binary against a loopback double, for the review suites.
+
+use std::ffi::OsStr;
+use std::process::{Command, Output};
+
+use stskit::test_util::StsDouble;
+
+pub(crate) const KEY: &str = "AKIDREVIEW";
+pub(crate) const SECRET: &str = "review/secret+key0123456789abcdefghijklm";
+pub(crate) const ROLE: &str = "arn:aws:iam::123456789012:role/demo";
+
+/// A double that knows the source key.
+pub(crate) async fn double() -> StsDouble {
+    StsDouble::builder()
+        .with_key(KEY, SECRET)
+        .start()
+        .await
+        .unwrap()
+}
+
+/// `stskit args` with the source key and exactly `env` besides (plus PATH).
+pub(crate) fn command<V: AsRef<OsStr>>(args: &[&str], env: &[(&str, V)]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_stskit"));
+    cmd.args(args).env_clear();
+    if let Ok(path) = std::env::var("PATH") {
+        cmd.env("PATH", path);
+    }
+    cmd.env("AWS_ACCESS_KEY_ID", KEY)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd
+}
+
+/// Runs `cmd` off the async runtime.
+pub(crate) async fn output(mut cmd: Command) -> Output {
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
+/// `assume-role` of ROLE at `endpoint`, with `extra` flags.
+pub(crate) fn assume_args<'a>(endpoint: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "assume-role",
+        "--role-arn",
+        ROLE,
+        "--role-session-name",
+        "review",
+        "--endpoint",
+        endpoint,
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+pub(crate) fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
