@@ -387,3 +387,42 @@ async fn an_unreadable_packed_policy_size_keeps_the_credentials() {
         assert_eq!(out.packed_policy_size, None);
     }
 }
+
+/// Finding 9, in the library: a header value the wire cannot carry is refused by the
+/// client before the transport is called, as an input error naming the header.
+#[tokio::test]
+async fn the_client_checks_every_header_before_the_transport_is_called() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use stskit::error::{Error, InputError};
+    use stskit::provider::StsClient;
+    use stskit::sts::{Endpoint, GetCallerIdentity, parse_caller_identity};
+    use stskit::transport::TransportError;
+    use stskit::{Credentials, Request, Response};
+
+    let calls = std::sync::Arc::new(AtomicUsize::new(0));
+    let seen = calls.clone();
+    let transport = move |_: Request| {
+        seen.fetch_add(1, Ordering::SeqCst);
+        async { Ok::<Response, TransportError>(Response::new(500, vec![], vec![])) }
+    };
+    let endpoint = Endpoint::resolve(Some("http://127.0.0.1:9/"), None).unwrap();
+    let client = StsClient::with_transport(endpoint.clone(), transport, || {
+        time::OffsetDateTime::now_utc()
+    });
+    let request = GetCallerIdentity
+        .to_request(&endpoint)
+        .with_header("X-Note", "line\nbreak");
+    let err = client
+        .call(
+            &Credentials::new(KEY, SECRET, None),
+            request,
+            parse_caller_identity,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidInput(InputError::Header { name, .. }) if name == "X-Note"),
+        "{err:?}"
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 0);
+}

@@ -244,3 +244,48 @@ fn no_debug_or_display_output_holds_a_secret() {
     let err = sign(&mut Request::new("GET", "https://h/"), &bad, &params()).unwrap_err();
     assert!(!format!("{err} {err:?}").contains("en-secret"));
 }
+
+/// A body that carries a short secret (an MFA code) has its hash, and the canonical
+/// request's hash, redacted from `Display` and `Debug`: both fall to brute force.
+/// The exact text is still there for whoever asks for it.
+#[test]
+fn hashes_of_a_sensitive_body_are_redacted_from_display() {
+    let hex64 = |s: &str| {
+        s.split(|c: char| !c.is_ascii_hexdigit())
+            .filter(|w| w.len() == 64)
+            .count()
+    };
+    for sensitive in [false, true] {
+        let mut req =
+            Request::new("POST", "https://sts.amazonaws.com/").with_body("TokenCode=123456");
+        if sensitive {
+            req = req.with_sensitive_body();
+        }
+        let out = sign(&mut req, &creds(false), &params()).unwrap();
+        let shown = format!(
+            "{} {} {:?} {:?}",
+            out.canonical_request(),
+            out.string_to_sign(),
+            out.canonical_request(),
+            out.string_to_sign()
+        );
+        assert_eq!(hex64(&shown), if sensitive { 0 } else { 4 }, "{shown}");
+        assert_eq!(hex64(out.canonical_request().expose()), 1);
+        assert_eq!(hex64(out.string_to_sign().as_str()), 1);
+    }
+}
+
+/// A session token is one word of visible ASCII: a line break, DEL, space or
+/// non-ASCII in it is refused before the request is touched.
+#[test]
+fn session_tokens_that_are_not_visible_ascii_are_refused() {
+    for token in ["tok\n", "tok\u{7f}", "to ken", "tok\u{e9}", "tok\r\nX-A: b"] {
+        let mut req = Request::new("GET", "https://example.amazonaws.com/");
+        let creds = Credentials::new("AKIDEXAMPLE", SECRET, Some(token.to_owned()));
+        assert_eq!(
+            sign(&mut req, &creds, &params()).unwrap_err(),
+            SigningError::InvalidSessionToken
+        );
+        assert!(req.headers().is_empty());
+    }
+}

@@ -216,6 +216,38 @@ mod tests {
     }
 
     #[test]
+    fn hosts_keep_one_spelling_and_paths_go_out_as_signed() {
+        let e = Endpoint::resolve(Some("http://[0:0:0:0:0:0:0:1]:8080/a%2Fb/"), None).unwrap();
+        assert_eq!(e.url(), "http://[::1]:8080/a%2Fb/");
+        assert_eq!(e.host(), "[::1]");
+        let e = Endpoint::resolve(Some("http://Sts.LocalHost:9"), None).unwrap();
+        assert_eq!(
+            (e.url(), e.is_loopback()),
+            ("http://sts.localhost:9/", true)
+        );
+        for url in [
+            "https://127.0.0.01/",
+            "https://2130706433/",
+            "http://127.000.000.001:4566/",
+            "http://0x7f.1/",
+            "http://127.0.0.1./",
+            "http://[::ffff:127.0.0.1]/",
+            "http://127.0.0.1/%2e%2e/x",
+            "http://127.0.0.1/a\\b",
+            "http://127.0.0.1/a/./b",
+            "http://127.0.0.1/a b",
+        ] {
+            assert!(
+                matches!(
+                    Endpoint::resolve(Some(url), None),
+                    Err(InputError::Endpoint { .. })
+                ),
+                "{url}"
+            );
+        }
+    }
+
+    #[test]
     fn refuses_regions_that_are_not_dns_labels() {
         for r in ["", "US-EAST-1", "us east", "us-east-1.evil.com/", "-a"] {
             assert!(matches!(
