@@ -3,7 +3,7 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use stskit::Credentials;
-use stskit::provider::StsClient;
+use stskit::client::StsClient;
 use stskit::sts::{AssumeRole, Endpoint};
 use stskit::test_util::StsDouble;
 

@@ -5,7 +5,7 @@
 //! Run with `cargo run --release --example big_answer --features test-util`.
 
 use stskit::Credentials;
-use stskit::provider::StsClient;
+use stskit::client::StsClient;
 use stskit::sts::Endpoint;
 use stskit::test_util::{Reply, StsDouble};
 

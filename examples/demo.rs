@@ -5,7 +5,7 @@
 //! Run with `cargo run --example demo --features test-util`.
 
 use stskit::Credentials;
-use stskit::provider::StsClient;
+use stskit::client::StsClient;
 use stskit::sts::{AssumeRole, Endpoint};
 use stskit::test_util::StsDouble;
 

@@ -199,7 +199,7 @@ impl Request {
     /// [`InputError::Header`]): the name an HTTP token, the value visible ASCII, spaces
     /// and tabs. The signer accepts more (it folds line breaks, as the SigV4 suite
     /// requires), so a caller with its own HTTP client runs this after signing and
-    /// before any IO; [`crate::provider::StsClient`] does.
+    /// before any IO; [`crate::client::StsClient`] does.
     ///
     /// # Errors
     /// [`InputError::Header`] naming the first header that cannot be sent.

@@ -42,7 +42,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! With the `client` feature, [`provider::StsClient`] does the call: it signs each
+//! With the `client` feature, [`client::StsClient`] does the call: it signs each
 //! attempt with a fresh time, sends it over a [`transport::Transport`] (reqwest by
 //! default, or any closure), retries what is worth retrying, and returns a typed
 //! [`Error`].
@@ -64,7 +64,7 @@
 //!   `Authorization` and `X-Amz-Security-Token` headers are marked sensitive.
 //! - No `Debug`, `Display` or error output shows a secret, a token or a signature;
 //!   parse errors name the element and byte offset, never the text.
-//! - `--debug`-style tracing ([`provider::StsClient::with_signing_observer`]) shows no
+//! - `--debug`-style tracing ([`client::StsClient::with_signing_observer`]) shows no
 //!   hash of a body that carries a secret (an MFA code, an external id): a six-digit
 //!   code falls to brute force from its hash ([`Request::with_sensitive_body`]).
 //! - The response parser refuses DOCTYPE, undefined entities, deep nesting, truncated
@@ -94,6 +94,8 @@
 
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "client")]
+pub mod client;
 pub mod credentials;
 pub mod date;
 pub mod error;

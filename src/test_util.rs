@@ -25,8 +25,8 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 use crate::credentials::Credentials;
+use crate::date::format_http_date;
 use crate::http::{HeaderNames, Request, find_header};
-use crate::provider::format_http_date;
 use crate::sigv4::{self, SessionTokenMode, SigningParams, SigningSettings};
 use crate::sts::form;
 use crate::sts::response::format_rfc3339;

@@ -13,8 +13,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use secrecy::ExposeSecret;
+use stskit::client::{ClientConfig, StsClient};
 use stskit::error::ErrorKind;
-use stskit::provider::{ClientConfig, StsClient};
 use stskit::sts::{AssumeRole, Endpoint, form, parse_error, request::post};
 use stskit::{Credentials, Error};
 

@@ -393,8 +393,8 @@ async fn an_unreadable_packed_policy_size_keeps_the_credentials() {
 #[tokio::test]
 async fn the_client_checks_every_header_before_the_transport_is_called() {
     use std::sync::atomic::{AtomicUsize, Ordering};
+    use stskit::client::StsClient;
     use stskit::error::{Error, InputError};
-    use stskit::provider::StsClient;
     use stskit::sts::{Endpoint, GetCallerIdentity, parse_caller_identity};
     use stskit::transport::TransportError;
     use stskit::{Credentials, Request, Response};

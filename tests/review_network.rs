@@ -11,8 +11,8 @@ use std::process::Output;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use stskit::client::{ClientConfig, StsClient, SystemClock};
 use stskit::error::{Error, TransportErrorKind};
-use stskit::provider::{ClientConfig, StsClient, SystemClock};
 use stskit::sts::Endpoint;
 use stskit::test_util::{Reply, StsDouble};
 use stskit::transport::{ReqwestTransport, Transport, TransportConfig};

@@ -7,9 +7,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use secrecy::ExposeSecret;
+use stskit::client::{ClientConfig, StsClient, SystemClock};
+use stskit::date::format_http_date;
 use stskit::error::{TransportError, TransportErrorKind};
 use stskit::http::{Request, Response};
-use stskit::provider::{ClientConfig, StsClient, SystemClock, format_http_date};
 use stskit::sts::{AssumeRole, Endpoint};
 use stskit::test_util::{Reply, SignatureCheck, StsDouble};
 use stskit::transport::{ReqwestTransport, TransportConfig};
@@ -323,7 +324,7 @@ fn err_xml(code: &str) -> Vec<u8> {
 fn scripted(
     answer: impl Fn(usize) -> Result<Response, TransportError> + Send + Sync + 'static,
 ) -> (
-    StsClient<impl stskit::transport::Transport, impl stskit::provider::Clock>,
+    StsClient<impl stskit::transport::Transport, impl stskit::client::Clock>,
     Arc<AtomicUsize>,
     Log,
 ) {

@@ -6,8 +6,9 @@ mod output;
 use std::time::Duration;
 
 use stskit::Error;
+use stskit::client::{ClientConfig, StsClient, SystemClock};
 use stskit::error::InputError;
-use stskit::provider::{self, ClientConfig, StsClient, SystemClock};
+use stskit::provider;
 use stskit::sts::AssumeRole;
 use stskit::transport::ReqwestTransport;
 

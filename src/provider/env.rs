@@ -1,0 +1,98 @@
+//! Source credentials, endpoint and transport settings from the environment, as the
+//! AWS tools read them.
+
+use super::os::{env_var, read_regular_file};
+use crate::credentials::Credentials;
+use crate::error::InputError;
+use crate::sts::Endpoint;
+
+/// Source credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and the
+/// optional `AWS_SESSION_TOKEN`.
+///
+/// The key id and the token become header values, so they must be visible ASCII (no
+/// space, control character or line break): checked here, before any IO.
+///
+/// # Errors
+/// [`InputError::Invalid`] naming the variable that is missing, empty, not valid UTF-8,
+/// or (key id and token) not visible ASCII.
+pub fn credentials_from_env() -> Result<Credentials, InputError> {
+    let visible = |name: &'static str, v: Option<String>| match v {
+        Some(v) if !v.bytes().all(|b| b.is_ascii_graphic()) => Err(InputError::Invalid {
+            field: name,
+            rule: "must be visible ASCII (no space, control character or line break)",
+        }),
+        v => Ok(v),
+    };
+    let id = visible("AWS_ACCESS_KEY_ID", env_var("AWS_ACCESS_KEY_ID")?)?;
+    let secret = env_var("AWS_SECRET_ACCESS_KEY")?;
+    let token = visible("AWS_SESSION_TOKEN", env_var("AWS_SESSION_TOKEN")?)?;
+    let id = id.ok_or(InputError::Invalid {
+        field: "AWS_ACCESS_KEY_ID",
+        rule: "must be set in the environment",
+    })?;
+    let secret = secret.ok_or(InputError::Invalid {
+        field: "AWS_SECRET_ACCESS_KEY",
+        rule: "must be set in the environment",
+    })?;
+    Ok(Credentials::new(id, secret, token))
+}
+
+/// The proxy variables reqwest reads, checked so that an unreadable one is an error
+/// rather than "no proxy".
+const PROXY_VARS: [&str; 8] = [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+];
+
+/// Transport settings from the environment: `AWS_CA_BUNDLE`, a PEM file of extra
+/// trusted roots, as the AWS CLI and SDKs read it. The proxy variables
+/// (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`, in either case) are read by
+/// the transport itself; here they are checked to be valid UTF-8.
+///
+/// # Errors
+/// [`InputError::Invalid`] naming `AWS_CA_BUNDLE` when the file is not a regular file,
+/// cannot be read or holds no certificate; naming a proxy variable that is set but not
+/// valid UTF-8.
+pub fn transport_config_from_env() -> Result<crate::transport::TransportConfig, InputError> {
+    for name in PROXY_VARS {
+        env_var(name)?;
+    }
+    let config = crate::transport::TransportConfig::default();
+    match std::env::var_os("AWS_CA_BUNDLE").filter(|v| !v.is_empty()) {
+        None => Ok(config),
+        Some(path) => {
+            let pem = read_regular_file(std::path::Path::new(&path), 4 << 20).map_err(|_| {
+                InputError::Invalid {
+                    field: "AWS_CA_BUNDLE",
+                    rule: "must name a readable regular PEM file of at most 4 MiB",
+                }
+            })?;
+            config.with_ca_bundle_pem(pem)
+        }
+    }
+}
+
+/// Resolves the endpoint as the AWS tools do: `explicit`, else `AWS_ENDPOINT_URL_STS`,
+/// else the regional (or global) endpoint; the region is `region`, else `AWS_REGION`,
+/// else `AWS_DEFAULT_REGION`.
+///
+/// # Errors
+/// As [`Endpoint::resolve`]; [`InputError::Invalid`] naming a variable that is set but
+/// not valid UTF-8 (even one a flag overrides: it is a configuration error all the
+/// same).
+pub fn endpoint_from_env(
+    explicit: Option<&str>,
+    region: Option<&str>,
+) -> Result<Endpoint, InputError> {
+    let (env_region, default_region) = (env_var("AWS_REGION")?, env_var("AWS_DEFAULT_REGION")?);
+    let env_url = env_var("AWS_ENDPOINT_URL_STS")?;
+    let region = region.map(str::to_owned).or(env_region).or(default_region);
+    let url = explicit.map(str::to_owned).or(env_url);
+    Endpoint::resolve(url.as_deref(), region.as_deref())
+}

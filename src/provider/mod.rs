@@ -1,0 +1,9 @@
+//! Where source credentials and settings come from. Today: the environment
+//! ([`env`]) and the small file reads it needs ([`os`]); the credential providers and
+//! the profile chain come next (each a `ProvideCredentials`).
+
+pub mod env;
+pub mod os;
+
+pub use env::{credentials_from_env, endpoint_from_env, transport_config_from_env};
+pub use os::{env_var, read_regular_file};
