@@ -5,7 +5,7 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use stskit::sts::{AssumeRole, Endpoint, parse_assume_role, parse_error};
+use stskit::sts::{AssumeRole, Endpoint, Operation, parse_assume_role, parse_error};
 
 fn bench(c: &mut Criterion) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sts");

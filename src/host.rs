@@ -10,7 +10,8 @@
 //!   parsers disagree on it (the WHATWG URL standard reads `01` as octal);
 //! - an IPv6 address in brackets, written back in its RFC 5952 form (`[::1]`);
 //! - a DNS name of ASCII letters, digits and inner hyphens in dot-separated labels of
-//!   1-63 bytes, lowercased, without a trailing dot.
+//!   1-63 bytes, lowercased, without a trailing dot, and without `xn--` labels
+//!   (internationalized names, which URL parsers decode and map).
 //!
 //! Loopback is `127.0.0.0/8`, `[::1]`, `localhost` and names under `.localhost`; the
 //! names are never looked up in DNS (the reqwest transport resolves them to loopback
@@ -140,6 +141,12 @@ fn parse_host(host: &str) -> Result<Host, &'static str> {
         if label.starts_with('-') || label.ends_with('-') {
             return Err("a host name label must not start or end with a hyphen");
         }
+        // An `xn--` label is an internationalized name: URL parsers decode and map it
+        // (and the transport's stub IDNA back end refuses it), so it would not be sent
+        // as spelled. AWS endpoints never use one.
+        if label.len() >= 4 && label[..4].eq_ignore_ascii_case("xn--") {
+            return Err("internationalized (xn--) host names are not accepted");
+        }
     }
     Ok(Host::Name(host.to_ascii_lowercase()))
 }
@@ -260,6 +267,8 @@ mod tests {
             "-a.com",
             "a-.com",
             "a_b.com",
+            "xn--b.example",
+            "sts.XN--abc",
             "ex ample",
             &"a".repeat(64),
         ] {

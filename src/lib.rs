@@ -9,7 +9,7 @@
 //!
 //! ```
 //! use stskit::{Credentials, sigv4::{self, SigningParams}};
-//! use stskit::sts::{self, AssumeRole, Endpoint};
+//! use stskit::sts::{self, AssumeRole, Endpoint, Operation};
 //! use time::macros::datetime;
 //!
 //! let source = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None);

@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
 use stskit::sigv4::{self, SigningParams};
-use stskit::sts::AssumeRole;
+use stskit::sts::{AssumeRole, Operation};
 use stskit::{Credentials, Request};
 use time::OffsetDateTime;
 

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use secrecy::ExposeSecret;
 use stskit::client::{ClientConfig, StsClient};
 use stskit::error::ErrorKind;
-use stskit::sts::{AssumeRole, Endpoint, form, parse_error, request::post};
+use stskit::sts::{AssumeRole, Endpoint, form, parse_error, post};
 use stskit::{Credentials, Error};
 
 /// A running moto server, killed on drop.

@@ -1,7 +1,9 @@
 //! Properties of the pure core over generated input (proptest).
 
 use proptest::prelude::*;
-use stskit::sts::{AssumeRole, form, parse_assume_role, parse_caller_identity, parse_error};
+use stskit::sts::{
+    AssumeRole, Operation, form, parse_assume_role, parse_caller_identity, parse_error,
+};
 
 const GOOD: &[&str] = &[
     include_str!("../fixtures/sts/assume_role.ok.aws-docs.xml"),

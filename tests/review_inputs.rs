@@ -395,7 +395,7 @@ async fn the_client_checks_every_header_before_the_transport_is_called() {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use stskit::client::StsClient;
     use stskit::error::{Error, InputError};
-    use stskit::sts::{Endpoint, GetCallerIdentity, parse_caller_identity};
+    use stskit::sts::{Endpoint, GetCallerIdentity, Operation, parse_caller_identity};
     use stskit::transport::TransportError;
     use stskit::{Credentials, Request, Response};
 
@@ -410,7 +410,8 @@ async fn the_client_checks_every_header_before_the_transport_is_called() {
         time::OffsetDateTime::now_utc()
     });
     let request = GetCallerIdentity
-        .to_request(&endpoint)
+        .to_request(&endpoint, false)
+        .unwrap()
         .with_header("X-Note", "line\nbreak");
     let err = client
         .call(

@@ -9,7 +9,7 @@ use secrecy::SecretString;
 use stskit::error::{InputError, ParseError};
 use stskit::http::{Request, Response};
 use stskit::sigv4::{self, SigningParams, derive_signing_key};
-use stskit::sts::{AssumeRole, Endpoint, parse_assume_role, parse_error};
+use stskit::sts::{AssumeRole, Endpoint, Operation, parse_assume_role, parse_error};
 use stskit::{Credentials, StsCredentials};
 use time::macros::datetime;
 

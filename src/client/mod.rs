@@ -21,13 +21,14 @@ use crate::error::{CLOCK_SKEW_CODES, Error, InputError, TransportError, Transpor
 use crate::http::{Request, Response};
 use crate::sigv4::{self, SigningOutput, SigningParams};
 use crate::sts::{
-    self, AssumeRole, AssumeRoleOutput, CallerIdentity, Endpoint, GetCallerIdentity, ParseFn,
+    self, AssumeRole, AssumeRoleOutput, CallerIdentity, Endpoint, GetCallerIdentity, Operation,
+    ParseFn,
 };
 use crate::transport::{ReqwestTransport, Transport};
 
 type Observer = Arc<dyn Fn(&SigningOutput) + Send + Sync>;
 
-/// Calls STS: `AssumeRole` and `GetCallerIdentity` from source credentials.
+/// Calls STS: any [`Operation`], signed with source credentials or unsigned.
 ///
 /// Generic over the [`Transport`] and the [`Clock`] so tests replay recorded answers
 /// at a fixed time with no network.
@@ -115,24 +116,55 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
             .unwrap_or(local)
     }
 
-    /// Assumes a role with `source` credentials.
+    /// Sends any STS [`Operation`]: validates it before any IO, signs each attempt
+    /// with `source` (or sends it unsigned when the operation is not signed), applies
+    /// the retry, deadline and skew rules, parses the answer, and refuses credentials
+    /// that are already expired when they arrive.
     ///
     /// # Errors
     /// [`Error::InvalidInput`] before any IO when a parameter breaks an STS rule
-    /// (including a duration over one hour with temporary source credentials); any
-    /// other [`Error`] variant from the call; [`Error::ExpiredCredentials`] when STS
-    /// returns credentials that are already expired.
+    /// (including a duration over one hour with temporary source credentials) or a
+    /// signed operation has no `source`; any other [`Error`] variant from the call;
+    /// [`Error::ExpiredCredentials`] when STS returns credentials that are already
+    /// expired.
+    pub async fn send<O: Operation>(
+        &self,
+        source: Option<&Credentials>,
+        operation: &O,
+    ) -> Result<O::Output, Error> {
+        let chained = source.is_some_and(Credentials::is_temporary);
+        let unsigned = operation.to_request(&self.endpoint, chained)?;
+        let source = match (O::SIGNED, source) {
+            (true, None) => {
+                return Err(InputError::Invalid {
+                    field: "credentials",
+                    rule: "this call is signed: source credentials are needed",
+                }
+                .into());
+            }
+            (true, Some(s)) => Some(s),
+            (false, _) => None,
+        };
+        let out = self
+            .attempts(source, unsigned, sts::SERVICE, O::parse)
+            .await?;
+        if O::expiration(&out).is_some_and(|t| t <= self.now()) {
+            return Err(Error::ExpiredCredentials);
+        }
+        Ok(out)
+    }
+
+    /// Assumes a role with `source` credentials ([`StsClient::send`] of an
+    /// [`AssumeRole`]).
+    ///
+    /// # Errors
+    /// As [`StsClient::send`].
     pub async fn assume_role(
         &self,
         source: &Credentials,
         request: &AssumeRole,
     ) -> Result<AssumeRoleOutput, Error> {
-        let unsigned = request.to_request(&self.endpoint, source.is_temporary())?;
-        let out = self.call(source, unsigned, sts::parse_assume_role).await?;
-        if out.credentials.expiration() <= self.now() {
-            return Err(Error::ExpiredCredentials);
-        }
-        Ok(out)
+        self.send(Some(source), request).await
     }
 
     /// Asks who `source` belongs to.
@@ -140,9 +172,7 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
     /// # Errors
     /// Any [`Error`] variant from the call.
     pub async fn get_caller_identity(&self, source: &Credentials) -> Result<CallerIdentity, Error> {
-        let unsigned = GetCallerIdentity.to_request(&self.endpoint);
-        self.call(source, unsigned, sts::parse_caller_identity)
-            .await
+        self.send(Some(source), &GetCallerIdentity).await
     }
 
     /// Signs and sends `unsigned` (a Query API POST built for this endpoint), with the
@@ -172,6 +202,19 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
         service: &str,
         parse: ParseFn<O>,
     ) -> Result<O, Error> {
+        self.attempts(Some(source), unsigned, service, parse).await
+    }
+
+    /// The attempt loop: each attempt signed afresh with `source` (unsigned without
+    /// one), every header checked for the wire before any IO, retries within the
+    /// deadline, one extra attempt after a skew correction.
+    async fn attempts<O>(
+        &self,
+        source: Option<&Credentials>,
+        unsigned: Request,
+        service: &str,
+        parse: ParseFn<O>,
+    ) -> Result<O, Error> {
         let start = tokio::time::Instant::now();
         let deadline = start + self.config.deadline;
         let mut attempt = 0u32;
@@ -183,16 +226,18 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
                 return Err(TransportError::new(TransportErrorKind::DeadlineExceeded).into());
             }
             let mut request = unsigned.clone();
-            let params = SigningParams::new(self.endpoint.signing_region(), service, self.now());
-            let signed = sigv4::sign(&mut request, source, &params)
-                .map_err(|e| Error::InvalidInput(InputError::Signing(e)))?;
+            if let Some(source) = source {
+                let params =
+                    SigningParams::new(self.endpoint.signing_region(), service, self.now());
+                let signed = sigv4::sign(&mut request, source, &params)
+                    .map_err(|e| Error::InvalidInput(InputError::Signing(e)))?;
+                if let Some(observe) = &self.observer {
+                    observe(&signed);
+                }
+            }
             // Every header is checked as the wire will take it before any IO, so a value
             // that cannot be sent is the caller's error here, not a transport failure.
             request.check_sendable()?;
-            if let Some(observe) = &self.observer {
-                observe(&signed);
-            }
-            drop(signed);
             let budget = self.config.attempt_timeout.min(deadline - now);
             let result = match tokio::time::timeout(budget, self.transport.send(request)).await {
                 Ok(Ok(response)) => self.interpret(&response, parse, &mut skew_corrected),

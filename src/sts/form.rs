@@ -23,13 +23,15 @@ pub(crate) fn encode_into(out: &mut Vec<u8>, input: &str) {
     }
 }
 
-/// A form body being written, parameter by parameter, in a fixed order.
-pub(crate) struct FormWriter {
+/// A form body being written, parameter by parameter, in a fixed order, encoded as
+/// botocore's Query serializer encodes. Zeroized on drop (bodies carry secrets).
+pub struct FormWriter {
     buf: Vec<u8>,
 }
 
 impl FormWriter {
-    pub(crate) fn new(action: &str, version: &str) -> Self {
+    /// A body that starts with `Action` and `Version`.
+    pub fn new(action: &str, version: &str) -> Self {
         let mut w = FormWriter {
             buf: Vec::with_capacity(256),
         };
@@ -38,7 +40,8 @@ impl FormWriter {
         w
     }
 
-    pub(crate) fn param(&mut self, key: &str, value: &str) {
+    /// Appends `key=value`.
+    pub fn param(&mut self, key: &str, value: &str) {
         if !self.buf.is_empty() {
             self.buf.push(b'&');
         }
@@ -47,8 +50,18 @@ impl FormWriter {
         encode_into(&mut self.buf, value);
     }
 
-    pub(crate) fn finish(mut self) -> Vec<u8> {
+    /// The body.
+    pub fn finish(mut self) -> Vec<u8> {
         std::mem::take(&mut self.buf)
+    }
+}
+
+impl std::fmt::Debug for FormWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The body may hold secrets: its length only.
+        f.debug_struct("FormWriter")
+            .field("len", &self.buf.len())
+            .finish()
     }
 }
 

@@ -1,22 +1,112 @@
 //! The pure STS core: building requests and parsing answers. No IO, no clock.
 //!
+//! Every STS call is an [`Operation`]: its action name, whether it is signed, its
+//! parameters (checked before any IO), and the parser of its answer. One file per
+//! operation lives in [`op`]; the shared field checks in `rules`; the hardened XML
+//! reader, error documents and typed outputs in [`response`].
+//!
 //! See the STS API reference: <https://docs.aws.amazon.com/STS/latest/APIReference/>.
 
 pub mod endpoint;
 pub mod form;
-pub mod request;
+pub mod op;
 pub mod response;
-mod xml;
+mod rules;
+
+use time::OffsetDateTime;
 
 pub use endpoint::Endpoint;
-pub use request::{AssumeRole, GetCallerIdentity};
+pub use form::FormWriter;
+pub use op::{
+    AssumeRole, CHAINED_MAX_DURATION_SECONDS, DEFAULT_DURATION_SECONDS, GetCallerIdentity,
+};
 pub use response::{
     AssumeRoleOutput, AssumedRoleUser, CallerIdentity, parse_assume_role, parse_caller_identity,
     parse_error,
 };
 
+use crate::error::{Error, InputError};
+use crate::http::Request;
+
 /// The service name requests to STS are signed for.
 pub const SERVICE: &str = "sts";
+/// The STS API version every request names.
+pub const API_VERSION: &str = "2011-06-15";
+/// The content type of every STS request.
+pub const CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
 
 /// A parser of one answer: `(status, headers, body)` to a value or an error.
 pub type ParseFn<O> = fn(u16, &[(String, String)], &[u8]) -> Result<O, crate::Error>;
+
+/// One STS action: its name, whether it is signed, its parameters, and the parser of
+/// its answer. The client sends any operation the same way
+/// ([`crate::client::StsClient::send`]); a new operation is a new file in [`op`].
+pub trait Operation {
+    /// The typed answer.
+    type Output;
+    /// The action name, such as `AssumeRole`.
+    const ACTION: &'static str;
+    /// Whether the call is signed with source credentials (`AssumeRoleWithWebIdentity`
+    /// and `AssumeRoleWithSAML` are not: they are how the first credentials are had).
+    const SIGNED: bool = true;
+
+    /// Checks every parameter against the rules STS enforces, before any IO.
+    /// `chained` is whether the source credentials are temporary.
+    ///
+    /// # Errors
+    /// [`InputError::Invalid`] naming the parameter and the rule (never the value).
+    fn validate(&self, chained: bool) -> Result<(), InputError>;
+
+    /// Writes the parameters after `Action` and `Version`, in the model's order.
+    fn write_params(&self, form: &mut FormWriter);
+
+    /// Whether the body carries a secret (see [`Request::with_sensitive_body`]).
+    fn body_is_sensitive(&self) -> bool {
+        false
+    }
+
+    /// Parses the answer, a pure function of (status, headers, body).
+    ///
+    /// # Errors
+    /// [`Error::Service`] for an STS error document, [`Error::Status`] for any other
+    /// non-2xx, [`Error::Parse`] for a 2xx that is not a complete answer.
+    fn parse(status: u16, headers: &[(String, String)], body: &[u8])
+    -> Result<Self::Output, Error>;
+
+    /// When the credentials in an answer expire, for the client's check that they have
+    /// not already (`None` for answers without credentials).
+    fn expiration(_output: &Self::Output) -> Option<OffsetDateTime> {
+        None
+    }
+
+    /// The form body: `Action`, `Version`, then the parameters. Call
+    /// [`Operation::validate`] first; [`Operation::to_request`] does.
+    fn form_body(&self) -> Vec<u8> {
+        let mut w = FormWriter::new(Self::ACTION, API_VERSION);
+        self.write_params(&mut w);
+        w.finish()
+    }
+
+    /// Validates and builds the unsigned POST to `endpoint`.
+    ///
+    /// # Errors
+    /// As [`Operation::validate`].
+    fn to_request(&self, endpoint: &Endpoint, chained: bool) -> Result<Request, InputError> {
+        self.validate(chained)?;
+        let request = post(endpoint, self.form_body());
+        Ok(if self.body_is_sensitive() {
+            request.with_sensitive_body()
+        } else {
+            request
+        })
+    }
+}
+
+/// An unsigned POST of a form `body` to the endpoint, with `Host` and `Content-Type`
+/// set: the shape of every Query API call.
+pub fn post(endpoint: &Endpoint, body: Vec<u8>) -> Request {
+    Request::new("POST", endpoint.url())
+        .with_header("Host", endpoint.host_header())
+        .with_header("Content-Type", CONTENT_TYPE)
+        .with_body(body)
+}

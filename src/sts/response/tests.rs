@@ -1,4 +1,5 @@
 use super::*;
+use error::looks_like_xml;
 
 #[test]
 fn looks_like_xml_is_decided_from_the_body() {

@@ -9,55 +9,19 @@
 use secrecy::SecretString;
 use zeroize::{Zeroize, Zeroizing};
 
-use super::xml::{MAX_DEPTH, XmlEvent, XmlReader, normalize_newlines, prepare, trim_xml_space};
-use crate::credentials::StsCredentials;
-use crate::error::{
-    BodyKind, Error, ErrorKind, ParseError, ParseErrorKind, ServiceError, StatusError,
+mod error;
+mod outputs;
+pub(crate) mod xml;
+
+pub use error::parse_error;
+pub use outputs::{
+    AssumeRoleOutput, AssumedRoleUser, CallerIdentity, parse_assume_role, parse_caller_identity,
 };
+
+use crate::error::{Error, ParseError, ParseErrorKind};
 use crate::http::find_header as header;
-
-/// What `AssumeRole` (and the other credential-issuing calls) return.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct AssumeRoleOutput {
-    /// The temporary credentials.
-    pub credentials: StsCredentials,
-    /// The assumed-role (or federated) user, when the answer names one.
-    pub assumed_role_user: Option<AssumedRoleUser>,
-    /// `PackedPolicySize`, a percentage of the allowed size. `None` when the answer has
-    /// none, and also when its value is not a whole number from 0 to 4294967295 (such
-    /// as `-1`): an optional field that cannot be read does not throw away valid
-    /// credentials.
-    pub packed_policy_size: Option<u32>,
-    /// `SourceIdentity`.
-    pub source_identity: Option<String>,
-    /// The request id, from the body or the `x-amzn-RequestId` header.
-    pub request_id: Option<String>,
-}
-
-/// The identity of an assumed-role session. Emulators may send empty values.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub struct AssumedRoleUser {
-    /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`.
-    pub arn: String,
-    /// `ROLEID:SESSION`.
-    pub assumed_role_id: String,
-}
-
-/// What `GetCallerIdentity` returns.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct CallerIdentity {
-    /// The unique id of the caller.
-    pub user_id: String,
-    /// The account id.
-    pub account: String,
-    /// The caller's ARN.
-    pub arn: String,
-    /// The request id.
-    pub request_id: Option<String>,
-}
+use error::service_error;
+use xml::{MAX_DEPTH, XmlEvent, XmlReader, normalize_newlines, prepare, trim_xml_space};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Field {
@@ -119,7 +83,7 @@ enum Node {
 }
 
 #[derive(Default)]
-struct Doc {
+pub(super) struct Doc {
     is_error: bool,
     saw_result: bool,
     saw_credentials: bool,
@@ -152,7 +116,11 @@ struct Timestamp {
     at: usize,
 }
 
-fn perr(kind: ParseErrorKind, element: Option<&'static str>, offset: usize) -> ParseError {
+pub(super) fn perr(
+    kind: ParseErrorKind,
+    element: Option<&'static str>,
+    offset: usize,
+) -> ParseError {
     ParseError {
         kind,
         element,
@@ -334,7 +302,7 @@ fn wipe(piece: std::borrow::Cow<'_, str>) {
 }
 
 /// Reads a whole body into the fields STS documents carry.
-fn scan(body: &[u8]) -> Result<Doc, ParseError> {
+pub(super) fn scan(body: &[u8]) -> Result<Doc, ParseError> {
     let (input, base) = prepare(body)?;
     let mut reader = XmlReader::new(input, base);
     let mut doc = Doc::default();
@@ -385,64 +353,18 @@ fn scan(body: &[u8]) -> Result<Doc, ParseError> {
     Ok(doc)
 }
 
-fn header_request_id(headers: &[(String, String)]) -> Option<String> {
+pub(super) fn header_request_id(headers: &[(String, String)]) -> Option<String> {
     header(headers, "x-amzn-requestid")
         .or_else(|| header(headers, "x-amz-request-id"))
         .map(|v| v.trim().to_owned())
         .filter(|v| !v.is_empty())
 }
 
-fn service_error(doc: Doc, status: u16, headers: &[(String, String)]) -> Option<ServiceError> {
-    let code = doc.err_code.filter(|c| !c.is_empty())?;
-    Some(ServiceError {
-        code,
-        message: doc.err_message.filter(|m| !m.is_empty()),
-        kind: match doc.err_type.as_deref() {
-            Some("Sender") => ErrorKind::Sender,
-            Some("Receiver") => ErrorKind::Receiver,
-            _ => ErrorKind::Unknown,
-        },
-        request_id: doc
-            .request_id
-            .filter(|r| !r.is_empty())
-            .or_else(|| header_request_id(headers)),
-        http_status: status,
-    })
-}
-
-/// Whether a body looks like XML: its first byte after an optional BOM and white space
-/// is `<`. Decided from the body, never from `Content-Type` (emulators send XML as
-/// `text/html`).
-fn looks_like_xml(body: &[u8]) -> bool {
-    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
-}
-
-/// The error for a non-2xx answer: the STS error document when the body is one,
-/// otherwise the status (with whether the body was empty).
-pub fn parse_error(status: u16, headers: &[(String, String)], body: &[u8]) -> Error {
-    if body.iter().all(|b| b.is_ascii_whitespace()) {
-        return Error::Status(StatusError {
-            status,
-            body: BodyKind::Empty,
-            request_id: header_request_id(headers),
-        });
-    }
-    if looks_like_xml(body)
-        && let Ok(doc) = scan(body)
-        && doc.is_error
-        && let Some(e) = service_error(doc, status, headers)
-    {
-        return Error::Service(e);
-    }
-    Error::Status(StatusError {
-        status,
-        body: BodyKind::NotStsError,
-        request_id: header_request_id(headers),
-    })
-}
-
-fn success_doc(status: u16, headers: &[(String, String)], body: &[u8]) -> Result<Doc, Error> {
+pub(super) fn success_doc(
+    status: u16,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> Result<Doc, Error> {
     if !(200..300).contains(&status) {
         return Err(parse_error(status, headers, body));
     }
@@ -464,7 +386,7 @@ fn success_doc(status: u16, headers: &[(String, String)], body: &[u8]) -> Result
     Ok(doc)
 }
 
-fn required<T>(
+pub(super) fn required<T>(
     v: Option<T>,
     name: &'static str,
     end: usize,
@@ -477,78 +399,7 @@ fn required<T>(
     }
 }
 
-/// Parses the answer to `AssumeRole` (or to any call that returns `Credentials` in its
-/// `...Result`: `GetSessionToken`, `GetFederationToken`,
-/// `AssumeRoleWithWebIdentity`, ...).
-///
-/// # Errors
-/// [`Error::Service`] for an STS error document, [`Error::Status`] for any other
-/// non-2xx, [`Error::Parse`] for a 2xx that is not a complete, well-formed answer.
-pub fn parse_assume_role(
-    status: u16,
-    headers: &[(String, String)],
-    body: &[u8],
-) -> Result<AssumeRoleOutput, Error> {
-    use secrecy::ExposeSecret;
-    let doc = success_doc(status, headers, body)?;
-    let end = doc.end;
-    if !doc.saw_credentials {
-        return Err(perr(ParseErrorKind::Missing, Some("Credentials"), end).into());
-    }
-    let access_key_id = required(doc.access_key_id, "AccessKeyId", end, String::is_empty)?;
-    let secret = required(doc.secret, "SecretAccessKey", end, |s| {
-        s.expose_secret().is_empty()
-    })?;
-    let token = required(doc.token, "SessionToken", end, |s| {
-        s.expose_secret().is_empty()
-    })?;
-    let stamp = required(doc.expiration, "Expiration", end, |e| e.empty)?;
-    let expiration = stamp
-        .time
-        .ok_or_else(|| perr(ParseErrorKind::InvalidValue, Some("Expiration"), stamp.at))?;
-    // Optional and informative: a value that is not a percentage (`-1`, or past u32)
-    // is recorded as absent rather than throwing away valid credentials.
-    let packed_policy_size = doc.packed.and_then(|(s, _)| s.parse::<u32>().ok());
-    let assumed_role_user = doc.saw_user.then(|| AssumedRoleUser {
-        arn: doc.arn.unwrap_or_default(),
-        assumed_role_id: doc.assumed_role_id.unwrap_or_default(),
-    });
-    Ok(AssumeRoleOutput {
-        credentials: StsCredentials::new(access_key_id, secret, token, expiration),
-        assumed_role_user,
-        packed_policy_size,
-        source_identity: doc.source_identity.filter(|s| !s.is_empty()),
-        request_id: doc
-            .request_id
-            .filter(|r| !r.is_empty())
-            .or_else(|| header_request_id(headers)),
-    })
-}
-
-/// Parses the answer to `GetCallerIdentity`.
-///
-/// # Errors
-/// As [`parse_assume_role`]; `UserId`, `Account` and `Arn` are required.
-pub fn parse_caller_identity(
-    status: u16,
-    headers: &[(String, String)],
-    body: &[u8],
-) -> Result<CallerIdentity, Error> {
-    let doc = success_doc(status, headers, body)?;
-    let end = doc.end;
-    Ok(CallerIdentity {
-        user_id: required(doc.user_id, "UserId", end, String::is_empty)?,
-        account: required(doc.account, "Account", end, String::is_empty)?,
-        arn: required(doc.caller_arn, "Arn", end, String::is_empty)?,
-        request_id: doc
-            .request_id
-            .filter(|r| !r.is_empty())
-            .or_else(|| header_request_id(headers)),
-    })
-}
-
 pub use crate::date::{format_rfc3339, parse_rfc3339};
 
 #[cfg(test)]
-#[path = "response_tests.rs"]
 mod tests;

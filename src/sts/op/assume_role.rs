@@ -1,22 +1,18 @@
-//! Building STS requests: parameters, client-side validation and the form body.
-//!
-//! Pure: no IO, no clock, no environment. The result is an unsigned [`Request`] whose
-//! body is encoded once; the signer hashes exactly those bytes and the transport sends
-//! exactly those bytes.
+//! `AssumeRole`: temporary credentials for a role, from source credentials.
 
 use std::fmt;
 
 use secrecy::{ExposeSecret, SecretString};
+use time::OffsetDateTime;
 
-use super::endpoint::Endpoint;
-use super::form::FormWriter;
-use crate::error::InputError;
-use crate::http::Request;
+use super::super::Operation;
+use super::super::form::FormWriter;
+use super::super::response::{AssumeRoleOutput, parse_assume_role};
+use super::super::rules::{
+    check_arn_text, check_external_id, check_name_like, check_role_arn, check_tag_text, invalid,
+};
+use crate::error::{Error, InputError};
 
-/// The STS API version every request names.
-pub const API_VERSION: &str = "2011-06-15";
-/// The content type of every STS request.
-pub const CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
 /// The longest session of a role assumed with temporary credentials (role chaining).
 pub const CHAINED_MAX_DURATION_SECONDS: u32 = 3600;
 /// The session duration asked for when none is given.
@@ -138,13 +134,43 @@ impl AssumeRole {
     pub fn duration_seconds(&self) -> u32 {
         self.duration_seconds
     }
+}
+
+impl fmt::Debug for AssumeRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AssumeRole")
+            .field("role_arn", &self.role_arn)
+            .field("role_session_name", &self.role_session_name)
+            .field("duration_seconds", &self.duration_seconds)
+            .field(
+                "external_id",
+                &self.external_id.as_ref().map(|_| "[redacted]"),
+            )
+            .field("policy", &self.policy.as_ref().map(|p| p.len()))
+            .field("policy_arns", &self.policy_arns)
+            .field("tags", &self.tags)
+            .field("transitive_tag_keys", &self.transitive_tag_keys)
+            .field("source_identity", &self.source_identity)
+            .field("serial_number", &self.serial_number)
+            .field(
+                "token_code",
+                &self.token_code.as_ref().map(|_| "[redacted]"),
+            )
+            .field("provided_contexts", &self.provided_contexts.len())
+            .finish()
+    }
+}
+
+impl Operation for AssumeRole {
+    type Output = AssumeRoleOutput;
+    const ACTION: &'static str = "AssumeRole";
 
     /// Checks every parameter against the rules STS enforces, before any IO.
     /// `chained` is whether the source credentials are temporary.
     ///
     /// # Errors
     /// [`InputError::Invalid`] naming the parameter and the rule (never the value).
-    pub fn validate(&self, chained: bool) -> Result<(), InputError> {
+    fn validate(&self, chained: bool) -> Result<(), InputError> {
         check_role_arn("RoleArn", &self.role_arn)?;
         check_name_like("RoleSessionName", &self.role_session_name, 2, 64, "")?;
         if !(900..=43200).contains(&self.duration_seconds) {
@@ -239,10 +265,8 @@ impl AssumeRole {
         Ok(())
     }
 
-    /// The form body, parameters in the order of the STS API model (as botocore writes
-    /// them). Call [`AssumeRole::validate`] first; [`AssumeRole::to_request`] does.
-    pub fn form_body(&self) -> Vec<u8> {
-        let mut w = FormWriter::new("AssumeRole", API_VERSION);
+    /// The parameters in the order of the STS API model (as botocore writes them).
+    fn write_params(&self, w: &mut FormWriter) {
         w.param("RoleArn", &self.role_arn);
         w.param("RoleSessionName", &self.role_session_name);
         for (i, arn) in self.policy_arns.iter().enumerate() {
@@ -284,180 +308,26 @@ impl AssumeRole {
         if let Some(size) = self.minimum_session_token_size {
             w.param("MinimumSessionTokenSize", &size.to_string());
         }
-        w.finish()
     }
 
-    /// Validates and builds the unsigned POST to `endpoint`.
-    ///
-    /// # Errors
-    /// As [`AssumeRole::validate`].
-    pub fn to_request(&self, endpoint: &Endpoint, chained: bool) -> Result<Request, InputError> {
-        self.validate(chained)?;
-        let request = post(endpoint, self.form_body());
-        Ok(if self.external_id.is_some() || self.token_code.is_some() {
-            request.with_sensitive_body()
-        } else {
-            request
-        })
-    }
-}
-
-impl fmt::Debug for AssumeRole {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AssumeRole")
-            .field("role_arn", &self.role_arn)
-            .field("role_session_name", &self.role_session_name)
-            .field("duration_seconds", &self.duration_seconds)
-            .field(
-                "external_id",
-                &self.external_id.as_ref().map(|_| "[redacted]"),
-            )
-            .field("policy", &self.policy.as_ref().map(|p| p.len()))
-            .field("policy_arns", &self.policy_arns)
-            .field("tags", &self.tags)
-            .field("transitive_tag_keys", &self.transitive_tag_keys)
-            .field("source_identity", &self.source_identity)
-            .field("serial_number", &self.serial_number)
-            .field(
-                "token_code",
-                &self.token_code.as_ref().map(|_| "[redacted]"),
-            )
-            .field("provided_contexts", &self.provided_contexts.len())
-            .finish()
-    }
-}
-
-/// The `GetCallerIdentity` call: who the signing credentials belong to.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct GetCallerIdentity;
-
-impl GetCallerIdentity {
-    /// The form body: `Action=GetCallerIdentity&Version=2011-06-15`.
-    pub fn form_body(&self) -> Vec<u8> {
-        FormWriter::new("GetCallerIdentity", API_VERSION).finish()
+    /// The external id and the MFA code are secrets.
+    fn body_is_sensitive(&self) -> bool {
+        self.external_id.is_some() || self.token_code.is_some()
     }
 
-    /// The unsigned POST to `endpoint`.
-    pub fn to_request(&self, endpoint: &Endpoint) -> Request {
-        post(endpoint, self.form_body())
+    fn parse(
+        status: u16,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> Result<AssumeRoleOutput, Error> {
+        parse_assume_role(status, headers, body)
     }
-}
 
-/// An unsigned POST of a form `body` to the endpoint, with `Host` and `Content-Type`
-/// set: the shape of every Query API call.
-pub fn post(endpoint: &Endpoint, body: Vec<u8>) -> Request {
-    Request::new("POST", endpoint.url())
-        .with_header("Host", endpoint.host_header())
-        .with_header("Content-Type", CONTENT_TYPE)
-        .with_body(body)
-}
-
-fn invalid(field: &'static str, rule: &'static str) -> InputError {
-    InputError::Invalid { field, rule }
-}
-
-fn is_word(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_'
-}
-
-/// `[\w+=,.@-]` plus `extra`, `min..=max` characters.
-fn check_name_like(
-    field: &'static str,
-    s: &str,
-    min: usize,
-    max: usize,
-    extra: &str,
-) -> Result<(), InputError> {
-    let n = s.chars().count();
-    let ok_chars = s
-        .chars()
-        .all(|c| is_word(c) || "+=,.@-".contains(c) || extra.contains(c));
-    if n < min || n > max || !ok_chars {
-        let rule = match field {
-            "RoleSessionName" => "must be 2 to 64 characters of [\\w+=,.@-]",
-            "SourceIdentity" => "must be 2 to 64 characters of [\\w+=,.@-]",
-            "SerialNumber" => "must be 9 to 256 characters of [\\w+=/:,.@-]",
-            _ => "has a wrong length or character",
-        };
-        return Err(invalid(field, rule));
+    fn expiration(output: &AssumeRoleOutput) -> Option<OffsetDateTime> {
+        Some(output.credentials.expiration())
     }
-    Ok(())
-}
-
-fn check_external_id(s: &str) -> Result<(), InputError> {
-    let n = s.chars().count();
-    if !(2..=1224).contains(&n) || !s.chars().all(|c| is_word(c) || "+=,.@:/-".contains(c)) {
-        return Err(invalid(
-            "ExternalId",
-            "must be 2 to 1224 characters of [\\w+=,.@:/-]",
-        ));
-    }
-    Ok(())
-}
-
-fn arn_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
-}
-
-fn check_arn_text(field: &'static str, s: &str) -> Result<(), InputError> {
-    let n = s.chars().count();
-    if !(20..=2048).contains(&n) || !s.chars().all(arn_char) {
-        return Err(invalid(field, "ARN must be 20 to 2048 characters"));
-    }
-    Ok(())
-}
-
-/// `arn:PARTITION:iam::ACCOUNT:role/NAME`, 20-2048 characters.
-fn check_role_arn(field: &'static str, s: &str) -> Result<(), InputError> {
-    check_arn_text(field, s)?;
-    let shape = "must look like arn:PARTITION:iam::ACCOUNT:role/NAME";
-    let mut parts = s.splitn(6, ':');
-    let (Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(resource)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
-        return Err(invalid(field, shape));
-    };
-    let partition_ok = !partition.is_empty()
-        && partition
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    let account_ok = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
-    let name_ok = resource
-        .strip_prefix("role/")
-        .is_some_and(|rest| !rest.is_empty() && !rest.ends_with('/'));
-    if !partition_ok || !account_ok || !name_ok {
-        return Err(invalid(field, shape));
-    }
-    Ok(())
-}
-
-/// `[\p{L}\p{Z}\p{N}_.:/=+\-@]`, `min..=max` characters.
-fn check_tag_text(field: &'static str, s: &str, min: usize, max: usize) -> Result<(), InputError> {
-    let n = s.chars().count();
-    let ok = s.chars().all(|c| {
-        c.is_alphanumeric()
-            || c == ' '
-            || c.is_whitespace() && !c.is_control()
-            || "_.:/=+-@".contains(c)
-    });
-    if n < min || n > max || !ok {
-        return Err(invalid(
-            field,
-            if min == 0 {
-                "tag value must be 0 to 256 letters, digits, spaces or _.:/=+-@"
-            } else {
-                "tag key must be 1 to 128 letters, digits, spaces or _.:/=+-@"
-            },
-        ));
-    }
-    Ok(())
 }
 
 #[cfg(test)]
-#[path = "request_tests.rs"]
+#[path = "assume_role_tests.rs"]
 mod tests;

@@ -3,6 +3,7 @@ use time::macros::datetime;
 use super::*;
 use crate::credentials::Credentials;
 use crate::sigv4::{self, SigningParams};
+use crate::sts::{CONTENT_TYPE, Endpoint, GetCallerIdentity};
 
 fn full() -> AssumeRole {
     AssumeRole::new("arn:aws:iam::123456789012:role/demo", "stskit-test")

@@ -1,0 +1,30 @@
+//! `GetCallerIdentity`: who the signing credentials belong to.
+
+use super::super::Operation;
+use super::super::form::FormWriter;
+use super::super::response::{CallerIdentity, parse_caller_identity};
+use crate::error::{Error, InputError};
+
+/// The `GetCallerIdentity` call: who the signing credentials belong to. It has no
+/// parameters.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GetCallerIdentity;
+
+impl Operation for GetCallerIdentity {
+    type Output = CallerIdentity;
+    const ACTION: &'static str = "GetCallerIdentity";
+
+    fn validate(&self, _chained: bool) -> Result<(), InputError> {
+        Ok(())
+    }
+
+    fn write_params(&self, _form: &mut FormWriter) {}
+
+    fn parse(
+        status: u16,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> Result<CallerIdentity, Error> {
+        parse_caller_identity(status, headers, body)
+    }
+}
