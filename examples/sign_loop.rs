@@ -26,10 +26,11 @@ fn main() {
         .nth(1)
         .map(|a| a.parse().unwrap())
         .unwrap_or(10000);
+    let signer = sigv4::Signer::new();
     let mut acc = 0usize;
     for _ in 0..n {
         let mut r = template.clone();
-        let out = sigv4::sign(&mut r, &creds, &params).unwrap();
+        let out = signer.sign(&mut r, &creds, &params).unwrap();
         acc += out.signature().expose().len();
     }
     println!("{acc}");

@@ -4,8 +4,6 @@ use std::fmt;
 
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::sigv4::signing_key::SigningKeyCache;
-
 /// AWS credentials used to sign a request: an access key id, a secret access key and,
 /// for temporary credentials, a session token.
 ///
@@ -13,14 +11,11 @@ use crate::sigv4::signing_key::SigningKeyCache;
 /// zeroized on drop and never appear in `Debug` output, which shows the access key id
 /// only. `PartialEq` is deliberately not implemented.
 ///
-/// Each `Credentials` value also keeps a small cache of derived SigV4 signing keys, so
-/// that signing many requests on one day for one region and service pays the four-HMAC
-/// key derivation once. The cache is private, zeroized on drop and never printed.
+/// A plain value: derived signing keys are kept by a [`crate::sigv4::Signer`], not here.
 pub struct Credentials {
     access_key_id: String,
     secret_access_key: SecretString,
     session_token: Option<SecretString>,
-    pub(crate) key_cache: SigningKeyCache,
 }
 
 impl Credentials {
@@ -35,7 +30,6 @@ impl Credentials {
             access_key_id: access_key_id.into(),
             secret_access_key: SecretString::from(secret_access_key.into()),
             session_token: session_token.map(SecretString::from),
-            key_cache: SigningKeyCache::default(),
         }
     }
 
@@ -69,7 +63,6 @@ impl Clone for Credentials {
                 .session_token
                 .as_ref()
                 .map(|t| SecretString::from(t.expose_secret())),
-            key_cache: SigningKeyCache::default(),
         }
     }
 }

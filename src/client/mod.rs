@@ -19,7 +19,7 @@ use retry::{Jitter, backoff_cap, default_jitter};
 use crate::credentials::Credentials;
 use crate::error::{CLOCK_SKEW_CODES, Error, InputError, TransportError, TransportErrorKind};
 use crate::http::{Request, Response};
-use crate::sigv4::{self, SigningOutput, SigningParams};
+use crate::sigv4::{Signer, SigningOutput, SigningParams};
 use crate::sts::{
     self, AssumeRole, AssumeRoleOutput, CallerIdentity, Endpoint, GetCallerIdentity, Operation,
     ParseFn,
@@ -40,6 +40,7 @@ pub struct StsClient<T = ReqwestTransport, C = SystemClock> {
     jitter: Jitter,
     observer: Option<Observer>,
     skew_seconds: AtomicI64,
+    signer: Signer,
 }
 
 impl<T, C> std::fmt::Debug for StsClient<T, C> {
@@ -70,6 +71,7 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
             jitter: default_jitter(),
             observer: None,
             skew_seconds: AtomicI64::new(0),
+            signer: Signer::new(),
         }
     }
 
@@ -229,7 +231,9 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
             if let Some(source) = source {
                 let params =
                     SigningParams::new(self.endpoint.signing_region(), service, self.now());
-                let signed = sigv4::sign(&mut request, source, &params)
+                let signed = self
+                    .signer
+                    .sign(&mut request, source, &params)
                     .map_err(|e| Error::InvalidInput(InputError::Signing(e)))?;
                 if let Some(observe) = &self.observer {
                     observe(&signed);

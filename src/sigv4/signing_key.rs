@@ -1,14 +1,15 @@
 //! Signing key derivation: `AWS4` + secret -> date -> region -> service -> `aws4_request`,
-//! and a small per-credentials cache of derived keys.
+//! and a small cache of derived keys keyed by credentials and scope.
 
 use std::fmt;
 use std::sync::Mutex;
 
+use secrecy::{ExposeSecret, SecretString};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::hash::{HmacKey, hmac_sha256};
 
-/// How many (date, region, service) scopes one `Credentials` value remembers.
+/// How many (credentials, date, region, service) keys one cache remembers.
 const CACHE_SLOTS: usize = 4;
 
 /// A derived SigV4 signing key. It is as sensitive as the secret it came from for the
@@ -54,16 +55,16 @@ pub fn derive_signing_key(secret: &str, date: &str, region: &str, service: &str)
 }
 
 struct Entry {
+    access_key_id: Box<str>,
+    secret: SecretString,
     date: [u8; 8],
     region: Box<str>,
     service: Box<str>,
     key: HmacKey,
 }
 
-/// Remembers the last few derived keys of one set of credentials.
-///
-/// The cache is keyed by scope only; it lives inside the `Credentials` value whose
-/// secret it derives from, so it can never hand out a key for another secret.
+/// Remembers the last few derived keys, keyed by the credentials (access key id and
+/// secret, so it never hands out a key for another secret) and the scope.
 #[derive(Default)]
 pub(crate) struct SigningKeyCache {
     entries: Mutex<Vec<Entry>>,
@@ -73,9 +74,9 @@ impl SigningKeyCache {
     /// The signing key for this scope, ready for HMAC, derived with `derive` on a miss.
     pub(crate) fn get_or_derive(
         &self,
-        date: &str,
-        region: &str,
-        service: &str,
+        access_key_id: &str,
+        secret: &str,
+        (date, region, service): (&str, &str, &str),
         derive: impl FnOnce() -> SigningKey,
     ) -> HmacKey {
         let date_bytes: [u8; 8] = match date.as_bytes().try_into() {
@@ -85,10 +86,13 @@ impl SigningKeyCache {
         // A poisoned lock only means another thread panicked mid-update of a plain Vec;
         // the entries are still whole, so keep using them.
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(e) = entries
-            .iter()
-            .find(|e| e.date == date_bytes && *e.region == *region && *e.service == *service)
-        {
+        if let Some(e) = entries.iter().find(|e| {
+            e.date == date_bytes
+                && *e.region == *region
+                && *e.service == *service
+                && *e.access_key_id == *access_key_id
+                && e.secret.expose_secret() == secret
+        }) {
             return e.key.clone();
         }
         let key = HmacKey::new(derive().expose_bytes());
@@ -98,6 +102,8 @@ impl SigningKeyCache {
             entries.remove(0);
         }
         entries.push(Entry {
+            access_key_id: access_key_id.into(),
+            secret: SecretString::from(secret),
             date: date_bytes,
             region: region.into(),
             service: service.into(),
@@ -159,13 +165,13 @@ mod tests {
         let cache = SigningKeyCache::default();
         let mut derivations = 0;
         for _ in 0..3 {
-            cache.get_or_derive("20150830", "us-east-1", "sts", || {
+            cache.get_or_derive("AKID", "secret", ("20150830", "us-east-1", "sts"), || {
                 derivations += 1;
                 derive_signing_key(DOC_SECRET, "20150830", "us-east-1", "sts")
             });
         }
         assert_eq!(derivations, 1);
-        let other = cache.get_or_derive("20150830", "eu-west-1", "sts", || {
+        let other = cache.get_or_derive("AKID", "secret", ("20150830", "eu-west-1", "sts"), || {
             derive_signing_key(DOC_SECRET, "20150830", "eu-west-1", "sts")
         });
         let fresh = derive_signing_key(DOC_SECRET, "20150830", "eu-west-1", "sts");
@@ -180,11 +186,17 @@ mod tests {
     fn cache_drops_older_days_and_stays_bounded() {
         let cache = SigningKeyCache::default();
         let d = |date: &str, region: &str| derive_signing_key(DOC_SECRET, date, region, "sts");
-        cache.get_or_derive("20150830", "r1", "sts", || d("20150830", "r1"));
-        cache.get_or_derive("20150831", "r1", "sts", || d("20150831", "r1"));
+        cache.get_or_derive("AKID", "secret", ("20150830", "r1", "sts"), || {
+            d("20150830", "r1")
+        });
+        cache.get_or_derive("AKID", "secret", ("20150831", "r1", "sts"), || {
+            d("20150831", "r1")
+        });
         assert_eq!(cache.len(), 1, "the key of the day before is dropped");
         for r in ["r2", "r3", "r4", "r5", "r6"] {
-            cache.get_or_derive("20150831", r, "sts", || d("20150831", r));
+            cache.get_or_derive("AKID", "secret", ("20150831", r, "sts"), || {
+                d("20150831", r)
+            });
         }
         assert_eq!(cache.len(), CACHE_SLOTS);
     }

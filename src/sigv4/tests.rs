@@ -1,6 +1,8 @@
 use time::macros::datetime;
 
 use super::*;
+use crate::credentials::Credentials;
+use crate::http::Request;
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 const TOKEN: &str = "AQoDYXdzEPT//////////wEXAMPLEtokenvalue";
@@ -179,15 +181,22 @@ fn presign_rejects_expiry_outside_one_second_to_seven_days() {
 #[test]
 fn warm_and_cold_keys_give_the_same_signature() {
     let warm = creds(false);
+    let signer = Signer::new();
     let mut a = Request::new("GET", "https://h/");
-    let sa = sign(&mut a, &warm, &params()).unwrap();
+    let sa = signer.sign(&mut a, &warm, &params()).unwrap();
     let mut b = Request::new("GET", "https://h/");
-    let sb = sign(&mut b, &warm, &params()).unwrap();
+    let sb = signer.sign(&mut b, &warm, &params()).unwrap();
     let mut c = Request::new("GET", "https://h/");
     let sc = sign(&mut c, &creds(false), &params()).unwrap();
     assert_eq!(sa.signature(), sb.signature());
     assert_eq!(sa.signature(), sc.signature());
-    assert_eq!(warm.key_cache.len(), 1);
+    assert_eq!(signer.cached_keys(), 1);
+    // Another secret under the same key id never gets the cached key.
+    let other = Credentials::new("AKIDEXAMPLE", "another-secret", None);
+    let mut d = Request::new("GET", "https://h/");
+    let sd = signer.sign(&mut d, &other, &params()).unwrap();
+    assert_ne!(sd.signature(), sa.signature());
+    assert_eq!(signer.cached_keys(), 2);
 }
 
 /// No `Debug` or `Display` of any sigv4 value, or of the signed request, shows the
@@ -207,7 +216,9 @@ fn no_debug_or_display_output_holds_a_secret() {
     shown.push(format!("{}", out.string_to_sign()));
     shown.push(format!("{}", out.signature()));
     shown.push(format!("{:?}", out.signature()));
-    shown.push(format!("{:?}", c.key_cache));
+    let signer = Signer::new();
+    signer.sign(&mut req.clone(), &c, &params()).unwrap();
+    shown.push(format!("{signer:?}"));
     let key = derive_signing_key(SECRET, "20150830", "us-east-1", "service");
     shown.push(format!("{key:?}"));
     shown.push(format!("{:?}", c.secret_access_key()));

@@ -51,13 +51,13 @@ fn median(mut f: impl FnMut(), rounds: usize, per_round: usize) -> Duration {
     paired(&mut f, || {}, rounds, per_round).0
 }
 
-fn stskit_sign(creds: &Credentials, time: time::OffsetDateTime) {
+fn stskit_sign(signer: &sigv4::Signer, creds: &Credentials, time: time::OffsetDateTime) {
     let mut req = Request::new("POST", "https://sts.amazonaws.com/")
         .with_header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
         .with_header("Host", "sts.amazonaws.com")
         .with_body(BODY);
     let params = SigningParams::new("us-east-1", "sts", time);
-    black_box(sigv4::sign(&mut req, creds, &params).unwrap());
+    black_box(signer.sign(&mut req, creds, &params).unwrap());
     black_box(req);
 }
 
@@ -130,14 +130,15 @@ fn main() {
     for token in [None, Some("IQoJb3JpZ2luX2VjEXAMPLETOKEN".repeat(20))] {
         let creds = Credentials::new("AKIDEXAMPLE", SECRET, token.clone());
         let identity = aws_credential_types::Credentials::new("AKIDEXAMPLE", SECRET, token.clone(), None, "compare").into();
-        let (ours, theirs, ratio) = paired(|| stskit_sign(&creds, time), || aws_sign(&identity, now), rounds, per);
+        let signer = sigv4::Signer::new();
+        let (ours, theirs, ratio) = paired(|| stskit_sign(&signer, &creds, time), || aws_sign(&identity, now), rounds, per);
         let label = if token.is_some() { "sign AssumeRole, warm key, with token" } else { "sign AssumeRole, warm key" };
         println!("{label:<44} {:>8.3}us {:>8.3}us {:>6.2}x  (aws-sigv4 1.6.4 / stskit)", us(ours), us(theirs), 1.0 / ratio);
     }
     let cold = median(
         || {
             let c = Credentials::new("AKIDEXAMPLE", SECRET, None);
-            stskit_sign(&c, time)
+            stskit_sign(&sigv4::Signer::new(), &c, time)
         },
         rounds,
         per / 4,
