@@ -19,16 +19,29 @@ fuzz_target!(|data: &[u8]| {
         let (n, v) = line.split_once(':').unwrap_or((line, ""));
         req.append_header(n.to_owned(), v);
     }
-    let creds = Credentials::new("AKIDFUZZ", "secret", (flags & 1 == 1).then(|| "token".to_string()));
+    let creds = Credentials::new(
+        "AKIDFUZZ",
+        "secret",
+        (flags & 1 == 1).then(|| "token".to_string()),
+    );
     let settings = SigningSettings::default()
         .with_normalize_path(flags & 2 == 0)
-        .with_path_encoding(if flags & 4 == 0 { PathEncoding::Double } else { PathEncoding::Single });
-    let params = SigningParams::new("us-east-1", "service", time::OffsetDateTime::UNIX_EPOCH).with_settings(settings);
+        .with_path_encoding(if flags & 4 == 0 {
+            PathEncoding::Double
+        } else {
+            PathEncoding::Single
+        });
+    let params = SigningParams::new("us-east-1", "service", time::OffsetDateTime::UNIX_EPOCH)
+        .with_settings(settings);
     let mut a = req.clone();
     if let Ok(out) = sigv4::sign(&mut a, &creds, &params) {
         let creq = out.canonical_request().expose();
         assert!(creq.starts_with(&format!("{method}\n")));
-        assert!(!out.canonical_request().to_string().contains("x-amz-security-token:token"));
+        assert!(
+            !out.canonical_request()
+                .to_string()
+                .contains("x-amz-security-token:token")
+        );
     }
     let mut b = req;
     let _ = sigv4::presign(&mut b, &creds, &params, Duration::from_secs(60));

@@ -17,7 +17,10 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Some(t) = parse_rfc3339(&text) {
         // Formatting keeps whole seconds.
-        assert_eq!(parse_rfc3339(&format_rfc3339(t)), t.replace_nanosecond(0).ok());
+        assert_eq!(
+            parse_rfc3339(&format_rfc3339(t)),
+            t.replace_nanosecond(0).ok()
+        );
         assert_eq!(t.offset(), time::UtcOffset::UTC);
         let _ = format_http_date(t);
     }
