@@ -1,5 +1,11 @@
 //! One matchable [`Error`], with a typed error per layer. No error ever carries a
 //! response body, a secret, a session token or a signature.
+//!
+//! The `Display` rule, for every error in the crate: it says what failed at its own
+//! layer, with its own fields, in lowercase and without a trailing period, and never
+//! repeats the text of its cause, which [`std::error::Error::source`] carries. (An STS
+//! error document and a bare HTTP status have no cause: they are what the server said.)
+//! Text that came from a server is escaped with [`escape_for_terminal`].
 
 use std::fmt;
 
@@ -119,25 +125,14 @@ pub fn escape_for_terminal(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// Error codes worth another attempt: throttling and transient failures.
+/// STS error codes worth another attempt: the ones STS returns for throttling and
+/// transient failures (`IDPCommunicationError` as botocore retries it, HTTP 400). Any
+/// HTTP 500, 502, 503 or 504 is retried whatever its code.
 pub const RETRYABLE_CODES: &[&str] = &[
     "Throttling",
-    "ThrottlingException",
-    "ThrottledException",
-    "RequestThrottledException",
-    "TooManyRequestsException",
-    "ProvisionedThroughputExceededException",
-    "TransactionInProgressException",
-    "RequestLimitExceeded",
-    "BandwidthLimitExceeded",
-    "LimitExceededException",
-    "RequestThrottled",
-    "SlowDown",
-    "PriorRequestNotComplete",
-    "EC2ThrottledException",
-    "RequestTimeout",
-    "RequestTimeoutException",
     "IDPCommunicationError",
+    "InternalFailure",
+    "ServiceUnavailable",
 ];
 
 /// Error codes with which a server says the request time was too far off.
@@ -152,10 +147,10 @@ fn is_retryable_code(code: &str) -> bool {
     RETRYABLE_CODES.contains(&code)
 }
 
-/// Who STS blames, from the `<Type>` element.
+/// Whose fault STS says the error is, from the `<Type>` element.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum ErrorKind {
+pub enum Fault {
     /// The request was wrong (`Sender`).
     Sender,
     /// STS failed (`Receiver`).
@@ -166,18 +161,37 @@ pub enum ErrorKind {
 
 /// An error document from STS.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ServiceError {
+    pub(crate) code: String,
+    pub(crate) message: Option<String>,
+    pub(crate) fault: Fault,
+    pub(crate) request_id: Option<String>,
+    pub(crate) http_status: u16,
+}
+
+impl ServiceError {
     /// The error code, such as `AccessDenied`.
-    pub code: String,
+    pub fn code(&self) -> &str {
+        &self.code
+    }
     /// The message, as STS wrote it (trimmed). STS messages name principals and ARNs,
     /// never secrets.
-    pub message: Option<String>,
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
     /// `Sender` or `Receiver`.
-    pub kind: ErrorKind,
+    pub fn fault(&self) -> Fault {
+        self.fault
+    }
     /// The request id, from the body or the `x-amzn-RequestId` header.
-    pub request_id: Option<String>,
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
     /// The HTTP status of the answer.
-    pub http_status: u16,
+    pub fn http_status(&self) -> u16 {
+        self.http_status
+    }
 }
 
 /// Server text in a `Display`: see [`escape_for_terminal`].
@@ -215,13 +229,26 @@ pub enum BodyKind {
 
 /// A non-2xx status without an STS error document.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct StatusError {
+    pub(crate) status: u16,
+    pub(crate) body: BodyKind,
+    pub(crate) request_id: Option<String>,
+}
+
+impl StatusError {
     /// The HTTP status.
-    pub status: u16,
+    pub fn status(&self) -> u16 {
+        self.status
+    }
     /// What the body was (its text is never kept).
-    pub body: BodyKind,
+    pub fn body(&self) -> BodyKind {
+        self.body
+    }
     /// The `x-amzn-RequestId` header, if any.
-    pub request_id: Option<String>,
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
 }
 
 impl fmt::Display for StatusError {
@@ -243,13 +270,26 @@ impl std::error::Error for StatusError {}
 /// Why a response body could not be read. Names the element and byte offset, never
 /// the text: a 200 body holds the secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ParseError {
+    pub(crate) kind: ParseErrorKind,
+    pub(crate) element: Option<&'static str>,
+    pub(crate) offset: usize,
+}
+
+impl ParseError {
     /// What was wrong.
-    pub kind: ParseErrorKind,
+    pub fn kind(&self) -> ParseErrorKind {
+        self.kind
+    }
     /// The element concerned, when there is one (`SessionToken`, `Expiration`, ...).
-    pub element: Option<&'static str>,
+    pub fn element(&self) -> Option<&'static str> {
+        self.element
+    }
     /// The byte offset in the body where it was found.
-    pub offset: usize,
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
 }
 
 /// The kinds of [`ParseError`].
@@ -351,13 +391,20 @@ impl fmt::Display for InputError {
         match self {
             InputError::Invalid { field, rule } => write!(f, "invalid {field}: {rule}"),
             InputError::Endpoint { rule } => write!(f, "invalid endpoint: {rule}"),
-            InputError::Signing(e) => write!(f, "cannot sign: {e}"),
+            InputError::Signing(_) => f.write_str("cannot sign the request"),
             InputError::Header { name, rule } => write!(f, "cannot send header {name}: {rule}"),
         }
     }
 }
 
-impl std::error::Error for InputError {}
+impl std::error::Error for InputError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            InputError::Signing(e) => Some(e),
+            _ => None,
+        }
+    }
+}
 
 impl From<SigningError> for Error {
     fn from(e: SigningError) -> Self {

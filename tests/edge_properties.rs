@@ -63,7 +63,7 @@ proptest! {
             Ok(out) => prop_assert_eq!(Some(out.credentials.expiration()), got),
             Err(Error::Parse(e)) => {
                 prop_assert!(got.is_none());
-                prop_assert_eq!((e.kind, e.element), (ParseErrorKind::InvalidValue, Some("Expiration")));
+                prop_assert_eq!((e.kind(), e.element()), (ParseErrorKind::InvalidValue, Some("Expiration")));
             }
             Err(e) => prop_assert!(false, "{e:?}"),
         }
@@ -102,7 +102,7 @@ proptest! {
         let mut body = GOOD.to_owned();
         body.insert(at, char::from_u32(c).unwrap());
         match parse_assume_role(200, &[], body.as_bytes()) {
-            Err(Error::Parse(e)) => prop_assert_eq!((e.kind, e.offset), (ParseErrorKind::InvalidCharacter, at)),
+            Err(Error::Parse(e)) => prop_assert_eq!((e.kind(), e.offset()), (ParseErrorKind::InvalidCharacter, at)),
             other => prop_assert!(false, "{other:?}"),
         }
     }

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use secrecy::ExposeSecret;
 use stskit::client::{ClientConfig, StsClient};
-use stskit::error::ErrorKind;
+use stskit::error::Fault;
 use stskit::sts::{AssumeRole, Endpoint, form, parse_error, post};
 use stskit::{Credentials, Error};
 
@@ -214,9 +214,9 @@ async fn wrong_secret_is_signature_does_not_match_typed_and_not_retried() {
         .await
         .unwrap_err();
     let e = err.service_error().unwrap_or_else(|| panic!("{err:?}"));
-    assert_eq!(e.code, "SignatureDoesNotMatch");
-    assert_eq!(e.http_status, 403);
-    assert_eq!(e.kind, ErrorKind::Sender);
+    assert_eq!(e.code(), "SignatureDoesNotMatch");
+    assert_eq!(e.http_status(), 403);
+    assert_eq!(e.fault(), Fault::Sender);
     assert!(!err.is_retryable());
     assert!(
         started.elapsed() < Duration::from_secs(5),
@@ -227,7 +227,7 @@ async fn wrong_secret_is_signature_does_not_match_typed_and_not_retried() {
         .assume_role(&unknown, &AssumeRole::new(&role_a, "s1"))
         .await
         .unwrap_err();
-    assert_eq!(err.service_error().unwrap().code, "InvalidClientTokenId");
+    assert_eq!(err.service_error().unwrap().code(), "InvalidClientTokenId");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use secrecy::ExposeSecret;
-use stskit::error::{BodyKind, ErrorKind, ParseErrorKind};
+use stskit::error::{BodyKind, Fault, ParseErrorKind};
 use stskit::sts::{parse_assume_role, parse_caller_identity, parse_error};
 use stskit::{Error, StsCredentials};
 use time::macros::datetime;
@@ -240,19 +240,16 @@ fn error_access_denied_botocore() {
     let Error::Service(e) = &err else {
         panic!("{err:?}")
     };
-    assert_eq!(e.code, "AccessDenied");
+    assert_eq!(e.code(), "AccessDenied");
     assert_eq!(
-        e.message.as_deref(),
+        e.message(),
         Some(
             "GetSessionToken call failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user."
         )
     );
-    assert_eq!(e.kind, ErrorKind::Sender);
-    assert_eq!(
-        e.request_id.as_deref(),
-        Some("8088f6eb-b7fb-11e2-8d25-4b9f3b52b80f")
-    );
-    assert_eq!(e.http_status, 403);
+    assert_eq!(e.fault(), Fault::Sender);
+    assert_eq!(e.request_id(), Some("8088f6eb-b7fb-11e2-8d25-4b9f3b52b80f"));
+    assert_eq!(e.http_status(), 403);
     assert!(!err.is_retryable());
     assert_eq!(
         err.to_string(),
@@ -269,18 +266,15 @@ fn error_invalid_identity_token_smithy_rs() {
     )
     .unwrap_err();
     let e = err.service_error().unwrap();
-    assert_eq!(e.code, "InvalidIdentityToken");
+    assert_eq!(e.code(), "InvalidIdentityToken");
     assert_eq!(
-        e.message.as_deref(),
+        e.message(),
         Some(
             "No OpenIDConnect provider found in your account for https://s3-us-west-2.amazonaws.com/oidc-test-tzzotbwmznwimurcbkebndpxaimixbkc"
         )
     );
-    assert_eq!(
-        e.request_id.as_deref(),
-        Some("5045ca91-d123-4749-9d66-00a3c906be6c")
-    );
-    assert_eq!(e.http_status, 400);
+    assert_eq!(e.request_id(), Some("5045ca91-d123-4749-9d66-00a3c906be6c"));
+    assert_eq!(e.http_status(), 400);
 }
 
 /// Every `.xml` in `fixtures/sts/` is covered above: a new fixture needs a new test.
@@ -378,7 +372,7 @@ fn credentials_outside_the_result_do_not_count() {
     // Credentials only in a decoy: missing.
     let e = parse_err(&wrap(decoy));
     assert_eq!(
-        (e.kind, e.element),
+        (e.kind(), e.element()),
         (ParseErrorKind::Missing, Some("Credentials"))
     );
 }
@@ -458,11 +452,11 @@ fn hostile_xml_is_refused() {
         ),
     ];
     for (body, kind) in cases {
-        assert_eq!(parse_err(&body).kind, kind, "{body}");
+        assert_eq!(parse_err(&body).kind(), kind, "{body}");
     }
     let bad_utf8 = [wrap(&creds_xml).as_bytes(), b"\xff"].concat();
     assert!(
-        matches!(parse_assume_role(200, &[], &bad_utf8), Err(Error::Parse(e)) if e.kind == ParseErrorKind::InvalidUtf8)
+        matches!(parse_assume_role(200, &[], &bad_utf8), Err(Error::Parse(e)) if e.kind() == ParseErrorKind::InvalidUtf8)
     );
 }
 
@@ -479,14 +473,14 @@ fn missing_or_empty_fields_are_named() {
         let without = format!("{}{}", &CREDS[..start], &CREDS[end..]);
         let e = parse_err(&wrap(&format!("<Credentials>{without}</Credentials>")));
         assert_eq!(
-            (e.kind, e.element),
+            (e.kind(), e.element()),
             (ParseErrorKind::Missing, Some(field)),
             "{field}"
         );
         let empty = format!("{}<{field}>  </{field}>{}", &CREDS[..start], &CREDS[end..]);
         let e = parse_err(&wrap(&format!("<Credentials>{empty}</Credentials>")));
         assert_eq!(
-            (e.kind, e.element),
+            (e.kind(), e.element()),
             (ParseErrorKind::Empty, Some(field)),
             "{field}"
         );
@@ -543,7 +537,7 @@ fn expiration_formats() {
             panic!("{bad}: {err:?}")
         };
         assert_eq!(
-            (e.kind, e.element),
+            (e.kind(), e.element()),
             (ParseErrorKind::InvalidValue, Some("Expiration")),
             "{bad}"
         );
@@ -575,19 +569,12 @@ fn error_documents_in_every_shape() {
                 <RequestID>r-4</RequestID></Response>";
     let hdrs = vec![("X-Amzn-RequestId".to_string(), "hdr-id".to_string())];
     let cases = [
-        (
-            std,
-            400,
-            "Throttling",
-            ErrorKind::Receiver,
-            Some("r-1"),
-            true,
-        ),
+        (std, 400, "Throttling", Fault::Receiver, Some("r-1"), true),
         (
             bare,
             400,
             "IDPCommunicationError",
-            ErrorKind::Unknown,
+            Fault::Unknown,
             Some("r-2"),
             true,
         ),
@@ -595,7 +582,7 @@ fn error_documents_in_every_shape() {
             ec2,
             403,
             "SignatureDoesNotMatch",
-            ErrorKind::Unknown,
+            Fault::Unknown,
             Some("hdr-id"),
             false,
         ),
@@ -603,7 +590,7 @@ fn error_documents_in_every_shape() {
             resp,
             403,
             "InvalidClientTokenId",
-            ErrorKind::Unknown,
+            Fault::Unknown,
             Some("r-4"),
             false,
         ),
@@ -612,12 +599,7 @@ fn error_documents_in_every_shape() {
         let err = parse_error(status, &hdrs, body.as_bytes());
         let e = err.service_error().unwrap_or_else(|| panic!("{err:?}"));
         assert_eq!(
-            (
-                e.code.as_str(),
-                e.kind,
-                e.request_id.as_deref(),
-                e.http_status
-            ),
+            (e.code(), e.fault(), e.request_id(), e.http_status()),
             (code, kind, rid, status)
         );
         assert_eq!(err.is_retryable(), retry, "{code}");
@@ -641,7 +623,7 @@ fn error_documents_in_every_shape() {
             .unwrap_err()
             .service_error()
             .unwrap()
-            .http_status,
+            .http_status(),
         200
     );
 }
@@ -653,17 +635,19 @@ fn non_sts_bodies_carry_the_status() {
     let Error::Status(s) = &err else {
         panic!("{err:?}")
     };
-    assert_eq!((s.status, s.body), (502, BodyKind::NotStsError));
+    assert_eq!((s.status(), s.body()), (502, BodyKind::NotStsError));
     assert!(err.to_string().contains("HTTP 502"));
     assert!(err.is_retryable());
     let err = parse_assume_role(503, &[], b"").unwrap_err();
     assert_eq!(err.to_string(), "HTTP 503 with an empty body");
     assert!(err.is_retryable());
     let err = parse_assume_role(404, &[], b"{\"message\":\"nope\"}").unwrap_err();
-    assert!(matches!(&err, Error::Status(s) if s.status == 404));
+    assert!(matches!(&err, Error::Status(s) if s.status() == 404));
     assert!(!err.is_retryable());
     let err = parse_assume_role(400, &[], b"<Other/>").unwrap_err();
-    assert!(matches!(&err, Error::Status(s) if s.status == 400 && s.body == BodyKind::NotStsError));
+    assert!(
+        matches!(&err, Error::Status(s) if s.status() == 400 && s.body() == BodyKind::NotStsError)
+    );
 }
 
 #[test]
@@ -679,7 +663,7 @@ fn caller_identity() {
     assert_eq!(id.request_id.as_deref(), Some("01234567-89ab"));
     let missing = body.replace("<Account>123456789012</Account>", "");
     assert!(
-        matches!(parse_caller_identity(200, &[], missing.as_bytes()), Err(Error::Parse(e)) if e.element == Some("Account"))
+        matches!(parse_caller_identity(200, &[], missing.as_bytes()), Err(Error::Parse(e)) if e.element() == Some("Account"))
     );
 }
 

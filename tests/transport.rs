@@ -95,15 +95,15 @@ async fn wrong_secret_is_signature_does_not_match_and_not_retried() {
         .assume_role(&bad, &AssumeRole::new(ROLE, "s1"))
         .await
         .unwrap_err();
-    assert_eq!(err.service_error().unwrap().code, "SignatureDoesNotMatch");
+    assert_eq!(err.service_error().unwrap().code(), "SignatureDoesNotMatch");
     assert_eq!(d.request_count(), 1);
     let unknown = Credentials::new("AKIDUNKNOWN", SECRET, None);
     let err = c
         .assume_role(&unknown, &AssumeRole::new(ROLE, "s1"))
         .await
         .unwrap_err();
-    assert_eq!(err.service_error().unwrap().code, "InvalidClientTokenId");
-    assert_eq!(err.service_error().unwrap().http_status, 403);
+    assert_eq!(err.service_error().unwrap().code(), "InvalidClientTokenId");
+    assert_eq!(err.service_error().unwrap().http_status(), 403);
 }
 
 #[tokio::test]
@@ -541,7 +541,7 @@ async fn small_skew_or_missing_date_is_not_corrected() {
         .assume_role(&source(), &AssumeRole::new(ROLE, "skew"))
         .await
         .unwrap_err();
-    assert_eq!(err.service_error().unwrap().code, "SignatureDoesNotMatch");
+    assert_eq!(err.service_error().unwrap().code(), "SignatureDoesNotMatch");
     assert_eq!(count.load(Ordering::SeqCst), 1);
     assert_eq!(client.clock_skew_seconds(), 0);
 }

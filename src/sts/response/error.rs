@@ -1,7 +1,7 @@
 //! STS error documents, and the error for any non-2xx answer.
 
 use super::{Doc, header_request_id, scan};
-use crate::error::{BodyKind, Error, ErrorKind, ServiceError, StatusError};
+use crate::error::{BodyKind, Error, Fault, ServiceError, StatusError};
 
 pub(super) fn service_error(
     doc: Doc,
@@ -12,10 +12,10 @@ pub(super) fn service_error(
     Some(ServiceError {
         code,
         message: doc.err_message.filter(|m| !m.is_empty()),
-        kind: match doc.err_type.as_deref() {
-            Some("Sender") => ErrorKind::Sender,
-            Some("Receiver") => ErrorKind::Receiver,
-            _ => ErrorKind::Unknown,
+        fault: match doc.err_type.as_deref() {
+            Some("Sender") => Fault::Sender,
+            Some("Receiver") => Fault::Receiver,
+            _ => Fault::Unknown,
         },
         request_id: doc
             .request_id
