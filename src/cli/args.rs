@@ -1,13 +1,62 @@
-//! A small hand-written argument parser: `--flag value` and `--flag=value`, repeated
-//! flags where documented, and help texts.
+//! The argument parser: one flag table per command is the single source of the parser
+//! and the help text. `--flag value` and `--flag=value`; a single-use flag given twice
+//! is refused; repeatable flags collect their values in order.
 
+use std::collections::HashMap;
 use std::ffi::OsString;
 use std::time::Duration;
 
-use stskit::sts::AssumeRole;
-
 use super::Failure;
-use super::output::Format;
+use super::commands::{self, CommandName};
+
+/// How a flag takes its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Arity {
+    /// A value, at most once.
+    Once,
+    /// A value, any number of times.
+    Repeat,
+    /// No value, at most once.
+    Switch,
+}
+
+/// One flag of a command: its name (without `--`), the value's placeholder, how it takes
+/// values, and its help (lines after the first are indented under it).
+#[derive(Debug)]
+pub(crate) struct Flag {
+    pub(crate) name: &'static str,
+    pub(crate) value: &'static str,
+    pub(crate) arity: Arity,
+    pub(crate) help: &'static str,
+}
+
+/// The flags every command takes.
+pub(crate) const COMMON: &[Flag] = &[
+    Flag {
+        name: "endpoint",
+        value: "URL",
+        arity: Arity::Once,
+        help: "STS endpoint (https, or http to a loopback host)",
+    },
+    Flag {
+        name: "region",
+        value: "REGION",
+        arity: Arity::Once,
+        help: "region to call and sign for",
+    },
+    Flag {
+        name: "timeout",
+        value: "SECONDS",
+        arity: Arity::Once,
+        help: "overall deadline, retries included (default 30)",
+    },
+    Flag {
+        name: "debug",
+        value: "",
+        arity: Arity::Switch,
+        help: "print the canonical request and string to sign to\nstderr (signature, secret and token never printed)",
+    },
+];
 
 pub(crate) const MAIN_HELP: &str = "\
 stskit: temporary AWS credentials from STS, without the AWS SDK
@@ -38,46 +87,58 @@ Exit codes:
 On failure stdout stays empty and stderr says why, in one or two lines.
 ";
 
-pub(crate) const ASSUME_ROLE_HELP: &str = "\
-stskit assume-role: assume an IAM role and print its temporary credentials
+/// The help of one command, written from its table.
+pub(crate) fn command_help(command: CommandName) -> String {
+    let (title, usage, flags, tail) = commands::describe(command);
+    let mut out = format!(
+        "stskit {}: {title}\n\nUsage:\n  {usage}\n\n",
+        command.name()
+    );
+    out.push_str("Options (each value as '--flag value' or '--flag=value'):\n");
+    for flag in flags.iter().chain(COMMON) {
+        let left = match flag.arity {
+            Arity::Switch => format!("--{}", flag.name),
+            _ => format!("--{} {}", flag.name, flag.value),
+        };
+        let mut lines = flag.help.lines();
+        let first = lines.next().unwrap_or_default();
+        let repeat = if flag.arity == Arity::Repeat {
+            " (repeatable)"
+        } else {
+            ""
+        };
+        out.push_str(&format!("  {left:<28}{first}{repeat}\n"));
+        for more in lines {
+            out.push_str(&format!("  {:<28}{more}\n", ""));
+        }
+    }
+    out.push('\n');
+    out.push_str(tail);
+    out.push_str("Exit codes: 0 success, 2 usage, 3 STS error, 4 no usable answer.\n");
+    out
+}
 
-Usage:
-  stskit assume-role --role-arn ARN --role-session-name NAME [options]
+/// The values given for one command's flags.
+#[derive(Debug, Default)]
+pub(crate) struct Values {
+    once: HashMap<&'static str, String>,
+    repeated: HashMap<&'static str, Vec<String>>,
+}
 
-Options (each takes a value, as '--flag value' or '--flag=value'):
-  --role-arn ARN              role to assume (required)
-  --role-session-name NAME    session name, 2-64 of [A-Za-z0-9_+=,.@-] (required)
-  --duration-seconds N        900-43200 (default 3600; at most 3600 when the source
-                              credentials are temporary: role chaining)
-  --external-id ID            external id, 2-1224 of [A-Za-z0-9_+=,.@:/-]
-  --policy JSON               inline session policy
-  --policy-file PATH          inline session policy read from a file
-  --policy-arn ARN            managed session policy (repeatable, at most 10)
-  --tag KEY=VALUE             session tag (repeatable, at most 50)
-  --transitive-tag-key KEY    transitive session tag key (repeatable)
-  --source-identity ID        source identity
-  --serial-number ARN         MFA device (with --token-code)
-  --token-code CODE           six-digit MFA code (with --serial-number)
-  --endpoint URL              STS endpoint (https, or http to a loopback host)
-  --region REGION             region to call and sign for
-  --output FORMAT             json (credential_process, the default), env, fish,
-                              powershell
-  --timeout SECONDS           overall deadline, retries included (default 30)
-  --debug                     print the canonical request and string to sign to
-                              stderr (signature, secret and token never printed)
-
-Exit codes: 0 success, 2 usage, 3 STS error, 4 no usable answer.
-";
-
-pub(crate) const GET_CALLER_IDENTITY_HELP: &str = "\
-stskit get-caller-identity: print who the source credentials belong to
-
-Usage:
-  stskit get-caller-identity [--endpoint URL] [--region REGION] [--timeout SECONDS] [--debug]
-
-Prints {\"UserId\":...,\"Account\":...,\"Arn\":...} as one line of JSON.
-Exit codes: 0 success, 2 usage, 3 STS error, 4 no usable answer.
-";
+impl Values {
+    /// The value of a single-use flag, if given.
+    pub(crate) fn take(&mut self, name: &str) -> Option<String> {
+        self.once.remove(name)
+    }
+    /// The values of a repeatable flag, in order.
+    pub(crate) fn take_all(&mut self, name: &str) -> Vec<String> {
+        self.repeated.remove(name).unwrap_or_default()
+    }
+    /// Whether a switch was given.
+    pub(crate) fn switch(&mut self, name: &str) -> bool {
+        self.once.remove(name).is_some()
+    }
+}
 
 /// Settings shared by every command.
 #[derive(Debug, Default)]
@@ -88,26 +149,98 @@ pub(crate) struct Common {
     pub(crate) debug: bool,
 }
 
-#[derive(Debug)]
-pub(crate) enum Command {
-    AssumeRole(Box<AssumeRole>, Format),
-    GetCallerIdentity,
+impl Common {
+    fn from_values(values: &mut Values) -> Result<Common, Failure> {
+        let timeout = values
+            .take("timeout")
+            .map(|value| {
+                value
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|s| s.is_finite() && *s > 0.0 && *s <= 3600.0)
+                    .map(Duration::from_secs_f64)
+                    .ok_or_else(|| {
+                        Failure::usage(
+                            "--timeout must be a number of seconds above 0 and at most 3600",
+                        )
+                    })
+            })
+            .transpose()?;
+        Ok(Common {
+            endpoint: values.take("endpoint"),
+            region: values.take("region"),
+            timeout,
+            debug: values.switch("debug"),
+        })
+    }
 }
 
+/// What the command line asks for.
 #[derive(Debug)]
 pub(crate) enum Parsed {
     Help(String),
     Version,
-    Run(Common, Command),
+    Run(Common, commands::Command),
 }
-
-const MAX_POLICY_FILE: u64 = 64 * 1024;
 
 fn text(arg: OsString, what: &str) -> Result<String, Failure> {
     arg.into_string()
         .map_err(|_| Failure::usage(format!("{what} is not valid UTF-8")))
 }
 
+/// Reads the flags of `command` from `args` by its table.
+pub(crate) fn read_flags(
+    command: CommandName,
+    args: impl IntoIterator<Item = OsString>,
+) -> Result<Result<Values, String>, Failure> {
+    let table = commands::describe(command).2;
+    let mut values = Values::default();
+    let mut it = args.into_iter();
+    while let Some(arg) = it.next() {
+        let arg = text(arg, "an argument")?;
+        if arg == "--help" || arg == "-h" {
+            return Ok(Err(command_help(command)));
+        }
+        let Some(body) = arg.strip_prefix("--") else {
+            return Err(Failure::usage(format!(
+                "unexpected argument '{}'",
+                sanitize_arg(&arg)
+            )));
+        };
+        let (name, inline) = match body.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_owned())),
+            None => (body, None),
+        };
+        let Some(flag) = table.iter().chain(COMMON).find(|f| f.name == name) else {
+            return Err(Failure::usage(format!(
+                "unknown option '--{}'",
+                sanitize_arg(name)
+            )));
+        };
+        let value = match (flag.arity, inline) {
+            (Arity::Switch, Some(_)) => {
+                return Err(Failure::usage(format!("--{} takes no value", flag.name)));
+            }
+            (Arity::Switch, None) => String::new(),
+            (_, Some(v)) => v,
+            (_, None) => match it.next() {
+                Some(v) => text(v, &format!("the value of --{}", flag.name))?,
+                None => return Err(Failure::usage(format!("--{} needs a value", flag.name))),
+            },
+        };
+        match flag.arity {
+            Arity::Repeat => values.repeated.entry(flag.name).or_default().push(value),
+            Arity::Once | Arity::Switch => {
+                if values.once.insert(flag.name, value).is_some() {
+                    return Err(Failure::usage(format!("--{} given twice", flag.name)));
+                }
+            }
+        }
+    }
+    Ok(Ok(values))
+}
+
+/// Parses the whole command line.
 pub(crate) fn parse(argv: Vec<OsString>) -> Result<Parsed, Failure> {
     let mut it = argv.into_iter();
     let Some(first) = it.next() else {
@@ -118,237 +251,119 @@ pub(crate) fn parse(argv: Vec<OsString>) -> Result<Parsed, Failure> {
         "--help" | "-h" => return Ok(Parsed::Help(MAIN_HELP.into())),
         "--version" | "-V" => return Ok(Parsed::Version),
         "help" => {
-            return match it
-                .next()
-                .map(|a| text(a, "the topic"))
-                .transpose()?
-                .as_deref()
-            {
+            let topic = it.next().map(|a| text(a, "the topic")).transpose()?;
+            return match topic.as_deref() {
                 None => Ok(Parsed::Help(MAIN_HELP.into())),
-                Some("assume-role") => Ok(Parsed::Help(ASSUME_ROLE_HELP.into())),
-                Some("get-caller-identity") => Ok(Parsed::Help(GET_CALLER_IDENTITY_HELP.into())),
-                Some(other) => Err(Failure::usage(format!(
-                    "no help for unknown command '{}'",
-                    sanitize_arg(other)
-                ))),
+                Some(name) => match CommandName::from_name(name) {
+                    Some(c) => Ok(Parsed::Help(command_help(c))),
+                    None => Err(Failure::usage(format!(
+                        "no help for unknown command '{}'",
+                        sanitize_arg(name)
+                    ))),
+                },
             };
         }
-        "assume-role" | "get-caller-identity" => {}
-        other => {
-            return Err(Failure::usage(format!(
-                "unknown command '{}'",
-                sanitize_arg(other)
-            )));
-        }
+        _ => {}
     }
-    let assume = first == "assume-role";
-
-    let mut common = Common::default();
-    let mut role_arn = None;
-    let mut session_name = None;
-    let mut duration = None;
-    let mut external_id = None;
-    let mut policy: Option<String> = None;
-    let mut policy_file: Option<String> = None;
-    let mut policy_arns = Vec::new();
-    let mut tags = Vec::new();
-    let mut transitive = Vec::new();
-    let mut source_identity = None;
-    let mut serial = None;
-    let mut token_code = None;
-    let mut timeout = None;
-    let mut output = None;
-
-    while let Some(arg) = it.next() {
-        let arg = text(arg, "an argument")?;
-        if arg == "--help" || arg == "-h" {
-            return Ok(Parsed::Help(
-                if assume {
-                    ASSUME_ROLE_HELP
-                } else {
-                    GET_CALLER_IDENTITY_HELP
-                }
-                .into(),
-            ));
-        }
-        if arg == "--debug" {
-            if std::mem::replace(&mut common.debug, true) {
-                return Err(Failure::usage("--debug given twice"));
-            }
-            continue;
-        }
-        let Some(flag_body) = arg.strip_prefix("--") else {
-            return Err(Failure::usage(format!(
-                "unexpected argument '{}'",
-                sanitize_arg(&arg)
-            )));
-        };
-        let (name, inline) = match flag_body.split_once('=') {
-            Some((n, v)) => (n.to_owned(), Some(v.to_owned())),
-            None => (flag_body.to_owned(), None),
-        };
-        let flag = format!("--{name}");
-        let known_common = matches!(name.as_str(), "endpoint" | "region" | "timeout");
-        let known_assume = matches!(
-            name.as_str(),
-            "role-arn"
-                | "role-session-name"
-                | "duration-seconds"
-                | "external-id"
-                | "policy"
-                | "policy-file"
-                | "policy-arn"
-                | "tag"
-                | "transitive-tag-key"
-                | "source-identity"
-                | "serial-number"
-                | "token-code"
-                | "output"
-        );
-        if !(known_common || (assume && known_assume)) {
-            return Err(Failure::usage(format!(
-                "unknown option '{}'",
-                sanitize_arg(&flag)
-            )));
-        }
-        let value = match inline {
-            Some(v) => v,
-            None => match it.next() {
-                Some(v) => text(v, &format!("the value of {flag}"))?,
-                None => return Err(Failure::usage(format!("{flag} needs a value"))),
-            },
-        };
-        let once = |slot: &mut Option<String>, v: String| -> Result<(), Failure> {
-            if slot.is_some() {
-                return Err(Failure::usage(format!("{flag} given twice")));
-            }
-            *slot = Some(v);
-            Ok(())
-        };
-        match name.as_str() {
-            "endpoint" => once(&mut common.endpoint, value)?,
-            "region" => once(&mut common.region, value)?,
-            "timeout" => once(&mut timeout, value)?,
-            "role-arn" => once(&mut role_arn, value)?,
-            "role-session-name" => once(&mut session_name, value)?,
-            "duration-seconds" => once(&mut duration, value)?,
-            "external-id" => once(&mut external_id, value)?,
-            "policy" => once(&mut policy, value)?,
-            "policy-file" => once(&mut policy_file, value)?,
-            "policy-arn" => policy_arns.push(value),
-            "tag" => {
-                let (k, v) = value
-                    .split_once('=')
-                    .ok_or_else(|| Failure::usage("--tag must be KEY=VALUE"))?;
-                tags.push((k.to_owned(), v.to_owned()));
-            }
-            "transitive-tag-key" => transitive.push(value),
-            "source-identity" => once(&mut source_identity, value)?,
-            "serial-number" => once(&mut serial, value)?,
-            "token-code" => once(&mut token_code, value)?,
-            "output" => once(&mut output, value)?,
-            _ => unreachable!("checked above"),
-        }
-    }
-
-    // Every single-use option went through `once` above; values are read after the
-    // loop, so a repeated option is refused before its value is judged.
-    if let Some(value) = timeout {
-        let secs: f64 = value
-            .parse()
-            .ok()
-            .filter(|s: &f64| s.is_finite() && *s > 0.0 && *s <= 3600.0)
-            .ok_or_else(|| {
-                Failure::usage("--timeout must be a number of seconds above 0 and at most 3600")
-            })?;
-        common.timeout = Some(Duration::from_secs_f64(secs));
-    }
-    let format = match output.as_deref() {
-        None | Some("json") => Format::Json,
-        Some("env") => Format::Env,
-        Some("fish") => Format::Fish,
-        Some("powershell") => Format::PowerShell,
-        Some(_) => {
-            return Err(Failure::usage(
-                "--output must be json, env, fish or powershell",
-            ));
-        }
+    let Some(command) = CommandName::from_name(&first) else {
+        return Err(Failure::usage(format!(
+            "unknown command '{}'",
+            sanitize_arg(&first)
+        )));
     };
-    let duration = duration
-        .map(|value| {
-            value.parse::<u32>().map_err(|_| {
-                Failure::usage("--duration-seconds must be a whole number of seconds (900-43200)")
-            })
-        })
-        .transpose()?;
-    if !assume {
-        return Ok(Parsed::Run(common, Command::GetCallerIdentity));
-    }
-    let role_arn = role_arn.ok_or_else(|| Failure::usage("assume-role needs --role-arn"))?;
-    let session_name =
-        session_name.ok_or_else(|| Failure::usage("assume-role needs --role-session-name"))?;
-    let mut request = AssumeRole::new(role_arn, session_name);
-    if let Some(d) = duration {
-        request = request.with_duration_seconds(d);
-    }
-    if let Some(e) = external_id {
-        request = request.with_external_id(e);
-    }
-    match (policy, policy_file) {
-        (Some(_), Some(_)) => {
-            return Err(Failure::usage("give --policy or --policy-file, not both"));
-        }
-        (Some(p), None) => request = request.with_policy(p),
-        (None, Some(path)) => request = request.with_policy(read_policy(&path)?),
-        (None, None) => {}
-    }
-    for arn in policy_arns {
-        request = request.with_policy_arn(arn);
-    }
-    for (k, v) in tags {
-        request = request.with_tag(k, v);
-    }
-    for k in transitive {
-        request = request.with_transitive_tag_key(k);
-    }
-    if let Some(s) = source_identity {
-        request = request.with_source_identity(s);
-    }
-    match (serial, token_code) {
-        (Some(s), Some(c)) => request = request.with_mfa(s, c),
-        (None, None) => {}
-        _ => {
-            return Err(Failure::usage(
-                "--serial-number and --token-code go together",
-            ));
-        }
-    }
-    Ok(Parsed::Run(
-        common,
-        Command::AssumeRole(Box::new(request), format),
-    ))
-}
-
-fn read_policy(path: &str) -> Result<String, Failure> {
-    let cannot = |e: &dyn std::fmt::Display| {
-        Failure::usage(format!(
-            "cannot read --policy-file {}: {e}",
-            sanitize_arg(path)
-        ))
+    let mut values = match read_flags(command, it)? {
+        Ok(values) => values,
+        Err(help) => return Ok(Parsed::Help(help)),
     };
-    // A regular file only: a FIFO or a device would block or stream without end.
-    let bytes = stskit::provider::read_regular_file(std::path::Path::new(path), MAX_POLICY_FILE)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::FileTooLarge => {
-                Failure::usage("--policy-file is larger than 64 KiB")
-            }
-            _ => cannot(&e),
-        })?;
-    let text = String::from_utf8(bytes).map_err(|_| cannot(&"not valid UTF-8"))?;
-    Ok(text.trim_end_matches(['\n', '\r']).to_owned())
+    let common = Common::from_values(&mut values)?;
+    let run = commands::build(command, values)?;
+    Ok(Parsed::Run(common, run))
 }
 
 /// An argument echoed in an error message, safe for a terminal and cut short.
-fn sanitize_arg(s: &str) -> String {
+pub(crate) fn sanitize_arg(s: &str) -> String {
     super::terminal_safe(s, 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<OsString> {
+        a.iter().map(OsString::from).collect()
+    }
+
+    fn usage(a: &[&str]) -> String {
+        match parse(args(a)) {
+            Err(f) => f.message,
+            Ok(p) => panic!("{a:?} parsed: {p:?}"),
+        }
+    }
+
+    #[test]
+    fn flags_take_values_inline_or_next_and_repeat_where_the_table_says() {
+        let mut v = read_flags(
+            CommandName::AssumeRole,
+            args(&["--tag=a=b", "--role-arn", "r", "--tag", "c=d", "--debug"]),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(v.take_all("tag"), ["a=b", "c=d"]);
+        assert_eq!(v.take("role-arn").as_deref(), Some("r"));
+        assert!(v.switch("debug"));
+        assert!(!v.switch("debug"));
+    }
+
+    #[test]
+    fn every_single_use_flag_given_twice_is_refused() {
+        for command in [CommandName::AssumeRole, CommandName::GetCallerIdentity] {
+            let table = commands::describe(command).2;
+            for flag in table.iter().chain(COMMON) {
+                if flag.arity == Arity::Repeat {
+                    continue;
+                }
+                let one = if flag.arity == Arity::Switch {
+                    vec![format!("--{}", flag.name)]
+                } else {
+                    vec![format!("--{}", flag.name), "v".into()]
+                };
+                let mut argv = vec![command.name().to_owned()];
+                argv.extend(one.iter().cloned());
+                argv.extend(one);
+                let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+                assert!(
+                    usage(&argv).starts_with(&format!("--{} given twice", flag.name)),
+                    "{argv:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_missing_and_malformed_flags_are_usage_errors() {
+        assert!(usage(&[]).starts_with("missing command"));
+        assert!(usage(&["nope"]).starts_with("unknown command 'nope'"));
+        assert!(usage(&["get-caller-identity", "--role-arn", "x"]).starts_with("unknown option"));
+        assert!(usage(&["assume-role", "--role-arn"]).starts_with("--role-arn needs a value"));
+        assert!(usage(&["assume-role", "--debug=1"]).starts_with("--debug takes no value"));
+        assert!(usage(&["assume-role", "stray"]).starts_with("unexpected argument 'stray'"));
+        assert!(usage(&["assume-role", "--timeout", "0"]).starts_with("--timeout must be"));
+        assert!(
+            usage(&["assume-role", "--role-arn", "r"])
+                .starts_with("assume-role needs --role-session-name")
+        );
+    }
+
+    #[test]
+    fn help_is_written_from_the_table() {
+        for command in [CommandName::AssumeRole, CommandName::GetCallerIdentity] {
+            let help = command_help(command);
+            for flag in commands::describe(command).2.iter().chain(COMMON) {
+                assert!(help.contains(&format!("--{}", flag.name)), "{}", flag.name);
+            }
+        }
+        assert!(
+            matches!(parse(args(&["assume-role", "--help"])), Ok(Parsed::Help(h)) if h.contains("--transitive-tag-key"))
+        );
+    }
 }

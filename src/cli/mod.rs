@@ -1,6 +1,7 @@
 //! Argument parsing, the calls, and output formatting of the `stskit` binary.
 
 mod args;
+mod commands;
 mod output;
 
 use std::time::Duration;
@@ -12,7 +13,8 @@ use stskit::provider;
 use stskit::sts::AssumeRole;
 use stskit::transport::ReqwestTransport;
 
-pub(crate) use args::{Command, Parsed};
+pub(crate) use args::Parsed;
+pub(crate) use commands::Command;
 
 /// Usage or configuration error.
 pub(crate) const EXIT_USAGE: u8 = 2;
