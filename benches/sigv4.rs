@@ -7,11 +7,10 @@ use stskit::sigv4::{self, SigningParams};
 use stskit::{Credentials, Request};
 use time::macros::datetime;
 
-/// An STS AssumeRole POST as stskit sends it (form body of 135 bytes).
+/// An STS AssumeRole POST as stskit sends it (form body of 143 bytes).
 fn assume_role_request() -> Request {
-    let body = "Action=AssumeRole&Version=2011-06-15\
-                &RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdemo\
-                &RoleSessionName=bench-session&DurationSeconds=3600";
+    // The one AssumeRole body every bench and harness signs.
+    let body = include_str!("data/assume_role_body.txt");
     Request::new("POST", "https://sts.amazonaws.com/")
         .with_header(
             "Content-Type",

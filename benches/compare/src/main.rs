@@ -10,7 +10,7 @@ use stskit::sigv4::{self, SigningParams};
 use stskit::{Credentials, Request};
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-const BODY: &str = "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdemo&RoleSessionName=bench-session&DurationSeconds=3600";
+const BODY: &str = include_str!("../../data/assume_role_body.txt");
 
 /// Times `a` and `b` in alternating rounds of `per_round` calls, so both see the same
 /// machine load (this kind of VM drifts by tens of percent within a second). Returns

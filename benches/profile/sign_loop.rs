@@ -8,7 +8,7 @@ use stskit::sigv4::{self, SigningParams};
 use stskit::{Credentials, Request};
 use time::macros::datetime;
 fn main() {
-    let body = "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdemo&RoleSessionName=bench-session&DurationSeconds=3600";
+    let body = include_str!("../data/assume_role_body.txt");
     let template = Request::new("POST", "https://sts.amazonaws.com/")
         .with_header(
             "Content-Type",

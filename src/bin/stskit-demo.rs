@@ -2,7 +2,8 @@
 //! a signed AssumeRole, check the new credentials with GetCallerIdentity, and print the
 //! result with every secret redacted.
 //!
-//! Run with `cargo run --example demo --features test-util`.
+//! Run with `cargo run --features test-util --bin stskit-demo` (builds the library and
+//! this binary only, none of the dev-dependencies).
 
 use stskit::Credentials;
 use stskit::client::StsClient;

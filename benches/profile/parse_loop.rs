@@ -4,7 +4,7 @@
 //! `cargo build --release --example parse_loop && valgrind --tool=callgrind target/release/examples/parse_loop 2000`
 
 fn main() {
-    let body = include_bytes!("../fixtures/sts/assume_role.ok.smithy-rs.xml");
+    let body = include_bytes!("../../fixtures/sts/assume_role.ok.smithy-rs.xml");
     let n: usize = std::env::args()
         .nth(1)
         .map(|a| a.parse().unwrap())
