@@ -10,8 +10,15 @@ use stskit::client::StsClient;
 use stskit::sts::{AssumeRole, Endpoint};
 use stskit::test_util::StsDouble;
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // A runtime built by hand: no proc-macro crate in the main job's build.
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(demo())
+}
+
+async fn demo() -> Result<(), Box<dyn std::error::Error>> {
     let source = Credentials::new(
         "AKIDEXAMPLE",
         "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
