@@ -113,7 +113,9 @@ pub(crate) fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
     let deadline = common.timeout.unwrap_or(Duration::from_secs(30));
     let attempt = deadline.min(Duration::from_secs(10));
     let transport_config = provider::transport_config_from_env().map_err(input_failure)?;
-    let transport = ReqwestTransport::new(transport_config.with_attempt_timeout(attempt));
+    // The attempt timeout is the client's (it bounds any transport); the transport
+    // keeps its own default only as a backstop.
+    let transport = ReqwestTransport::new(transport_config);
     let mut client = StsClient::with_transport(endpoint, transport, SystemClock).with_config(
         ClientConfig::default()
             .with_deadline(deadline)

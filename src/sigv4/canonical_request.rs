@@ -380,9 +380,9 @@ fn write_canonical_headers(
         }
         at = end;
     }
-    // Header names are tokens (ASCII), so this never falls back.
-    let names = std::str::from_utf8(names).unwrap_or_default();
-    let name = |s: &Slot| names.get(s.name.0..s.name.1).unwrap_or_default();
+    // Header names are tokens (ASCII), and the slots are ranges of `names`.
+    let names = super::encode::ascii(names);
+    let name = |s: &Slot| &names[s.name.0..s.name.1];
     let slots = &mut slots[..n];
     // Stable: repeated names keep their request order.
     slots.sort_by(|a, b| name(a).cmp(name(b)));

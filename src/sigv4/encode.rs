@@ -1,7 +1,8 @@
 //! RFC 3986 percent-encoding as SigV4 uses it: every byte outside the unreserved set
 //! (`A-Z a-z 0-9 - . _ ~`) becomes `%XX` with upper-case hex digits.
 
-const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+/// Upper-case hex digits, for `%XX` escapes (here and in form bodies).
+pub(crate) const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
 /// Lowercase hex of a 32-byte digest, as SigV4 writes hashes and signatures.
 pub(crate) fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
@@ -49,9 +50,14 @@ pub(crate) fn encode(input: &[u8]) -> String {
     out
 }
 
-fn ascii(bytes: &[u8]) -> &str {
-    // Only ever called on runs of unreserved ASCII bytes.
-    std::str::from_utf8(bytes).unwrap_or_default()
+/// Bytes that are ASCII by construction (hex digits, header tokens, runs of unreserved
+/// bytes) as a `str`.
+///
+/// # Panics
+/// When they are not ASCII: a bug in this crate (no input reaches it), so it fails
+/// loudly instead of hiding a broken invariant behind an empty string.
+pub(crate) fn ascii(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).expect("stskit bug: bytes meant to be ASCII are not")
 }
 
 fn hex_val(b: u8) -> Option<u8> {

@@ -12,7 +12,7 @@
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html>.
 
 pub mod canonical_request;
-mod encode;
+pub(crate) mod encode;
 mod error;
 mod hash;
 mod signature;

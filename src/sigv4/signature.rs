@@ -76,7 +76,7 @@ pub struct Signature([u8; 64]);
 impl Signature {
     /// The 64 lowercase hex digits. It authorizes the request: do not log it.
     pub fn expose(&self) -> &str {
-        std::str::from_utf8(&self.0).unwrap_or_default()
+        encode::ascii(&self.0)
     }
 }
 
@@ -164,7 +164,7 @@ struct PayloadHashText {
 
 impl PayloadHashText {
     fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
+        encode::ascii(&self.buf[..self.len])
     }
 }
 

@@ -44,7 +44,7 @@ impl AmzDate {
 
     /// `20150830T123600Z`
     pub(crate) fn timestamp(&self) -> &str {
-        std::str::from_utf8(&self.0).unwrap_or_default()
+        super::encode::ascii(&self.0)
     }
 
     /// `20150830`
@@ -101,7 +101,7 @@ impl StringToSign {
         let scope_len = text.len() - scope_start;
         text.push('\n');
         let hex_buf = super::encode::hex32(&hash);
-        text.push_str(std::str::from_utf8(&hex_buf).unwrap_or_default());
+        text.push_str(super::encode::ascii(&hex_buf));
         StringToSign {
             text,
             scope_len,

@@ -4,7 +4,7 @@
 
 use zeroize::Zeroize;
 
-const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+use crate::sigv4::encode::HEX_UPPER;
 
 /// Appends `input` form-encoded to `out`.
 pub(crate) fn encode_into(out: &mut Vec<u8>, input: &str) {
