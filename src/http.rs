@@ -235,33 +235,64 @@ impl Request {
     }
 }
 
-/// Splits a URL into (authority, path, query), dropping any fragment.
-pub(crate) fn split_url(url: &str) -> (Option<&str>, &str, &str) {
-    let bytes = url.as_bytes();
-    let url = match bytes.iter().position(|&b| b == b'#') {
-        Some(i) => &url[..i],
-        None => url,
-    };
-    let bytes = url.as_bytes();
-    // A scheme is letters, digits, `+`, `-` and `.` followed by `://`.
-    let scheme_len = bytes
-        .iter()
-        .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
-        .unwrap_or(bytes.len());
-    let (authority, rest) = if scheme_len > 0 && bytes[scheme_len..].starts_with(b"://") {
-        let after = &url[scheme_len + 3..];
-        let end = after
-            .bytes()
-            .position(|b| b == b'/' || b == b'?')
-            .unwrap_or(after.len());
-        (Some(&after[..end]), &after[end..])
-    } else {
-        (None, url)
-    };
-    match rest.bytes().position(|b| b == b'?') {
-        Some(i) => (authority, &rest[..i], &rest[i + 1..]),
-        None => (authority, rest, ""),
+/// The parts of a URL, as one splitter reads them for the whole crate: the request,
+/// the signer's presigning, the endpoint check and the transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct UrlParts<'a> {
+    /// The scheme, when the URL is absolute (`https`).
+    pub(crate) scheme: Option<&'a str>,
+    /// `host[:port]` (with any user-info), when the URL is absolute.
+    pub(crate) authority: Option<&'a str>,
+    /// The path, exactly as given (may be empty).
+    pub(crate) path: &'a str,
+    /// The query without its `?`, when there is a `?`.
+    pub(crate) query: Option<&'a str>,
+    /// The fragment without its `#`, when there is a `#`.
+    pub(crate) fragment: Option<&'a str>,
+}
+
+impl<'a> UrlParts<'a> {
+    /// Splits `url`. Nothing is decoded or normalized.
+    pub(crate) fn of(url: &'a str) -> UrlParts<'a> {
+        let (url, fragment) = match url.split_once('#') {
+            Some((u, f)) => (u, Some(f)),
+            None => (url, None),
+        };
+        let bytes = url.as_bytes();
+        // A scheme is letters, digits, `+`, `-` and `.` followed by `://`.
+        let scheme_len = bytes
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
+            .unwrap_or(bytes.len());
+        let (scheme, authority, rest) = if scheme_len > 0 && bytes[scheme_len..].starts_with(b"://")
+        {
+            let after = &url[scheme_len + 3..];
+            let end = after
+                .bytes()
+                .position(|b| b == b'/' || b == b'?')
+                .unwrap_or(after.len());
+            (Some(&url[..scheme_len]), Some(&after[..end]), &after[end..])
+        } else {
+            (None, None, url)
+        };
+        let (path, query) = match rest.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (rest, None),
+        };
+        UrlParts {
+            scheme,
+            authority,
+            path,
+            query,
+            fragment,
+        }
     }
+}
+
+/// (authority, path, query) of a URL, the fragment dropped.
+pub(crate) fn split_url(url: &str) -> (Option<&str>, &str, &str) {
+    let p = UrlParts::of(url);
+    (p.authority, p.path, p.query.unwrap_or(""))
 }
 
 impl fmt::Debug for Request {

@@ -417,19 +417,18 @@ fn presign_with(
     }
     push(&mut tail, "X-Amz-Signature", out.signature.expose());
     let url = work.url();
-    let (before_fragment, fragment) = match url.split_once('#') {
-        Some((u, f)) => (u, Some(f)),
-        None => (url, None),
-    };
+    let parts = crate::http::UrlParts::of(url);
     let mut new_url = String::with_capacity(url.len() + query.len() + tail.len() + 2);
-    let base = before_fragment
-        .split_once('?')
-        .map_or(before_fragment, |(b, _)| b);
-    new_url.push_str(base);
+    if let (Some(scheme), Some(authority)) = (parts.scheme, parts.authority) {
+        new_url.push_str(scheme);
+        new_url.push_str("://");
+        new_url.push_str(authority);
+    }
+    new_url.push_str(parts.path);
     new_url.push('?');
     new_url.push_str(&query);
     new_url.push_str(&tail);
-    if let Some(f) = fragment {
+    if let Some(f) = parts.fragment {
         new_url.push('#');
         new_url.push_str(f);
     }

@@ -65,9 +65,10 @@ impl Endpoint {
     pub fn parse(url: &str, signing_region: &str) -> Result<Endpoint, InputError> {
         check_region(signing_region)?;
         let err = |rule| InputError::Endpoint { rule };
-        let (scheme, rest) = url
-            .split_once("://")
-            .ok_or(err("must be an absolute http(s) URL"))?;
+        let parts = crate::http::UrlParts::of(url);
+        let (Some(scheme), Some(authority)) = (parts.scheme, parts.authority) else {
+            return Err(err("must be an absolute http(s) URL"));
+        };
         let https = if scheme.eq_ignore_ascii_case("https") {
             true
         } else if scheme.eq_ignore_ascii_case("http") {
@@ -75,12 +76,13 @@ impl Endpoint {
         } else {
             return Err(err("scheme must be https (or http to a loopback host)"));
         };
-        if rest.contains(['?', '#']) {
+        if parts.query.is_some() || parts.fragment.is_some() {
             return Err(err("must not have a query or fragment"));
         }
-        let (authority, path) = match rest.find('/') {
-            Some(i) => (&rest[..i], &rest[i..]),
-            None => (rest, "/"),
+        let path = if parts.path.is_empty() {
+            "/"
+        } else {
+            parts.path
         };
         let authority = host::parse_authority(authority).map_err(err)?;
         host::check_path(path).map_err(err)?;

@@ -317,9 +317,10 @@ fn classify(e: reqwest::Error, authority: &str) -> TransportError {
 /// connected to, loopback, path, query). Refuses what reqwest would send differently
 /// from what was signed, and plain http off loopback.
 fn check_url(url: &str) -> Result<(String, bool, bool), TransportError> {
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or_else(|| refused(None, "the URL must be absolute"))?;
+    let parts = crate::http::UrlParts::of(url);
+    let (Some(scheme), Some(authority)) = (parts.scheme, parts.authority) else {
+        return Err(refused(None, "the URL must be absolute"));
+    };
     let https = if scheme.eq_ignore_ascii_case("https") {
         true
     } else if scheme.eq_ignore_ascii_case("http") {
@@ -327,8 +328,7 @@ fn check_url(url: &str) -> Result<(String, bool, bool), TransportError> {
     } else {
         return Err(refused(None, "the scheme must be https or http"));
     };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let parsed = host::parse_authority(&rest[..end]).map_err(|rule| refused(None, rule))?;
+    let parsed = host::parse_authority(authority).map_err(|rule| refused(None, rule))?;
     let default_port = if https { 443 } else { 80 };
     let authority = match parsed.port {
         Some(p) if p != default_port => format!("{}:{p}", parsed.host),
@@ -341,8 +341,12 @@ fn check_url(url: &str) -> Result<(String, bool, bool), TransportError> {
             "plain http is sent only to a loopback host",
         ));
     }
-    let (_, path, query) = crate::http::split_url(url);
-    let path = if path.is_empty() { "/" } else { path };
+    let path = if parts.path.is_empty() {
+        "/"
+    } else {
+        parts.path
+    };
+    let query = parts.query.unwrap_or("");
     host::check_path(path).map_err(|rule| refused(Some(&authority), rule))?;
     // What reqwest will put on the wire must be exactly what was signed.
     let wire = reqwest::Url::parse(url).map_err(|_| refused(Some(&authority), "bad URL"))?;
