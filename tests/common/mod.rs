@@ -1,19 +1,26 @@
 //! Helpers shared by the integration tests.
 
-use std::process::Command;
+use std::path::Path;
 
-/// The python of the virtualenv holding the pinned peers (botocore, moto), created on
-/// first use by `scripts/pyenv.sh` (the README's test command runs it up front).
+/// The python of the virtualenv holding the pinned real peers (botocore, moto), which
+/// the README's test command (`bash scripts/test.sh`, through `scripts/pyenv.sh`)
+/// prepares. Tests never install packages themselves: without the virtualenv they
+/// fail at once and say how to set it up.
 pub(crate) fn pyenv_python() -> String {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/pyenv.sh");
-    let out = Command::new("bash")
-        .arg(script)
-        .output()
-        .expect("bash runs scripts/pyenv.sh");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let python = root.join("target/pyenv/bin/python");
+    let ready = std::fs::read_dir(root.join("target/pyenv"))
+        .map(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().starts_with(".stskit-"))
+        })
+        .unwrap_or(false);
     assert!(
-        out.status.success(),
-        "scripts/pyenv.sh failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+        ready && python.exists(),
+        "the Python peers (botocore, moto) are not set up: run `bash scripts/pyenv.sh` \
+         once (the README's test command, `bash scripts/test.sh`, does it), then run the \
+         tests again"
     );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    python.to_string_lossy().into_owned()
 }
