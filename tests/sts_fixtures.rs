@@ -26,260 +26,10 @@ fn creds(c: &StsCredentials) -> (&str, &str, &str, time::OffsetDateTime) {
     )
 }
 
-const DOCS_TOKEN: &str = "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQW
-   LWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/kMcGd
-   QrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQDYwT7WZ0wq5VSXDvp75YU
-   9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz
-   +scqKmlzm8FDrypNC9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA==";
-
-#[test]
-fn assume_role_aws_docs() {
-    let out = parse_assume_role(200, &[], &fixture("assume_role.ok.aws-docs.xml")).unwrap();
-    assert_eq!(
-        creds(&out.credentials),
-        (
-            "AKIAIOSFODNN7EXAMPLE",
-            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY",
-            DOCS_TOKEN,
-            datetime!(2019-07-15 23:28:33.359 UTC)
-        )
-    );
-    let user = out.assumed_role_user.unwrap();
-    assert_eq!(user.arn, "arn:aws:sts::123456789012:assumed-role/demo/John");
-    assert_eq!(user.assumed_role_id, "ARO123EXAMPLE123:John");
-    assert_eq!(out.packed_policy_size, Some(8));
-    assert_eq!(out.source_identity.as_deref(), Some("DevUser123"));
-    assert_eq!(
-        out.request_id.as_deref(),
-        Some("c6104cbe-af31-11e0-8154-cbc7ccf896c7")
-    );
-}
-
-#[test]
-fn assume_role_smithy_rs() {
-    let out = parse_assume_role(200, &[], &fixture("assume_role.ok.smithy-rs.xml")).unwrap();
-    assert_eq!(
-        creds(&out.credentials),
-        (
-            "ASIARTESTID",
-            "TESTSECRETKEY",
-            "TESTSESSIONTOKEN",
-            datetime!(2021-08-05 19:58:02 UTC)
-        )
-    );
-    let user = out.assumed_role_user.unwrap();
-    assert_eq!(
-        user.arn,
-        "arn:aws:sts::123456789012:assumed-role/integration-test/assume-role-provider-session"
-    );
-    assert_eq!(
-        user.assumed_role_id,
-        "AROARABCDEFGHIJKLMNOP:assume-role-provider-session"
-    );
-    assert_eq!(out.packed_policy_size, None);
-    assert_eq!(out.source_identity, None);
-    assert_eq!(
-        out.request_id.as_deref(),
-        Some("c2e971c2-702d-4124-9b1f-1670febbea18")
-    );
-}
-
-#[test]
-fn assume_role_smithy_rs_imds() {
-    let out = parse_assume_role(
-        200,
-        &[],
-        &fixture("assume_role.ok.smithy-rs.imds_assume_role.xml"),
-    )
-    .unwrap();
-    assert_eq!(
-        creds(&out.credentials),
-        (
-            "ASIARCORRECT",
-            "secretkeycorrect",
-            "tokencorrect",
-            datetime!(2021-09-21 18:41:26 UTC)
-        )
-    );
-    let user = out.assumed_role_user.unwrap();
-    assert_eq!(
-        user.arn,
-        "arn:aws:sts::130633740322:assumed-role/imds-chained-role-test/assume-role-from-profile-1632246085998"
-    );
-    assert_eq!(
-        user.assumed_role_id,
-        "AROAR42TAWARILN3MNKUT:assume-role-from-profile-1632246085998"
-    );
-    assert_eq!(
-        out.request_id.as_deref(),
-        Some("d9d47248-fd55-4686-ad7c-0fb7cd1cddd7")
-    );
-}
-
-#[test]
-fn web_identity_env() {
-    let out = parse_assume_role(
-        200,
-        &[],
-        &fixture("assume_role_with_web_identity.ok.smithy-rs.web_identity_token_env.xml"),
-    )
-    .unwrap();
-    assert_eq!(
-        creds(&out.credentials),
-        (
-            "AKIDTEST",
-            "SECRETKEYTEST",
-            "SESSIONTOKEN_TEST",
-            datetime!(2021-08-16 20:52:53 UTC)
-        )
-    );
-    let user = out.assumed_role_user.unwrap();
-    assert_eq!(
-        user.arn,
-        "arn:aws:sts::123456789012:assumed-role/sdk-test/test-session"
-    );
-    assert_eq!(user.assumed_role_id, "AROARTEST:test-session");
-    assert_eq!(
-        out.request_id.as_deref(),
-        Some("f874b1d6-2f3b-4834-907a-6a7c4b3b2d35")
-    );
-}
-
-#[test]
-fn web_identity_profile() {
-    let out = parse_assume_role(
-        200,
-        &[],
-        &fixture("assume_role_with_web_identity.ok.smithy-rs.web_identity_token_profile.xml"),
-    )
-    .unwrap();
-    assert_eq!(
-        creds(&out.credentials),
-        (
-            "ASIARABCDEFGHIJKLMNOP",
-            "TESTSECRET",
-            "TESTSESSIONTOKEN",
-            datetime!(2021-08-17 20:55:04 UTC)
-        )
-    );
-    assert_eq!(
-        out.assumed_role_user.unwrap().assumed_role_id,
-        "AROARABCDEFGHIJKLMNOP:web-identity-token-profile-1629230104118"
-    );
-    assert_eq!(
-        out.request_id.as_deref(),
-        Some("bcbd8b6a-8a55-4610-b2d7-455d198bc197")
-    );
-}
-
-#[test]
-fn get_federation_token_aws_docs_keeps_the_typo() {
-    let out =
-        parse_assume_role(200, &[], &fixture("get_federation_token.ok.aws-docs.xml")).unwrap();
-    let (id, secret, token, exp) = creds(&out.credentials);
-    assert_eq!(id, "AKIAIOSFODNN7EXAMPLE;");
-    assert_eq!(secret, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY");
-    assert!(token.starts_with(
-        "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQW\n   LWsK"
-    ));
-    assert!(token.ends_with("ICCEXAMPLE=="));
-    assert_eq!(exp, datetime!(2019-04-15 23:28:33.359 UTC));
-    let user = out.assumed_role_user.unwrap();
-    assert_eq!(user.arn, "arn:aws:sts::123456789012:federated-user/Jean");
-    assert_eq!(user.assumed_role_id, "123456789012:Jean");
-    assert_eq!(out.packed_policy_size, Some(4));
-    assert_eq!(
-        out.request_id.as_deref(),
-        Some("c6104cbe-af31-11e0-8154-cbc7ccf896c7")
-    );
-}
-
-const GST_TOKEN_HEAD: &str = "AQoEXAMPLEH4aoAH0gNCAPyJxz4BlCFFxWNE1OPTgk5TthT+FvwqnKwRcOIfrRh3c/L";
-const GST_TOKEN_TAIL: &str = "Z3CYWFXG8C5zqx37wnOE49mRl/+OtkIKGO7fAE";
-
-#[test]
-fn get_session_token_aws_docs() {
-    let out = parse_assume_role(200, &[], &fixture("get_session_token.ok.aws-docs.xml")).unwrap();
-    let (id, secret, token, exp) = creds(&out.credentials);
-    assert_eq!(id, "AKIAIOSFODNN7EXAMPLE");
-    assert_eq!(secret, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY");
-    assert!(token.starts_with(GST_TOKEN_HEAD) && token.ends_with(GST_TOKEN_TAIL));
-    assert_eq!(
-        token.lines().count(),
-        4,
-        "inner line breaks are kept, only the ends are trimmed"
-    );
-    assert_eq!(exp, datetime!(2011-07-11 19:55:29.611 UTC));
-    assert!(out.assumed_role_user.is_none());
-    assert_eq!(
-        out.request_id.as_deref(),
-        Some("58c5dbae-abef-11e0-8cfe-09039844ac7d")
-    );
-}
-
-#[test]
-fn get_session_token_botocore() {
-    let out = parse_assume_role(200, &[], &fixture("get_session_token.ok.botocore.xml")).unwrap();
-    let (id, secret, token, exp) = creds(&out.credentials);
-    assert_eq!(id, "AKIAIOSFODNN7EXAMPLE");
-    assert_eq!(secret, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY");
-    assert_eq!(
-        token,
-        format!(
-            "{GST_TOKEN_HEAD}\n       To6UDdyJwOOvEVPvLXCrrrUtdnniCEXAMPLE/IvU1dYUg2RVAJBanLiHb4IgRmpRV3z\n       \
-             rkuWJOgQs8IZZaIv2BXIa2R4OlgkBN9bkUDNCJiBeb/AXlzBBko7b15fjrBs2+cTQtp\n       {GST_TOKEN_TAIL}"
-        )
-    );
-    assert_eq!(exp, datetime!(2011-07-11 19:55:29.611 UTC));
-}
-
-#[test]
-fn error_access_denied_botocore() {
-    let err =
-        parse_assume_role(403, &[], &fixture("error.access_denied.botocore.xml")).unwrap_err();
-    let Error::Service(e) = &err else {
-        panic!("{err:?}")
-    };
-    assert_eq!(e.code(), "AccessDenied");
-    assert_eq!(
-        e.message(),
-        Some(
-            "GetSessionToken call failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user."
-        )
-    );
-    assert_eq!(e.fault(), Fault::Sender);
-    assert_eq!(e.request_id(), Some("8088f6eb-b7fb-11e2-8d25-4b9f3b52b80f"));
-    assert_eq!(e.http_status(), 403);
-    assert!(!err.is_retryable());
-    assert_eq!(
-        err.to_string(),
-        "STS error AccessDenied (HTTP 403, request id 8088f6eb-b7fb-11e2-8d25-4b9f3b52b80f): GetSessionToken call failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user."
-    );
-}
-
-#[test]
-fn error_invalid_identity_token_smithy_rs() {
-    let err = parse_assume_role(
-        400,
-        &[],
-        &fixture("error.invalid_identity_token.smithy-rs.xml"),
-    )
-    .unwrap_err();
-    let e = err.service_error().unwrap();
-    assert_eq!(e.code(), "InvalidIdentityToken");
-    assert_eq!(
-        e.message(),
-        Some(
-            "No OpenIDConnect provider found in your account for https://s3-us-west-2.amazonaws.com/oidc-test-tzzotbwmznwimurcbkebndpxaimixbkc"
-        )
-    );
-    assert_eq!(e.request_id(), Some("5045ca91-d123-4749-9d66-00a3c906be6c"));
-    assert_eq!(e.http_status(), 400);
-}
-
-/// Every `.xml` in `fixtures/sts/` is covered above: a new fixture needs a new test.
-#[test]
-fn every_fixture_has_a_test() {
+/// The recorded answers: every `.xml` in `fixtures/sts/` (provenance in its README)
+/// beside a `.expected.json` of its exact values. Adding a recorded answer is adding
+/// those two files.
+fn recorded() -> Vec<String> {
     let mut names: Vec<String> =
         std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sts"))
             .unwrap()
@@ -287,7 +37,127 @@ fn every_fixture_has_a_test() {
             .filter(|n| n.ends_with(".xml") && !n.starts_with("own."))
             .collect();
     names.sort();
+    names
+}
+
+fn text<'a>(want: &'a serde_json::Value, key: &str) -> Option<&'a str> {
+    want.get(key).and_then(serde_json::Value::as_str)
+}
+
+/// Compares an optional string field with the expected file, when the file names it
+/// (`null` means absent).
+fn check_opt(name: &str, want: &serde_json::Value, key: &str, got: Option<&str>) {
+    if let Some(w) = want.get(key) {
+        assert_eq!(got, w.as_str(), "{name}: {key}");
+    }
+}
+
+fn check_success(name: &str, want: &serde_json::Value) {
+    let status = want["status"].as_u64().unwrap() as u16;
+    let out =
+        parse_assume_role(status, &[], &fixture(name)).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+    let expiration = time::OffsetDateTime::parse(
+        text(want, "expiration").unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    assert_eq!(
+        creds(&out.credentials),
+        (
+            text(want, "access_key_id").unwrap(),
+            text(want, "secret_access_key").unwrap(),
+            text(want, "session_token").unwrap(),
+            expiration,
+        ),
+        "{name}"
+    );
+    match want.get("assumed_role_user") {
+        None => {}
+        Some(serde_json::Value::Null) => assert!(out.assumed_role_user.is_none(), "{name}"),
+        Some(user) => {
+            let got = out.assumed_role_user.as_ref().unwrap();
+            check_opt(name, user, "arn", Some(&got.arn));
+            check_opt(name, user, "assumed_role_id", Some(&got.assumed_role_id));
+        }
+    }
+    if let Some(size) = want.get("packed_policy_size") {
+        assert_eq!(
+            out.packed_policy_size.map(u64::from),
+            size.as_u64(),
+            "{name}: packed_policy_size"
+        );
+    }
+    check_opt(
+        name,
+        want,
+        "source_identity",
+        out.source_identity.as_deref(),
+    );
+    check_opt(name, want, "request_id", out.request_id.as_deref());
+}
+
+fn check_error(name: &str, want: &serde_json::Value) {
+    let status = want["status"].as_u64().unwrap() as u16;
+    let err = parse_assume_role(status, &[], &fixture(name)).unwrap_err();
+    let e = err
+        .service_error()
+        .unwrap_or_else(|| panic!("{name}: {err:?}"));
+    assert_eq!(e.code(), text(want, "code").unwrap(), "{name}");
+    check_opt(name, want, "message", e.message());
+    check_opt(name, want, "request_id", e.request_id());
+    assert_eq!(e.http_status(), status, "{name}");
+    if let Some(fault) = text(want, "fault") {
+        let expected = match fault {
+            "Sender" => Fault::Sender,
+            "Receiver" => Fault::Receiver,
+            _ => Fault::Unknown,
+        };
+        assert_eq!(e.fault(), expected, "{name}");
+    }
+    if let Some(retryable) = want.get("retryable") {
+        assert_eq!(Some(err.is_retryable()), retryable.as_bool(), "{name}");
+    }
+    check_opt(name, want, "display", Some(&err.to_string()));
+}
+
+/// Every recorded answer parses to exactly the values its `.expected.json` gives.
+#[test]
+fn every_recorded_answer_gives_its_expected_values() {
+    let names = recorded();
     assert_eq!(names.len(), 10, "{names:?}");
+    for name in &names {
+        let expected = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/sts")
+            .join(name.replace(".xml", ".expected.json"));
+        let want: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(&expected)
+                .unwrap_or_else(|e| panic!("{name} needs {}: {e}", expected.display())),
+        )
+        .unwrap();
+        match text(&want, "parse") {
+            Some("assume_role") => check_success(name, &want),
+            Some("error") => check_error(name, &want),
+            other => panic!("{name}: unknown parse {other:?}"),
+        }
+    }
+}
+
+/// The AWS docs' GetSessionToken example keeps the line breaks inside its token (only
+/// the ends are trimmed), and the GetFederationToken example keeps the docs' typo.
+#[test]
+fn recorded_quirks_are_kept() {
+    let out = parse_assume_role(200, &[], &fixture("get_session_token.ok.aws-docs.xml")).unwrap();
+    assert_eq!(
+        out.credentials
+            .session_token()
+            .expose_secret()
+            .lines()
+            .count(),
+        4
+    );
+    let out =
+        parse_assume_role(200, &[], &fixture("get_federation_token.ok.aws-docs.xml")).unwrap();
+    assert_eq!(out.credentials.access_key_id(), "AKIAIOSFODNN7EXAMPLE;");
 }
 
 /// Cutting a good response at every byte offset never yields credentials.
