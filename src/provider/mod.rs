@@ -1,5 +1,5 @@
 //! Where source credentials and settings come from. Today: the environment
-//! ([`env`]) and the small file reads it needs ([`os`]); the credential providers and
+//! ([`mod@env`]) and the small file reads it needs ([`os`]); the credential providers and
 //! the profile chain come next (each a `ProvideCredentials`).
 
 pub mod env;

@@ -258,7 +258,7 @@ fn check_params(
 /// Signs `request` in place with an `Authorization` header.
 ///
 /// Adds `Host` (from the URL, when missing), `X-Amz-Date`, `X-Amz-Security-Token` for
-/// temporary credentials (signed or not, per [`SigningSettings::session_token`]),
+/// temporary credentials (signed or not, per [`super::SigningSettings::session_token`]),
 /// `X-Amz-Content-SHA256` when asked, and `Authorization`. Any `Authorization`,
 /// `X-Amz-Date` (and, for temporary credentials, `X-Amz-Security-Token`) the request
 /// already had is replaced. Every header present is signed except `authorization`,

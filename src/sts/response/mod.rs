@@ -10,6 +10,7 @@ use secrecy::SecretString;
 use zeroize::{Zeroize, Zeroizing};
 
 mod error;
+pub mod failures;
 mod outputs;
 pub(crate) mod xml;
 

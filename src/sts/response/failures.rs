@@ -1,0 +1,219 @@
+//! What an unusable STS answer was: an error document ([`ServiceError`]), a bare HTTP
+//! status ([`StatusError`]), or a body that could not be read ([`ParseError`]). They are
+//! re-exported from [`crate::error`].
+
+use std::fmt;
+
+use crate::error::escape_for_terminal;
+
+/// Whose fault STS says the error is, from the `<Type>` element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Fault {
+    /// The request was wrong (`Sender`).
+    Sender,
+    /// STS failed (`Receiver`).
+    Receiver,
+    /// No `<Type>`, or another value.
+    Unknown,
+}
+
+/// An error document from STS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ServiceError {
+    pub(crate) code: String,
+    pub(crate) message: Option<String>,
+    pub(crate) fault: Fault,
+    pub(crate) request_id: Option<String>,
+    pub(crate) http_status: u16,
+}
+
+impl ServiceError {
+    /// The error code, such as `AccessDenied`.
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+    /// The message, as STS wrote it (trimmed). STS messages name principals and ARNs,
+    /// never secrets.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+    /// `Sender` or `Receiver`.
+    pub fn fault(&self) -> Fault {
+        self.fault
+    }
+    /// The request id, from the body or the `x-amzn-RequestId` header.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// The HTTP status of the answer.
+    pub fn http_status(&self) -> u16 {
+        self.http_status
+    }
+}
+
+/// Server text in a `Display`: see [`escape_for_terminal`].
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let safe = escape_for_terminal;
+        write!(
+            f,
+            "STS error {} (HTTP {}",
+            safe(&self.code),
+            self.http_status
+        )?;
+        if let Some(id) = &self.request_id {
+            write!(f, ", request id {}", safe(id))?;
+        }
+        f.write_str(")")?;
+        if let Some(m) = &self.message {
+            write!(f, ": {}", safe(m))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ServiceError {}
+
+/// What the body of a non-2xx answer without an STS error document looked like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BodyKind {
+    /// No body at all.
+    Empty,
+    /// Something else (HTML, JSON, XML that is not an STS error).
+    NotStsError,
+}
+
+/// A non-2xx status without an STS error document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct StatusError {
+    pub(crate) status: u16,
+    pub(crate) body: BodyKind,
+    pub(crate) request_id: Option<String>,
+}
+
+impl StatusError {
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+    /// What the body was (its text is never kept).
+    pub fn body(&self) -> BodyKind {
+        self.body
+    }
+    /// The `x-amzn-RequestId` header, if any.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+
+impl fmt::Display for StatusError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}", self.status)?;
+        match self.body {
+            BodyKind::Empty => f.write_str(" with an empty body")?,
+            BodyKind::NotStsError => f.write_str(" without an STS error document")?,
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {})", escape_for_terminal(id))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for StatusError {}
+
+/// Why a response body could not be read. Names the element and byte offset, never
+/// the text: a 200 body holds the secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ParseError {
+    pub(crate) kind: ParseErrorKind,
+    pub(crate) element: Option<&'static str>,
+    pub(crate) offset: usize,
+}
+
+impl ParseError {
+    /// What was wrong.
+    pub fn kind(&self) -> ParseErrorKind {
+        self.kind
+    }
+    /// The element concerned, when there is one (`SessionToken`, `Expiration`, ...).
+    pub fn element(&self) -> Option<&'static str> {
+        self.element
+    }
+    /// The byte offset in the body where it was found.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+}
+
+/// The kinds of [`ParseError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ParseErrorKind {
+    /// The body is not valid UTF-8.
+    InvalidUtf8,
+    /// A `<!DOCTYPE` (refused: no entity is ever expanded).
+    Doctype,
+    /// `&name;` where name is not one of the five predefined entities.
+    UndefinedEntity,
+    /// A character reference to a character XML does not allow (`&#0;`).
+    InvalidCharacterReference,
+    /// A raw character XML 1.0 does not allow (a control character other than tab and
+    /// line breaks, U+FFFE, U+FFFF).
+    InvalidCharacter,
+    /// Elements nested deeper than the limit.
+    TooDeep,
+    /// The body ended with elements still open.
+    UnexpectedEof,
+    /// No root element (empty body, or only white space and comments).
+    NoRootElement,
+    /// Content after the root element, or text outside it.
+    ContentOutsideRoot,
+    /// Not well-formed XML (mismatched tags, bad syntax).
+    Malformed,
+    /// The root element is not the expected STS response.
+    UnexpectedRoot,
+    /// A required element is missing.
+    Missing,
+    /// A required element is present but empty.
+    Empty,
+    /// An element that must appear once appears again.
+    Duplicate,
+    /// A value has the wrong shape (a date that is not RFC 3339, a size that is not a
+    /// number).
+    InvalidValue,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            ParseErrorKind::InvalidUtf8 => "invalid UTF-8",
+            ParseErrorKind::Doctype => "DOCTYPE is not allowed",
+            ParseErrorKind::UndefinedEntity => "undefined entity",
+            ParseErrorKind::InvalidCharacterReference => "invalid character reference",
+            ParseErrorKind::InvalidCharacter => "character not allowed in XML",
+            ParseErrorKind::TooDeep => "elements nested too deep",
+            ParseErrorKind::UnexpectedEof => "unexpected end of body inside an element",
+            ParseErrorKind::NoRootElement => "no root element",
+            ParseErrorKind::ContentOutsideRoot => "content outside the root element",
+            ParseErrorKind::Malformed => "malformed XML",
+            ParseErrorKind::UnexpectedRoot => "not an STS response",
+            ParseErrorKind::Missing => "missing element",
+            ParseErrorKind::Empty => "empty element",
+            ParseErrorKind::Duplicate => "repeated element",
+            ParseErrorKind::InvalidValue => "invalid value in element",
+        };
+        f.write_str(what)?;
+        if let Some(e) = self.element {
+            write!(f, " {e}")?;
+        }
+        write!(f, " at byte {}", self.offset)
+    }
+}
+
+impl std::error::Error for ParseError {}
