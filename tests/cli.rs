@@ -10,9 +10,10 @@ use std::time::{Duration, Instant};
 
 use stskit::test_util::{Reply, SignatureCheck, StsDouble};
 
-const KEY: &str = "AKIDCLITEST";
-const SECRET: &str = "cli/test+secret/key0123456789abcdefghijkl";
-const ROLE: &str = "arn:aws:iam::123456789012:role/demo";
+#[path = "common/double.rs"]
+mod double;
+
+use double::{KEY, ROLE, SECRET, double};
 
 const CANNED: &str = "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
 <AssumeRoleResult><AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/demo/cli</Arn>\
@@ -21,14 +22,6 @@ const CANNED: &str = "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/
 <SessionToken>canned-token/+=</SessionToken><Expiration>2031-05-06T07:08:09.123456Z</Expiration>\
 </Credentials></AssumeRoleResult><ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata>\
 </AssumeRoleResponse>";
-
-async fn double() -> StsDouble {
-    StsDouble::builder()
-        .with_key(KEY, SECRET)
-        .start()
-        .await
-        .unwrap()
-}
 
 /// Runs the binary with only the given environment (plus PATH).
 async fn run(args: &[&str], env: &[(&str, &str)]) -> (Output, Duration) {
@@ -105,7 +98,7 @@ fn assert_clean_failure(o: &Output, code: i32) {
     assert!(err.lines().count() <= 2, "{err}");
     for secret in [
         SECRET,
-        "cli/test",
+        "review/secret",
         "canned/secret",
         "canned-token",
         "Signature=",

@@ -12,8 +12,11 @@ use stskit::test_util::{Reply, StsDouble};
 
 #[path = "common/binary.rs"]
 mod binary;
+#[path = "common/double.rs"]
+mod double;
 
-use binary::{KEY, SECRET, assume_args, command, double, output, stderr};
+use binary::{assume_args, command, output, stderr};
+use double::{KEY, SECRET, double};
 
 fn answer(token: &str, expiration: &str, extra: &str) -> String {
     format!(

@@ -22,8 +22,11 @@ use tokio::net::TcpListener;
 
 #[path = "common/binary.rs"]
 mod binary;
+#[path = "common/double.rs"]
+mod double;
 
-use binary::{KEY, SECRET, assume_args, command, double, output, stderr};
+use binary::{assume_args, command, output, stderr};
+use double::{KEY, SECRET, double};
 
 async fn assume(endpoint: &str, env: &[(&str, &str)]) -> Output {
     output(command(&assume_args(endpoint, &["--timeout", "10"]), env)).await

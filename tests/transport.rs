@@ -18,20 +18,13 @@ use stskit::{Credentials, Error};
 use time::OffsetDateTime;
 use time::macros::datetime;
 
-const KEY: &str = "AKIDSTSKITTEST";
-const SECRET: &str = "stskit/test+secret/key0123456789abcdefghij";
-const ROLE: &str = "arn:aws:iam::123456789012:role/demo";
+#[path = "common/double.rs"]
+mod double;
+
+use double::{KEY, ROLE, SECRET, double};
 
 fn source() -> Credentials {
     Credentials::new(KEY, SECRET, None)
-}
-
-async fn double() -> StsDouble {
-    StsDouble::builder()
-        .with_key(KEY, SECRET)
-        .start()
-        .await
-        .unwrap()
 }
 
 fn client(d: &StsDouble, config: ClientConfig, transport: TransportConfig) -> StsClient {

@@ -1,22 +1,10 @@
-//! Running the `stskit` binary against a loopback double, for the review suites.
+//! Running the `stskit` binary against the loopback double (include `double.rs` as
+//! `mod double` beside it).
 
 use std::ffi::OsStr;
 use std::process::{Command, Output};
 
-use stskit::test_util::StsDouble;
-
-pub(crate) const KEY: &str = "AKIDREVIEW";
-pub(crate) const SECRET: &str = "review/secret+key0123456789abcdefghijklm";
-pub(crate) const ROLE: &str = "arn:aws:iam::123456789012:role/demo";
-
-/// A double that knows the source key.
-pub(crate) async fn double() -> StsDouble {
-    StsDouble::builder()
-        .with_key(KEY, SECRET)
-        .start()
-        .await
-        .unwrap()
-}
+use super::double::{KEY, ROLE, SECRET};
 
 /// `stskit args` with the source key and exactly `env` besides (plus PATH).
 pub(crate) fn command<V: AsRef<OsStr>>(args: &[&str], env: &[(&str, V)]) -> Command {
