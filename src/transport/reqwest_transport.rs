@@ -28,7 +28,18 @@ pub struct TransportConfig {
     /// Extra trusted roots (PEM), on top of the compiled-in Mozilla roots: what
     /// `AWS_CA_BUNDLE` names for the AWS tools. Parsed only when a TLS connection is
     /// first made, so a plain loopback call never pays for it.
-    extra_roots_pem: Option<Arc<[u8]>>,
+    extra_roots_pem: Option<PemBundle>,
+}
+
+/// A PEM bundle kept until a TLS client needs it. `Debug` shows its size only (a
+/// bundle can be megabytes).
+#[derive(Clone)]
+struct PemBundle(Arc<[u8]>);
+
+impl fmt::Debug for PemBundle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PemBundle({} bytes)", self.0.len())
+    }
 }
 
 impl Default for TransportConfig {
@@ -75,7 +86,7 @@ impl TransportConfig {
                 rule: "must hold at least one PEM certificate",
             });
         }
-        self.extra_roots_pem = Some(pem.into());
+        self.extra_roots_pem = Some(PemBundle(pem.into()));
         Ok(self)
     }
     /// Sets whether proxies come from the environment.
@@ -136,7 +147,7 @@ impl ReqwestTransport {
             }
             b = b.dns_resolver(Arc::new(Resolver));
             if let (true, Some(pem)) = (https, &self.config.extra_roots_pem) {
-                let certs = reqwest::Certificate::from_pem_bundle(pem)
+                let certs = reqwest::Certificate::from_pem_bundle(&pem.0)
                     .ok()
                     .filter(|c| !c.is_empty())
                     .ok_or_else(|| {
