@@ -173,4 +173,6 @@ impl std::error::Error for TransportError {
 #[cfg(feature = "client")]
 mod reqwest_transport;
 #[cfg(feature = "client")]
+mod resolve;
+#[cfg(feature = "client")]
 pub use reqwest_transport::{ReqwestTransport, TransportConfig};
