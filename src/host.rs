@@ -71,6 +71,74 @@ pub(crate) struct Authority {
     pub(crate) port: Option<u16>,
 }
 
+/// An absolute `http`/`https` URL read the one way the endpoint check and the
+/// transport both read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Target<'a> {
+    pub(crate) https: bool,
+    pub(crate) authority: Authority,
+    /// The path as given, `/` when empty, checked with [`check_path`].
+    pub(crate) path: &'a str,
+    pub(crate) query: Option<&'a str>,
+    pub(crate) fragment: Option<&'a str>,
+}
+
+impl Target<'_> {
+    fn default_port(&self) -> u16 {
+        if self.https { 443 } else { 80 }
+    }
+
+    /// The port a connection goes to.
+    pub(crate) fn port(&self) -> u16 {
+        self.authority.port.unwrap_or(self.default_port())
+    }
+
+    /// `host[:port]` as the `Host` header carries it: the default port left out.
+    pub(crate) fn host_header(&self) -> String {
+        if self.port() == self.default_port() {
+            self.authority.host.to_string()
+        } else {
+            format!("{}:{}", self.authority.host, self.port())
+        }
+    }
+}
+
+/// Reads an absolute URL: `http` or `https` (any case), an authority in its one
+/// spelling, a path sent as it is signed, and plain `http` only to loopback.
+///
+/// # Errors
+/// The rule the URL breaks.
+pub(crate) fn parse_target(url: &str) -> Result<Target<'_>, &'static str> {
+    let parts = crate::http::UrlParts::of(url);
+    let (Some(scheme), Some(authority)) = (parts.scheme, parts.authority) else {
+        return Err("must be an absolute http(s) URL");
+    };
+    let https = if scheme.eq_ignore_ascii_case("https") {
+        true
+    } else if scheme.eq_ignore_ascii_case("http") {
+        false
+    } else {
+        return Err("scheme must be https (or http to a loopback host)");
+    };
+    let authority = parse_authority(authority)?;
+    let path = if parts.path.is_empty() {
+        "/"
+    } else {
+        parts.path
+    };
+    check_path(path)?;
+    if !https && !authority.host.is_loopback() {
+        return Err("plain http is allowed only to a loopback host");
+    }
+    Ok(Target {
+        https,
+        authority,
+        path,
+        query: parts.query,
+        fragment: parts.fragment,
+    })
+}
+
 /// Parses the authority of a URL (no user-info) into its one accepted spelling.
 ///
 /// # Errors

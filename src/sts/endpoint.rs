@@ -65,38 +65,14 @@ impl Endpoint {
     pub fn parse(url: &str, signing_region: &str) -> Result<Endpoint, InputError> {
         check_region(signing_region)?;
         let err = |rule| InputError::Endpoint { rule };
-        let parts = crate::http::UrlParts::of(url);
-        let (Some(scheme), Some(authority)) = (parts.scheme, parts.authority) else {
-            return Err(err("must be an absolute http(s) URL"));
-        };
-        let https = if scheme.eq_ignore_ascii_case("https") {
-            true
-        } else if scheme.eq_ignore_ascii_case("http") {
-            false
-        } else {
-            return Err(err("scheme must be https (or http to a loopback host)"));
-        };
-        if parts.query.is_some() || parts.fragment.is_some() {
+        let target = host::parse_target(url).map_err(err)?;
+        if target.query.is_some() || target.fragment.is_some() {
             return Err(err("must not have a query or fragment"));
         }
-        let path = if parts.path.is_empty() {
-            "/"
-        } else {
-            parts.path
-        };
-        let authority = host::parse_authority(authority).map_err(err)?;
-        host::check_path(path).map_err(err)?;
-        let loopback = authority.host.is_loopback();
-        if !https && !loopback {
-            return Err(err("plain http is allowed only to a loopback host"));
-        }
-        let host = authority.host.to_string();
-        let default_port = if https { 443 } else { 80 };
-        let host_header = match authority.port {
-            Some(p) if p != default_port => format!("{host}:{p}"),
-            _ => host.clone(),
-        };
-        let scheme = if https { "https" } else { "http" };
+        let host = target.authority.host.to_string();
+        let host_header = target.host_header();
+        let loopback = target.authority.host.is_loopback();
+        let (scheme, path) = (if target.https { "https" } else { "http" }, target.path);
         Ok(Endpoint {
             url: format!("{scheme}://{host_header}{path}"),
             host_header,

@@ -288,42 +288,14 @@ fn classify(e: reqwest::Error, authority: &str) -> TransportError {
 /// connected to, loopback, path, query). Refuses what reqwest would send differently
 /// from what was signed, and plain http off loopback.
 fn check_url(url: &str) -> Result<(String, bool, bool), TransportError> {
-    let parts = crate::http::UrlParts::of(url);
-    let (Some(scheme), Some(authority)) = (parts.scheme, parts.authority) else {
-        return Err(refused(None, "the URL must be absolute"));
-    };
-    let https = if scheme.eq_ignore_ascii_case("https") {
-        true
-    } else if scheme.eq_ignore_ascii_case("http") {
-        false
-    } else {
-        return Err(refused(None, "the scheme must be https or http"));
-    };
-    let parsed = host::parse_authority(authority).map_err(|rule| refused(None, rule))?;
-    let default_port = if https { 443 } else { 80 };
-    let authority = match parsed.port {
-        Some(p) if p != default_port => format!("{}:{p}", parsed.host),
-        _ => parsed.host.to_string(),
-    };
-    let loopback = parsed.host.is_loopback();
-    if !https && !loopback {
-        return Err(refused(
-            Some(&authority),
-            "plain http is sent only to a loopback host",
-        ));
-    }
-    let path = if parts.path.is_empty() {
-        "/"
-    } else {
-        parts.path
-    };
-    let query = parts.query.unwrap_or("");
-    host::check_path(path).map_err(|rule| refused(Some(&authority), rule))?;
+    let target = host::parse_target(url).map_err(|rule| refused(None, rule))?;
+    let authority = target.host_header();
+    let query = target.query.unwrap_or("");
     // What reqwest will put on the wire must be exactly what was signed.
     let wire = reqwest::Url::parse(url).map_err(|_| refused(Some(&authority), "bad URL"))?;
-    let same = wire.host_str() == Some(&parsed.host.to_string())
-        && wire.port_or_known_default() == Some(parsed.port.unwrap_or(default_port))
-        && wire.path() == path
+    let same = wire.host_str() == Some(&target.authority.host.to_string())
+        && wire.port_or_known_default() == Some(target.port())
+        && wire.path() == target.path
         && wire.query().unwrap_or("") == query;
     if !same {
         return Err(refused(
@@ -331,6 +303,7 @@ fn check_url(url: &str) -> Result<(String, bool, bool), TransportError> {
             "the URL would be sent in another form than the one signed",
         ));
     }
+    let (loopback, https) = (target.authority.host.is_loopback(), target.https);
     Ok((authority, loopback, https))
 }
 

@@ -1,6 +1,6 @@
 //! STS error documents, and the error for any non-2xx answer.
 
-use super::{Doc, header_request_id, scan};
+use super::{Doc, header_request_id, request_id, scan};
 use crate::error::{BodyKind, Error, Fault, ServiceError, StatusError};
 
 pub(super) fn service_error(
@@ -17,10 +17,7 @@ pub(super) fn service_error(
             Some("Receiver") => Fault::Receiver,
             _ => Fault::Unknown,
         },
-        request_id: doc
-            .request_id
-            .filter(|r| !r.is_empty())
-            .or_else(|| header_request_id(headers)),
+        request_id: request_id(doc.request_id, headers),
         http_status: status,
     })
 }

@@ -354,6 +354,14 @@ pub(super) fn scan(body: &[u8]) -> Result<Doc, ParseError> {
     Ok(doc)
 }
 
+/// The request id: the body's `<RequestId>` when it has a non-empty one, else the
+/// `x-amzn-RequestId` (or `x-amz-request-id`) header.
+pub(super) fn request_id(body_id: Option<String>, headers: &[(String, String)]) -> Option<String> {
+    body_id
+        .filter(|r| !r.is_empty())
+        .or_else(|| header_request_id(headers))
+}
+
 pub(super) fn header_request_id(headers: &[(String, String)]) -> Option<String> {
     header(headers, "x-amzn-requestid")
         .or_else(|| header(headers, "x-amz-request-id"))

@@ -1,6 +1,6 @@
 //! The typed answers of the operations, and their parsers.
 
-use super::{header_request_id, perr, required, success_doc};
+use super::{perr, request_id, required, success_doc};
 use crate::credentials::StsCredentials;
 use crate::error::{Error, ParseErrorKind};
 
@@ -88,10 +88,7 @@ pub fn parse_assume_role(
         assumed_role_user,
         packed_policy_size,
         source_identity: doc.source_identity.filter(|s| !s.is_empty()),
-        request_id: doc
-            .request_id
-            .filter(|r| !r.is_empty())
-            .or_else(|| header_request_id(headers)),
+        request_id: request_id(doc.request_id, headers),
     })
 }
 
@@ -110,9 +107,6 @@ pub fn parse_caller_identity(
         user_id: required(doc.user_id, "UserId", end, String::is_empty)?,
         account: required(doc.account, "Account", end, String::is_empty)?,
         arn: required(doc.caller_arn, "Arn", end, String::is_empty)?,
-        request_id: doc
-            .request_id
-            .filter(|r| !r.is_empty())
-            .or_else(|| header_request_id(headers)),
+        request_id: request_id(doc.request_id, headers),
     })
 }
