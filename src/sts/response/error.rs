@@ -1,23 +1,24 @@
 //! STS error documents, and the error for any non-2xx answer.
 
+use super::schema::Field;
 use super::{Doc, header_request_id, request_id, scan};
 use crate::error::{BodyKind, Error, Fault, ServiceError, StatusError};
 
 pub(super) fn service_error(
-    doc: Doc,
+    mut doc: Doc,
     status: u16,
     headers: &[(String, String)],
 ) -> Option<ServiceError> {
-    let code = doc.err_code.filter(|c| !c.is_empty())?;
+    let code = doc.opt(Field::ErrCode)?;
     Some(ServiceError {
         code,
-        message: doc.err_message.filter(|m| !m.is_empty()),
-        fault: match doc.err_type.as_deref() {
+        message: doc.opt(Field::ErrMessage),
+        fault: match doc.text(Field::ErrType).as_deref() {
             Some("Sender") => Fault::Sender,
             Some("Receiver") => Fault::Receiver,
             _ => Fault::Unknown,
         },
-        request_id: request_id(doc.request_id, headers),
+        request_id: request_id(doc.text(Field::RequestId), headers),
         http_status: status,
     })
 }

@@ -187,6 +187,8 @@ pub enum ParseErrorKind {
     /// A value has the wrong shape (a date that is not RFC 3339, a size that is not a
     /// number).
     InvalidValue,
+    /// A list or map holds more entries than the parser accepts.
+    TooMany,
 }
 
 impl fmt::Display for ParseError {
@@ -207,6 +209,7 @@ impl fmt::Display for ParseError {
             ParseErrorKind::Empty => "empty element",
             ParseErrorKind::Duplicate => "repeated element",
             ParseErrorKind::InvalidValue => "invalid value in element",
+            ParseErrorKind::TooMany => "too many entries in",
         };
         f.write_str(what)?;
         if let Some(e) = self.element {

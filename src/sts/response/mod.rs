@@ -12,109 +12,117 @@ use zeroize::{Zeroize, Zeroizing};
 mod error;
 pub mod failures;
 mod outputs;
+mod schema;
+mod session_outputs;
 pub(crate) mod xml;
 
 pub use error::parse_error;
 pub use outputs::{
-    AssumeRoleOutput, AssumedRoleUser, CallerIdentity, parse_assume_role, parse_caller_identity,
+    AssumeRoleOutput, AssumeRoleWithSamlOutput, AssumeRoleWithWebIdentityOutput, AssumeRootOutput,
+    AssumedRoleUser, CredentialsOutput, OriginIdentity, TrustedIdentityPropagationContext,
+    parse_assume_role, parse_assume_role_with_saml, parse_assume_role_with_web_identity,
+    parse_assume_root,
+};
+pub use session_outputs::{
+    CallerIdentity, DecodeAuthorizationMessageOutput, FederatedUser, GetAccessKeyInfoOutput,
+    GetDelegatedAccessTokenOutput, GetFederationTokenOutput, GetScopedCredentialsOutput,
+    GetSessionTokenOutput, GetWebIdentityTokenOutput, SessionInfo, parse_caller_identity,
+    parse_decode_authorization_message, parse_get_access_key_info,
+    parse_get_delegated_access_token, parse_get_federation_token, parse_get_scoped_credentials,
+    parse_get_session_token, parse_get_web_identity_token,
 };
 
 use crate::error::{Error, ParseError, ParseErrorKind};
 use crate::http::find_header as header;
 use error::service_error;
+use schema::{Container, FIELD_COUNT, Field, Kind, Node, child};
 use xml::{MAX_DEPTH, XmlEvent, XmlReader, normalize_newlines, prepare, trim_xml_space};
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Field {
-    AccessKeyId,
-    SecretAccessKey,
-    SessionToken,
-    Expiration,
-    Arn,
-    AssumedRoleId,
-    PackedPolicySize,
-    SourceIdentity,
-    RequestId,
-    UserId,
-    Account,
-    CallerArn,
-    ErrType,
-    ErrCode,
-    ErrMessage,
+/// A value read from a field.
+pub(super) enum Slot {
+    Text(String),
+    Secret(SecretString),
+    Time(Timestamp),
 }
 
-impl Field {
-    fn name(self) -> &'static str {
-        match self {
-            Field::AccessKeyId => "AccessKeyId",
-            Field::SecretAccessKey => "SecretAccessKey",
-            Field::SessionToken => "SessionToken",
-            Field::Expiration => "Expiration",
-            Field::Arn => "Arn",
-            Field::AssumedRoleId => "AssumedRoleId",
-            Field::PackedPolicySize => "PackedPolicySize",
-            Field::SourceIdentity => "SourceIdentity",
-            Field::RequestId => "RequestId",
-            Field::UserId => "UserId",
-            Field::Account => "Account",
-            Field::CallerArn => "Arn",
-            Field::ErrType => "Type",
-            Field::ErrCode => "Code",
-            Field::ErrMessage => "Message",
-        }
-    }
-
-    fn is_secret(self) -> bool {
-        matches!(self, Field::SecretAccessKey | Field::SessionToken)
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Node {
-    SuccessRoot,
-    ErrorRoot,
-    Result,
-    Credentials,
-    User,
-    Metadata,
-    ErrorElem,
-    Errors,
-    Field(Field),
-    Other,
-}
-
-#[derive(Default)]
+/// What a scan of one body found: the flags of the shape, one slot per [`Field`], and
+/// the entries of the one map STS answers carry.
 pub(super) struct Doc {
     is_error: bool,
-    saw_result: bool,
-    saw_credentials: bool,
-    saw_user: bool,
     saw_error_elem: bool,
-    access_key_id: Option<String>,
-    secret: Option<SecretString>,
-    token: Option<SecretString>,
-    expiration: Option<Timestamp>,
-    arn: Option<String>,
-    assumed_role_id: Option<String>,
-    packed: Option<(String, usize)>,
-    source_identity: Option<String>,
-    request_id: Option<String>,
-    user_id: Option<String>,
-    account: Option<String>,
-    caller_arn: Option<String>,
-    err_type: Option<String>,
-    err_code: Option<String>,
-    err_message: Option<String>,
+    /// Containers seen, one bit per [`schema::Container`].
+    seen: u16,
+    slots: [Option<(Slot, usize)>; FIELD_COUNT],
+    map: Vec<(Option<String>, Option<String>)>,
     end: usize,
 }
 
+impl Default for Doc {
+    fn default() -> Self {
+        Doc {
+            is_error: false,
+            saw_error_elem: false,
+            seen: 0,
+            slots: [const { None }; FIELD_COUNT],
+            map: Vec::new(),
+            end: 0,
+        }
+    }
+}
+
+impl Doc {
+    /// Whether the container appeared.
+    fn saw(&self, c: Container) -> bool {
+        self.seen & (1 << (c as u8)) != 0
+    }
+    /// Takes a text field.
+    fn text(&mut self, f: Field) -> Option<String> {
+        match self.slots[f as usize].take() {
+            Some((Slot::Text(s), _)) => Some(s),
+            _ => None,
+        }
+    }
+    /// Takes a text field, `None` when absent or empty.
+    fn opt(&mut self, f: Field) -> Option<String> {
+        self.text(f).filter(|s| !s.is_empty())
+    }
+    /// Takes a whole number from 0 to `u32::MAX`: anything else (`-1`, a word) is
+    /// recorded as absent, since these fields are informative and an unreadable one
+    /// must not throw away valid credentials.
+    fn count(&mut self, f: Field) -> Option<u32> {
+        self.text(f).and_then(|s| s.parse::<u32>().ok())
+    }
+    /// Takes a secret field.
+    fn secret(&mut self, f: Field) -> Option<SecretString> {
+        match self.slots[f as usize].take() {
+            Some((Slot::Secret(s), _)) => Some(s),
+            _ => None,
+        }
+    }
+    /// Takes a timestamp field.
+    fn time(&mut self, f: Field) -> Option<Timestamp> {
+        match self.slots[f as usize].take() {
+            Some((Slot::Time(t), _)) => Some(t),
+            _ => None,
+        }
+    }
+    /// Takes the map entries (`key`, `value`), in document order.
+    fn take_map(&mut self) -> Vec<(Option<String>, Option<String>)> {
+        std::mem::take(&mut self.map)
+    }
+    /// Where the body ended, for errors.
+    fn end(&self) -> usize {
+        self.end
+    }
+}
+
 /// A timestamp field, parsed where it is read so its text need not be kept.
-struct Timestamp {
+pub(super) struct Timestamp {
     /// `None` when the text is not RFC 3339.
-    time: Option<time::OffsetDateTime>,
-    empty: bool,
+    pub(super) time: Option<time::OffsetDateTime>,
+    pub(super) empty: bool,
     /// Where the element ended, for errors.
-    at: usize,
+    pub(super) at: usize,
 }
 
 pub(super) fn perr(
@@ -129,132 +137,40 @@ pub(super) fn perr(
     }
 }
 
-fn child(parent: Option<Node>, name: &[u8], doc: &mut Doc, at: usize) -> Result<Node, ParseError> {
-    let dup = |e: &'static str| Err(perr(ParseErrorKind::Duplicate, Some(e), at));
-    Ok(match parent {
-        None => match name {
-            b"ErrorResponse" | b"Response" => {
-                doc.is_error = true;
-                Node::ErrorRoot
-            }
-            b"Error" => {
-                doc.is_error = true;
-                doc.saw_error_elem = true;
-                Node::ErrorElem
-            }
-            n if n.ends_with(b"Response") => Node::SuccessRoot,
-            _ => return Err(perr(ParseErrorKind::UnexpectedRoot, None, at)),
-        },
-        Some(Node::SuccessRoot) => match name {
-            n if n.ends_with(b"Result") => {
-                if doc.saw_result {
-                    return dup("Result");
-                }
-                doc.saw_result = true;
-                Node::Result
-            }
-            b"ResponseMetadata" => Node::Metadata,
-            _ => Node::Other,
-        },
-        Some(Node::Result) => match name {
-            b"Credentials" => {
-                if doc.saw_credentials {
-                    return dup("Credentials");
-                }
-                doc.saw_credentials = true;
-                Node::Credentials
-            }
-            b"AssumedRoleUser" | b"FederatedUser" => {
-                if doc.saw_user {
-                    return dup("AssumedRoleUser");
-                }
-                doc.saw_user = true;
-                Node::User
-            }
-            b"PackedPolicySize" => Node::Field(Field::PackedPolicySize),
-            b"SourceIdentity" => Node::Field(Field::SourceIdentity),
-            b"UserId" => Node::Field(Field::UserId),
-            b"Account" => Node::Field(Field::Account),
-            b"Arn" => Node::Field(Field::CallerArn),
-            _ => Node::Other,
-        },
-        Some(Node::Credentials) => match name {
-            b"AccessKeyId" => Node::Field(Field::AccessKeyId),
-            b"SecretAccessKey" => Node::Field(Field::SecretAccessKey),
-            b"SessionToken" => Node::Field(Field::SessionToken),
-            b"Expiration" => Node::Field(Field::Expiration),
-            _ => Node::Other,
-        },
-        Some(Node::User) => match name {
-            b"Arn" => Node::Field(Field::Arn),
-            b"AssumedRoleId" | b"FederatedUserId" => Node::Field(Field::AssumedRoleId),
-            _ => Node::Other,
-        },
-        Some(Node::Metadata) => match name {
-            b"RequestId" => Node::Field(Field::RequestId),
-            _ => Node::Other,
-        },
-        Some(Node::ErrorRoot) => match name {
-            b"Error" if !doc.saw_error_elem => {
-                doc.saw_error_elem = true;
-                Node::ErrorElem
-            }
-            b"Errors" => Node::Errors,
-            b"RequestId" | b"RequestID" => Node::Field(Field::RequestId),
-            _ => Node::Other,
-        },
-        Some(Node::Errors) => match name {
-            b"Error" if !doc.saw_error_elem => {
-                doc.saw_error_elem = true;
-                Node::ErrorElem
-            }
-            _ => Node::Other,
-        },
-        Some(Node::ErrorElem) => match name {
-            b"Type" => Node::Field(Field::ErrType),
-            b"Code" => Node::Field(Field::ErrCode),
-            b"Message" => Node::Field(Field::ErrMessage),
-            b"RequestId" | b"RequestID" => Node::Field(Field::RequestId),
-            _ => Node::Other,
-        },
-        Some(Node::Field(_)) | Some(Node::Other) => Node::Other,
-    })
-}
-
 fn store(doc: &mut Doc, field: Field, value: &str, at: usize) -> Result<(), ParseError> {
-    let dup = Err(perr(ParseErrorKind::Duplicate, Some(field.name()), at));
-    macro_rules! set {
-        ($slot:expr, $v:expr) => {{
-            if $slot.is_some() {
-                return dup;
-            }
-            $slot = Some($v);
-        }};
+    let dup = || Err(perr(ParseErrorKind::Duplicate, Some(field.name()), at));
+    if matches!(field, Field::MapKey | Field::MapValue) {
+        // `child` opened an entry before any key or value inside it.
+        let Some(entry) = doc.map.last_mut() else {
+            return Ok(());
+        };
+        let slot = if field == Field::MapKey {
+            &mut entry.0
+        } else {
+            &mut entry.1
+        };
+        if slot.is_some() {
+            return dup();
+        }
+        *slot = Some(value.to_owned());
+        return Ok(());
     }
-    match field {
-        Field::AccessKeyId => set!(doc.access_key_id, value.to_owned()),
-        Field::SecretAccessKey => set!(doc.secret, SecretString::from(value)),
-        Field::SessionToken => set!(doc.token, SecretString::from(value)),
-        Field::Expiration => set!(
-            doc.expiration,
-            Timestamp {
+    let slot = &mut doc.slots[field as usize];
+    if slot.is_some() {
+        return dup();
+    }
+    *slot = Some((
+        match field.kind() {
+            Kind::Text => Slot::Text(value.to_owned()),
+            Kind::Secret => Slot::Secret(SecretString::from(value)),
+            Kind::Time => Slot::Time(Timestamp {
                 time: parse_rfc3339(value),
                 empty: value.is_empty(),
                 at,
-            }
-        ),
-        Field::Arn => set!(doc.arn, value.to_owned()),
-        Field::AssumedRoleId => set!(doc.assumed_role_id, value.to_owned()),
-        Field::PackedPolicySize => set!(doc.packed, (value.to_owned(), at)),
-        Field::SourceIdentity => set!(doc.source_identity, value.to_owned()),
-        Field::RequestId => set!(doc.request_id, value.to_owned()),
-        Field::UserId => set!(doc.user_id, value.to_owned()),
-        Field::Account => set!(doc.account, value.to_owned()),
-        Field::CallerArn => set!(doc.caller_arn, value.to_owned()),
-        Field::ErrType => set!(doc.err_type, value.to_owned()),
-        Field::ErrCode => set!(doc.err_code, value.to_owned()),
-        Field::ErrMessage => set!(doc.err_message, value.to_owned()),
-    }
+            }),
+        },
+        at,
+    ));
     Ok(())
 }
 
@@ -341,7 +257,7 @@ pub(super) fn scan(body: &[u8]) -> Result<Doc, ParseError> {
                     // are white space either way) and leaves less to scan.
                     let normalized = normalize_newlines(trim_xml_space(raw));
                     let result = store(&mut doc, f, &normalized, at);
-                    if f.is_secret() {
+                    if f.kind() == Kind::Secret {
                         wipe(normalized);
                     }
                     drop(value);
@@ -385,7 +301,7 @@ pub(super) fn success_doc(
             None => Error::Parse(perr(ParseErrorKind::UnexpectedRoot, None, end)),
         });
     }
-    if !doc.saw_result {
+    if !doc.saw(Container::Result) {
         return Err(Error::Parse(perr(
             ParseErrorKind::Missing,
             Some("Result"),
