@@ -26,7 +26,7 @@ fn bench(c: &mut Criterion) {
             });
         }
     }
-    let endpoint = Endpoint::resolve(None, None).unwrap();
+    let endpoint = Endpoint::resolve(None, Some("aws-global")).unwrap();
     c.bench_function("sts/build_request", |b| {
         b.iter(|| {
             AssumeRole::new(

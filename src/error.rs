@@ -166,6 +166,8 @@ pub enum InputError {
         /// Why.
         rule: &'static str,
     },
+    /// The endpoint rules give no endpoint for these settings.
+    EndpointRules(crate::sts::endpoint::EndpointRuleError),
     /// The request could not be signed.
     Signing(SigningError),
     /// A header of the signed request cannot be sent as it is (checked before any IO).
@@ -182,6 +184,7 @@ impl fmt::Display for InputError {
         match self {
             InputError::Invalid { field, rule } => write!(f, "invalid {field}: {rule}"),
             InputError::Endpoint { rule } => write!(f, "invalid endpoint: {rule}"),
+            InputError::EndpointRules(e) => write!(f, "no endpoint: {e}"),
             InputError::Signing(_) => f.write_str("cannot sign the request"),
             InputError::Header { name, rule } => write!(f, "cannot send header {name}: {rule}"),
         }

@@ -66,7 +66,7 @@ proptest! {
         shown.push(format!("{:?}", derive_signing_key(&secret, "20261122", "us-east-1", "sts")));
 
         // Requests with secret parameters, valid and not.
-        let endpoint = Endpoint::resolve(None, None).unwrap();
+        let endpoint = Endpoint::resolve(None, Some("aws-global")).unwrap();
         let ar = AssumeRole::new("arn:aws:iam::123456789012:role/demo", "prop")
             .with_external_id(external_id.clone())
             .with_mfa("arn:aws:iam::123456789012:mfa/u", code.clone());

@@ -463,9 +463,12 @@ async fn each_attempt_is_signed_with_a_fresh_time() {
         datetime!(2026-11-22 12:00:00 UTC)
             + time::Duration::seconds(ticks.fetch_add(1, Ordering::SeqCst) as i64 * 7)
     };
-    let client =
-        StsClient::with_transport(Endpoint::resolve(None, None).unwrap(), transport, clock)
-            .with_jitter(|_| Duration::ZERO);
+    let client = StsClient::with_transport(
+        Endpoint::resolve(None, Some("aws-global")).unwrap(),
+        transport,
+        clock,
+    )
+    .with_jitter(|_| Duration::ZERO);
     client
         .assume_role(&source(), &AssumeRole::new(ROLE, "fresh"))
         .await
@@ -495,8 +498,11 @@ async fn clock_skew_is_corrected_once_and_remembered() {
         }
     };
     let clock = || datetime!(2026-11-22 12:00:00 UTC);
-    let client =
-        StsClient::with_transport(Endpoint::resolve(None, None).unwrap(), transport, clock);
+    let client = StsClient::with_transport(
+        Endpoint::resolve(None, Some("aws-global")).unwrap(),
+        transport,
+        clock,
+    );
     client
         .assume_role(&source(), &AssumeRole::new(ROLE, "skew"))
         .await
@@ -546,7 +552,7 @@ async fn the_deadline_bounds_the_whole_call() {
         Ok::<Response, TransportError>(Response::new(200, vec![], vec![]))
     };
     let client = StsClient::with_transport(
-        Endpoint::resolve(None, None).unwrap(),
+        Endpoint::resolve(None, Some("aws-global")).unwrap(),
         transport,
         SystemClock,
     )

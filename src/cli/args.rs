@@ -63,17 +63,30 @@ stskit: temporary AWS credentials from STS, without the AWS SDK
 
 Usage:
   stskit assume-role --role-arn ARN --role-session-name NAME [options]
-  stskit get-caller-identity [--endpoint URL] [--region REGION]
-  stskit help [assume-role | get-caller-identity]
+  stskit assume-role-with-web-identity --role-arn ARN --role-session-name NAME
+      (--web-identity-token-file PATH | --web-identity-token-env) [options]
+  stskit assume-role-with-saml --role-arn ARN --principal-arn ARN
+      --saml-assertion-file PATH [options]
+  stskit get-session-token [--duration-seconds N] [--serial-number ARN --token-code CODE]
+  stskit get-federation-token --name NAME [options]
+  stskit assume-root --target-principal ID --task-policy-arn ARN [--duration-seconds N]
+  stskit get-caller-identity
+  stskit get-access-key-info --access-key-id ID
+  stskit decode-authorization-message --encoded-message MSG
+  stskit help COMMAND
   stskit --help | --version
 
 Source credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and the optional
-AWS_SESSION_TOKEN. The region is --region, else AWS_REGION, else AWS_DEFAULT_REGION;
-the endpoint is --endpoint, else AWS_ENDPOINT_URL_STS, else the regional STS endpoint
-(the global one, signed for us-east-1, when there is no region).
+AWS_SESSION_TOKEN (the web identity and SAML calls are unsigned and read none). The
+region is --region, else AWS_REGION, else AWS_DEFAULT_REGION (aws-global names the
+global endpoint). The endpoint follows AWS's STS endpoint rules for every partition:
+--endpoint, else AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL (both ignored under
+AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true), else the region's endpoint, with
+AWS_USE_FIPS_ENDPOINT=true, AWS_USE_DUALSTACK_ENDPOINT=true and
+AWS_STS_REGIONAL_ENDPOINTS=legacy as the AWS tools read them.
 
-assume-role prints one line of credential_process JSON on stdout, so it can stand in
-~/.aws/config as:
+The commands that return credentials print one line of credential_process JSON on
+stdout (or shell exports with --output), so they can stand in ~/.aws/config as:
   credential_process = stskit assume-role --role-arn arn:aws:iam::123456789012:role/r --role-session-name me
 
 Exit codes:

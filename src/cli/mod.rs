@@ -10,7 +10,7 @@ use stskit::Error;
 use stskit::client::{ClientConfig, StsClient, SystemClock};
 use stskit::error::InputError;
 use stskit::provider;
-use stskit::sts::AssumeRole;
+use stskit::sts::{CredentialsOutput, GetCallerIdentity};
 use stskit::transport::ReqwestTransport;
 
 pub(crate) use args::Parsed;
@@ -98,6 +98,14 @@ fn input_failure(e: InputError) -> Failure {
     Failure::usage(e.to_string())
 }
 
+/// Runs one call to its end on the command's runtime.
+fn call<T>(
+    runtime: &tokio::runtime::Runtime,
+    f: impl std::future::Future<Output = Result<T, Error>>,
+) -> Result<T, Failure> {
+    runtime.block_on(f).map_err(|e| describe(&e))
+}
+
 /// Runs the command line and returns what goes to stdout.
 pub(crate) fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
     let parsed = args::parse(argv)?;
@@ -106,7 +114,13 @@ pub(crate) fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
         Parsed::Version => return Ok(format!("stskit {}\n", env!("CARGO_PKG_VERSION"))),
         Parsed::Run(common, command) => (common, command),
     };
-    let source = provider::credentials_from_env().map_err(input_failure)?;
+    // Unsigned calls read no source credentials at all.
+    let source = if command.signed() {
+        Some(provider::credentials_from_env().map_err(input_failure)?)
+    } else {
+        None
+    };
+    command.validate(source.as_ref()).map_err(input_failure)?;
     let endpoint =
         provider::endpoint_from_env(common.endpoint.as_deref(), common.region.as_deref())
             .map_err(input_failure)?;
@@ -137,19 +151,45 @@ pub(crate) fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
             code: EXIT_NO_ANSWER,
             message: format!("cannot start the async runtime: {e}"),
         })?;
+    let source = source.as_ref();
     match command {
-        Command::AssumeRole(request, format) => {
-            let request: AssumeRole = *request;
-            let out = runtime
-                .block_on(client.assume_role(&source, &request))
-                .map_err(|e| describe(&e))?;
-            output::credentials(&out.credentials, format)
-        }
+        Command::AssumeRole(op, format) => output::credentials(
+            call(&runtime, client.send(source, &*op))?.credentials(),
+            format,
+        ),
+        Command::WebIdentity(op, format) => output::credentials(
+            call(&runtime, client.send(source, &*op))?.credentials(),
+            format,
+        ),
+        Command::Saml(op, format) => output::credentials(
+            call(&runtime, client.send(source, &*op))?.credentials(),
+            format,
+        ),
+        Command::SessionToken(op, format) => output::credentials(
+            call(&runtime, client.send(source, &*op))?.credentials(),
+            format,
+        ),
+        Command::FederationToken(op, format) => output::credentials(
+            call(&runtime, client.send(source, &*op))?.credentials(),
+            format,
+        ),
+        Command::AssumeRoot(op, format) => output::credentials(
+            call(&runtime, client.send(source, &*op))?.credentials(),
+            format,
+        ),
         Command::GetCallerIdentity => {
-            let who = runtime
-                .block_on(client.get_caller_identity(&source))
-                .map_err(|e| describe(&e))?;
-            output::caller_identity(&who)
+            output::caller_identity(&call(&runtime, client.send(source, &GetCallerIdentity))?)
+        }
+        Command::AccessKeyInfo(op) => {
+            let out = call(&runtime, client.send(source, &op))?;
+            Ok(output::json_line(&[("Account", &out.account)]))
+        }
+        Command::DecodeMessage(op) => {
+            let out = call(&runtime, client.send(source, &op))?;
+            Ok(output::json_line(&[(
+                "DecodedMessage",
+                &out.decoded_message,
+            )]))
         }
     }
 }

@@ -130,6 +130,11 @@ pub(crate) fn credentials(c: &StsCredentials, format: Format) -> Result<String, 
     })
 }
 
+/// One line of JSON: an object of string members.
+pub(crate) fn json_line(fields: &[(&str, &str)]) -> String {
+    json_object(fields, false)
+}
+
 pub(crate) fn caller_identity(who: &CallerIdentity) -> Result<String, Failure> {
     Ok(json_object(
         &[

@@ -4,7 +4,7 @@
 use super::os::{env_var, read_regular_file};
 use crate::credentials::Credentials;
 use crate::error::InputError;
-use crate::sts::Endpoint;
+use crate::sts::{Endpoint, EndpointParams};
 
 /// Source credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and the
 /// optional `AWS_SESSION_TOKEN`.
@@ -78,21 +78,83 @@ pub fn transport_config_from_env() -> Result<crate::transport::TransportConfig, 
     }
 }
 
-/// Resolves the endpoint as the AWS tools do: `explicit`, else `AWS_ENDPOINT_URL_STS`,
-/// else the regional (or global) endpoint; the region is `region`, else `AWS_REGION`,
-/// else `AWS_DEFAULT_REGION`.
+/// A boolean setting: `true` or `false` in any case; unset or empty is `false`.
+/// botocore reads anything but `true` as false; stskit refuses other values, so a
+/// mistyped `AWS_USE_FIPS_ENDPOINT=1` never silently drops FIPS.
+fn env_bool(name: &'static str) -> Result<bool, InputError> {
+    match env_var(name)?.filter(|v| !v.is_empty()) {
+        None => Ok(false),
+        Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
+        Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
+        Some(_) => Err(InputError::Invalid {
+            field: name,
+            rule: "must be true or false",
+        }),
+    }
+}
+
+/// The endpoint rule set's parameters from the environment, as the AWS tools read
+/// them:
+///
+/// * region: `region`, else `AWS_REGION`, else `AWS_DEFAULT_REGION`;
+/// * `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`: `true` or `false`;
+/// * `AWS_STS_REGIONAL_ENDPOINTS`: `regional` (the default) or `legacy` (the 16
+///   legacy regions use the global endpoint); anything else is an error, as in
+///   botocore;
+/// * endpoint URL: `explicit`, else (unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is
+///   `true`) `AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL`.
+///
+/// Empty variables count as unset.
 ///
 /// # Errors
-/// As [`Endpoint::resolve`]; [`InputError::Invalid`] naming a variable that is set but
-/// not valid UTF-8 (even one a flag overrides: it is a configuration error all the
-/// same).
+/// [`InputError::Invalid`] naming a variable that is set but not valid UTF-8 (even one
+/// a flag overrides: it is a configuration error all the same) or not one of its
+/// allowed values.
+pub fn endpoint_params_from_env(
+    explicit: Option<&str>,
+    region: Option<&str>,
+) -> Result<EndpointParams, InputError> {
+    let nonempty = |name: &'static str| -> Result<Option<String>, InputError> {
+        Ok(env_var(name)?.filter(|v| !v.is_empty()))
+    };
+    let (env_region, default_region) = (nonempty("AWS_REGION")?, nonempty("AWS_DEFAULT_REGION")?);
+    let (sts_url, all_url) = (
+        nonempty("AWS_ENDPOINT_URL_STS")?,
+        nonempty("AWS_ENDPOINT_URL")?,
+    );
+    let ignore_configured = env_bool("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")?;
+    let use_global_endpoint = match nonempty("AWS_STS_REGIONAL_ENDPOINTS")?.as_deref() {
+        None | Some("regional") => false,
+        Some("legacy") => true,
+        Some(_) => {
+            return Err(InputError::Invalid {
+                field: "AWS_STS_REGIONAL_ENDPOINTS",
+                rule: "must be regional or legacy",
+            });
+        }
+    };
+    let configured = if ignore_configured {
+        None
+    } else {
+        sts_url.or(all_url)
+    };
+    Ok(EndpointParams {
+        region: region.map(str::to_owned).or(env_region).or(default_region),
+        use_fips: env_bool("AWS_USE_FIPS_ENDPOINT")?,
+        use_dual_stack: env_bool("AWS_USE_DUALSTACK_ENDPOINT")?,
+        use_global_endpoint,
+        endpoint: explicit.map(str::to_owned).or(configured),
+    })
+}
+
+/// Resolves the endpoint from [`endpoint_params_from_env`] through the rule set
+/// ([`Endpoint::from_params`]).
+///
+/// # Errors
+/// As [`endpoint_params_from_env`] and [`Endpoint::from_params`].
 pub fn endpoint_from_env(
     explicit: Option<&str>,
     region: Option<&str>,
 ) -> Result<Endpoint, InputError> {
-    let (env_region, default_region) = (env_var("AWS_REGION")?, env_var("AWS_DEFAULT_REGION")?);
-    let env_url = env_var("AWS_ENDPOINT_URL_STS")?;
-    let region = region.map(str::to_owned).or(env_region).or(default_region);
-    let url = explicit.map(str::to_owned).or(env_url);
-    Endpoint::resolve(url.as_deref(), region.as_deref())
+    Endpoint::from_params(&endpoint_params_from_env(explicit, region)?)
 }

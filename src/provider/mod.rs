@@ -4,6 +4,10 @@
 
 pub mod env;
 pub mod os;
+pub mod secret_file;
 
-pub use env::{credentials_from_env, endpoint_from_env, transport_config_from_env};
+pub use env::{
+    credentials_from_env, endpoint_from_env, endpoint_params_from_env, transport_config_from_env,
+};
 pub use os::{env_var, read_regular_file};
+pub use secret_file::{read_secret_file, read_web_identity_token};

@@ -14,7 +14,7 @@
 pub mod canonical_request;
 pub(crate) mod encode;
 mod error;
-mod hash;
+pub(crate) mod hash;
 mod signature;
 pub mod signing_key;
 pub mod string_to_sign;

@@ -10,19 +10,26 @@
 pub mod endpoint;
 pub mod form;
 pub mod op;
+pub mod partition;
 pub mod response;
 mod rules;
 
 use time::OffsetDateTime;
 
-pub use endpoint::Endpoint;
+pub use endpoint::{Endpoint, EndpointParams, EndpointRuleError};
 pub use form::FormWriter;
 pub use op::{
-    AssumeRole, CHAINED_MAX_DURATION_SECONDS, DEFAULT_DURATION_SECONDS, GetCallerIdentity,
+    AssumeRole, AssumeRoleWithSaml, AssumeRoleWithWebIdentity, AssumeRoot,
+    CHAINED_MAX_DURATION_SECONDS, DEFAULT_DURATION_SECONDS, DecodeAuthorizationMessage,
+    GetAccessKeyInfo, GetCallerIdentity, GetDelegatedAccessToken, GetFederationToken,
+    GetScopedCredentials, GetSessionToken, GetWebIdentityToken, SubjectMode,
 };
 pub use response::{
-    AssumeRoleOutput, AssumedRoleUser, CallerIdentity, parse_assume_role, parse_caller_identity,
-    parse_error,
+    AssumeRoleOutput, AssumeRoleWithSamlOutput, AssumeRoleWithWebIdentityOutput, AssumeRootOutput,
+    AssumedRoleUser, CallerIdentity, CredentialsOutput, DecodeAuthorizationMessageOutput,
+    FederatedUser, GetAccessKeyInfoOutput, GetDelegatedAccessTokenOutput, GetFederationTokenOutput,
+    GetScopedCredentialsOutput, GetSessionTokenOutput, GetWebIdentityTokenOutput, SessionInfo,
+    parse_assume_role, parse_caller_identity, parse_error,
 };
 
 use crate::error::{Error, InputError};
@@ -49,6 +56,9 @@ pub trait Operation {
     /// Whether the call is signed with source credentials (`AssumeRoleWithWebIdentity`
     /// and `AssumeRoleWithSAML` are not: they are how the first credentials are had).
     const SIGNED: bool = true;
+    /// Whether STS serves the call on regional endpoints only (`AssumeRoot`): the
+    /// global endpoint is refused before any IO.
+    const REGIONAL_ONLY: bool = false;
 
     /// Checks every parameter against the rules STS enforces, before any IO.
     /// `chained` is whether the source credentials are temporary.
@@ -59,6 +69,12 @@ pub trait Operation {
 
     /// Writes the parameters after `Action` and `Version`, in the model's order.
     fn write_params(&self, form: &mut FormWriter);
+
+    /// The role ARN the call names, checked against the endpoint's partition before
+    /// any IO.
+    fn role_arn(&self) -> Option<&str> {
+        None
+    }
 
     /// Whether the body carries a secret (see [`Request::with_sensitive_body`]).
     fn body_is_sensitive(&self) -> bool {
@@ -90,9 +106,20 @@ pub trait Operation {
     /// Validates and builds the unsigned POST to `endpoint`.
     ///
     /// # Errors
-    /// As [`Operation::validate`].
+    /// As [`Operation::validate`]; also [`InputError::Invalid`] when the role ARN's
+    /// partition is not the endpoint's, or a regional-only call meets the global
+    /// endpoint.
     fn to_request(&self, endpoint: &Endpoint, chained: bool) -> Result<Request, InputError> {
         self.validate(chained)?;
+        if let Some(arn) = self.role_arn() {
+            endpoint.check_arn_partition("RoleArn", arn)?;
+        }
+        if Self::REGIONAL_ONLY && endpoint.is_global() {
+            return Err(InputError::Invalid {
+                field: "endpoint",
+                rule: "this call is served on regional endpoints only, not sts.amazonaws.com: give a region",
+            });
+        }
         let request = post(endpoint, self.form_body());
         Ok(if self.body_is_sensitive() {
             request.with_sensitive_body()

@@ -26,7 +26,8 @@ pub(crate) fn check_name_like(
     if n < min || n > max || !ok_chars {
         let rule = match field {
             "RoleSessionName" => "must be 2 to 64 characters of [\\w+=,.@-]",
-            "SourceIdentity" => "must be 2 to 64 characters of [\\w+=,.@-]",
+            "SourceIdentity" => "must be 2 to 256 characters of [\\w+=,.@-]",
+            "Name" => "must be 2 to 32 characters of [\\w+=,.@-]",
             "SerialNumber" => "must be 9 to 256 characters of [\\w+=/:,.@-]",
             _ => "has a wrong length or character",
         };
@@ -112,4 +113,137 @@ pub(crate) fn check_tag_text(
         ));
     }
     Ok(())
+}
+
+/// `min..=max` characters (Unicode scalar values, as the model counts).
+pub(crate) fn check_len(
+    field: &'static str,
+    s: &str,
+    min: usize,
+    max: usize,
+    rule: &'static str,
+) -> Result<(), InputError> {
+    let n = s.chars().count();
+    if n < min || n > max {
+        return Err(invalid(field, rule));
+    }
+    Ok(())
+}
+
+/// A session policy: at least one character, at most `max` when the model caps it,
+/// tab, line breaks and U+0020 to U+00FF only.
+pub(crate) fn check_policy(policy: Option<&str>, max: Option<usize>) -> Result<(), InputError> {
+    let Some(p) = policy else { return Ok(()) };
+    let n = p.chars().count();
+    if n == 0 || max.is_some_and(|m| n > m) {
+        return Err(invalid(
+            "Policy",
+            if max.is_some() {
+                "must be 1 to 2048 characters"
+            } else {
+                "must not be empty"
+            },
+        ));
+    }
+    if !p
+        .chars()
+        .all(|c| matches!(c, '\t' | '\n' | '\r' | ' '..='\u{ff}'))
+    {
+        return Err(invalid(
+            "Policy",
+            "must hold only tab, line breaks and U+0020 to U+00FF",
+        ));
+    }
+    Ok(())
+}
+
+/// Managed session policies: at most 10 ARNs (the documented limit).
+pub(crate) fn check_policy_arns(arns: &[String]) -> Result<(), InputError> {
+    if arns.len() > 10 {
+        return Err(invalid("PolicyArns", "at most 10"));
+    }
+    for arn in arns {
+        check_arn_text("PolicyArns", arn)?;
+    }
+    Ok(())
+}
+
+/// Session tags: at most 50, keys unique ignoring case.
+pub(crate) fn check_tags(tags: &[(String, String)]) -> Result<(), InputError> {
+    if tags.len() > 50 {
+        return Err(invalid("Tags", "at most 50"));
+    }
+    for (i, (k, v)) in tags.iter().enumerate() {
+        check_tag_text("Tags", k, 1, 128)?;
+        check_tag_text("Tags", v, 0, 256)?;
+        if tags[..i]
+            .iter()
+            .any(|(other, _)| other.to_lowercase() == k.to_lowercase())
+        {
+            return Err(invalid("Tags", "keys must be unique, ignoring case"));
+        }
+    }
+    Ok(())
+}
+
+/// `DurationSeconds` within `min..=max`.
+pub(crate) fn check_duration(
+    seconds: Option<u32>,
+    min: u32,
+    max: u32,
+    rule: &'static str,
+) -> Result<(), InputError> {
+    match seconds {
+        Some(s) if s < min || s > max => Err(invalid("DurationSeconds", rule)),
+        _ => Ok(()),
+    }
+}
+
+/// `MinimumSessionTokenSize`: 0 to 4096.
+pub(crate) fn check_min_token_size(size: Option<u32>) -> Result<(), InputError> {
+    match size {
+        Some(s) if s > 4096 => Err(invalid("MinimumSessionTokenSize", "must be 0 to 4096")),
+        _ => Ok(()),
+    }
+}
+
+/// An MFA device and code: both or neither; the serial 9-256 characters of
+/// `[\w+=/:,.@-]`, the code six digits.
+pub(crate) fn check_mfa(serial: Option<&str>, code: Option<&str>) -> Result<(), InputError> {
+    match (serial, code) {
+        (Some(serial), Some(code)) => {
+            check_name_like("SerialNumber", serial, 9, 256, "/:")?;
+            if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(invalid("TokenCode", "must be 6 digits"));
+            }
+            Ok(())
+        }
+        (None, None) => Ok(()),
+        _ => Err(invalid(
+            "TokenCode",
+            "SerialNumber and TokenCode go together",
+        )),
+    }
+}
+
+/// `PolicyArns.member.N.arn`.
+pub(crate) fn write_policy_arns(w: &mut crate::sts::FormWriter, arns: &[String]) {
+    for (i, arn) in arns.iter().enumerate() {
+        w.param(&format!("PolicyArns.member.{}.arn", i + 1), arn);
+    }
+}
+
+/// `Tags.member.N.Key` and `.Value`.
+pub(crate) fn write_tags(w: &mut crate::sts::FormWriter, tags: &[(String, String)]) {
+    for (i, (k, v)) in tags.iter().enumerate() {
+        w.param(&format!("Tags.member.{}.Key", i + 1), k);
+        w.param(&format!("Tags.member.{}.Value", i + 1), v);
+    }
+}
+
+/// An optional number.
+pub(crate) fn write_number(w: &mut crate::sts::FormWriter, key: &str, n: Option<u32>) {
+    if let Some(n) = n {
+        w.param(key, &n.to_string());
+    }
 }

@@ -14,6 +14,7 @@
 //! It serves one request per connection (`Connection: close`) and never follows the
 //! real STS in anything but the wire format and the signature check.
 
+mod ops;
 mod reply;
 mod server;
 mod sts;

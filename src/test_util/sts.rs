@@ -1,4 +1,5 @@
-//! The STS behaviour: `AssumeRole` and `GetCallerIdentity` answers and error documents.
+//! The STS behaviour: the signature and unsigned-call checks, error documents, and the
+//! dispatch to each operation's answer (in `ops`).
 
 use super::server::Incoming;
 use super::*;
@@ -29,6 +30,9 @@ pub(super) fn request_id(n: u64) -> String {
     format!("5ec1d0b1-{:04x}-4000-8000-{:012x}", n & 0xffff, n)
 }
 
+/// The calls STS serves without a signature.
+const UNSIGNED: [&str; 2] = ["AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"];
+
 /// The answer of [`Reply::Normal`]: (status, body).
 pub(super) fn answer(
     req: &Incoming,
@@ -40,39 +44,54 @@ pub(super) fn answer(
     st.issued += 1;
     let rid = request_id(st.issued);
     let err = |status: u16, code: &str, msg: &str| (status, error_body(code, msg, &rid));
-    match check {
-        SignatureCheck::Valid => {}
-        SignatureCheck::Missing => {
-            return err(
-                403,
-                "MissingAuthenticationToken",
-                "Request is missing Authentication Token",
-            );
-        }
-        SignatureCheck::UnknownKey | SignatureCheck::BadToken => {
-            return err(
-                403,
-                "InvalidClientTokenId",
-                "The security token included in the request is invalid.",
-            );
-        }
-        SignatureCheck::Mismatch => {
-            return err(
-                403,
-                "SignatureDoesNotMatch",
-                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
-            );
-        }
-        SignatureCheck::Expired => {
-            return err(
-                403,
-                "SignatureDoesNotMatch",
-                "Signature expired: the request time is too far from the server time.",
-            );
-        }
-    }
     let params = form::decode(&req.body);
     let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let action = get("Action").unwrap_or_default();
+    if UNSIGNED.contains(&action) {
+        // The double holds unsigned calls to what the model says: nothing that signs.
+        if check != SignatureCheck::Missing
+            || find_header(&req.headers, "authorization").is_some()
+            || find_header(&req.headers, "x-amz-security-token").is_some()
+        {
+            return err(
+                400,
+                "StsDoubleUnexpectedSignature",
+                "this call is unsigned: it must carry no Authorization and no X-Amz-Security-Token",
+            );
+        }
+    } else {
+        match check {
+            SignatureCheck::Valid => {}
+            SignatureCheck::Missing => {
+                return err(
+                    403,
+                    "MissingAuthenticationToken",
+                    "Request is missing Authentication Token",
+                );
+            }
+            SignatureCheck::UnknownKey | SignatureCheck::BadToken => {
+                return err(
+                    403,
+                    "InvalidClientTokenId",
+                    "The security token included in the request is invalid.",
+                );
+            }
+            SignatureCheck::Mismatch => {
+                return err(
+                    403,
+                    "SignatureDoesNotMatch",
+                    "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+                );
+            }
+            SignatureCheck::Expired => {
+                return err(
+                    403,
+                    "SignatureDoesNotMatch",
+                    "Signature expired: the request time is too far from the server time.",
+                );
+            }
+        }
+    }
     if get("Version") != Some("2011-06-15") {
         return err(
             400,
@@ -80,75 +99,14 @@ pub(super) fn answer(
             "Could not find operation for the given version",
         );
     }
-    let key_id = key_id.unwrap_or_default();
-    match get("Action") {
-        Some("GetCallerIdentity") => {
-            let key = &st.keys[&key_id];
-            let body = format!(
-                "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <GetCallerIdentityResult>\n    \
-                 <Arn>{}</Arn>\n    <UserId>{}</UserId>\n    <Account>{}</Account>\n  </GetCallerIdentityResult>\n  \
-                 <ResponseMetadata>\n    <RequestId>{rid}</RequestId>\n  </ResponseMetadata>\n</GetCallerIdentityResponse>\n",
-                xml_escape(&key.arn),
-                xml_escape(&key.user_id),
-                st.account
-            );
-            (200, body.into_bytes())
-        }
-        Some("AssumeRole") => {
-            let (Some(role_arn), Some(session)) = (get("RoleArn"), get("RoleSessionName")) else {
-                return err(
-                    400,
-                    "ValidationError",
-                    "RoleArn and RoleSessionName are required",
-                );
-            };
-            let duration: i64 = get("DurationSeconds")
-                .and_then(|d| d.parse().ok())
-                .unwrap_or(3600);
-            let role_name = role_arn.rsplit('/').next().unwrap_or("role").to_owned();
-            let n = st.issued;
-            let access_key_id = format!("ASIADOUBLE{n:010}");
-            let secret = format!("double/secret+{n:06}+{}", "k".repeat(20));
-            let token = format!("FwoGZXIvYXdzEDoubleToken{n:08}{}", "T".repeat(80));
-            let Some(expiration) = st
-                .fixed_expiration
-                .or_else(|| now.checked_add(time::Duration::seconds(duration)))
-            else {
-                return err(400, "ValidationError", "DurationSeconds is out of range");
-            };
-            let arn = format!(
-                "arn:aws:sts::{}:assumed-role/{role_name}/{session}",
-                st.account
-            );
-            let role_id = format!("AROADOUBLE{n:08}:{session}");
-            let exp_text = format_rfc3339(expiration);
-            let source_identity = get("SourceIdentity")
-                .map(|s| format!("    <SourceIdentity>{}</SourceIdentity>\n", xml_escape(s)))
-                .unwrap_or_default();
-            let packed = get("Policy")
-                .map(|_| "    <PackedPolicySize>6</PackedPolicySize>\n")
-                .unwrap_or("");
-            let body = format!(
-                "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <AssumeRoleResult>\n{source_identity}    \
-                 <AssumedRoleUser>\n      <AssumedRoleId>{}</AssumedRoleId>\n      <Arn>{}</Arn>\n    </AssumedRoleUser>\n    \
-                 <Credentials>\n      <AccessKeyId>{access_key_id}</AccessKeyId>\n      <SecretAccessKey>{}</SecretAccessKey>\n      \
-                 <SessionToken>{token}</SessionToken>\n      <Expiration>{exp_text}</Expiration>\n    </Credentials>\n{packed}  \
-                 </AssumeRoleResult>\n  <ResponseMetadata>\n    <RequestId>{rid}</RequestId>\n  </ResponseMetadata>\n</AssumeRoleResponse>\n",
-                xml_escape(&role_id),
-                xml_escape(&arn),
-                xml_escape(&secret),
-            );
-            st.keys.insert(
-                access_key_id,
-                Key {
-                    secret,
-                    token: Some(token),
-                    arn,
-                    user_id: role_id,
-                },
-            );
-            (200, body.into_bytes())
-        }
-        _ => err(400, "InvalidAction", "Could not find operation"),
+    let call = super::ops::Call {
+        get: &get,
+        key_id: key_id.unwrap_or_default(),
+        now,
+        rid: &rid,
+    };
+    match super::ops::respond(action, &call, st) {
+        Ok(body) => (200, body.into_bytes()),
+        Err((status, code, message)) => err(status, code, &message),
     }
 }

@@ -1,49 +1,116 @@
-//! One file per command: its flag table, its help, and how its flags become a call.
+//! One file per command (or per small family): its flag table, its help, and how its
+//! flags become a call.
 
 mod assume_role;
 mod get_caller_identity;
+mod lookups;
+mod saml;
+mod sessions;
+mod shared;
+mod web_identity;
 
-use stskit::sts::AssumeRole;
+use stskit::Credentials;
+use stskit::error::InputError;
+use stskit::sts::{
+    AssumeRole, AssumeRoleWithSaml, AssumeRoleWithWebIdentity, AssumeRoot,
+    DecodeAuthorizationMessage, GetAccessKeyInfo, GetCallerIdentity, GetFederationToken,
+    GetSessionToken, Operation,
+};
 
 use super::Failure;
 use super::args::{Flag, Values};
 use super::output::Format;
 
-/// The commands.
+/// The commands, in the order the help lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum CommandName {
     AssumeRole,
+    AssumeRoleWithWebIdentity,
+    AssumeRoleWithSaml,
+    GetSessionToken,
+    GetFederationToken,
+    AssumeRoot,
     GetCallerIdentity,
+    GetAccessKeyInfo,
+    DecodeAuthorizationMessage,
 }
+
+const ALL: [CommandName; 9] = [
+    CommandName::AssumeRole,
+    CommandName::AssumeRoleWithWebIdentity,
+    CommandName::AssumeRoleWithSaml,
+    CommandName::GetSessionToken,
+    CommandName::GetFederationToken,
+    CommandName::AssumeRoot,
+    CommandName::GetCallerIdentity,
+    CommandName::GetAccessKeyInfo,
+    CommandName::DecodeAuthorizationMessage,
+];
 
 impl CommandName {
     /// The command as typed.
     pub(crate) fn name(self) -> &'static str {
         match self {
             CommandName::AssumeRole => "assume-role",
+            CommandName::AssumeRoleWithWebIdentity => "assume-role-with-web-identity",
+            CommandName::AssumeRoleWithSaml => "assume-role-with-saml",
+            CommandName::GetSessionToken => "get-session-token",
+            CommandName::GetFederationToken => "get-federation-token",
+            CommandName::AssumeRoot => "assume-root",
             CommandName::GetCallerIdentity => "get-caller-identity",
+            CommandName::GetAccessKeyInfo => "get-access-key-info",
+            CommandName::DecodeAuthorizationMessage => "decode-authorization-message",
         }
     }
 
     /// The command named `name`.
     pub(crate) fn from_name(name: &str) -> Option<CommandName> {
-        [CommandName::AssumeRole, CommandName::GetCallerIdentity]
-            .into_iter()
-            .find(|c| c.name() == name)
+        ALL.into_iter().find(|c| c.name() == name)
     }
 }
 
-/// A command ready to run.
+/// A command ready to run: the operation and, for credentials, the output format.
 #[derive(Debug)]
 pub(crate) enum Command {
     AssumeRole(Box<AssumeRole>, Format),
+    WebIdentity(Box<AssumeRoleWithWebIdentity>, Format),
+    Saml(Box<AssumeRoleWithSaml>, Format),
+    SessionToken(Box<GetSessionToken>, Format),
+    FederationToken(Box<GetFederationToken>, Format),
+    AssumeRoot(Box<AssumeRoot>, Format),
     GetCallerIdentity,
+    AccessKeyInfo(GetAccessKeyInfo),
+    DecodeMessage(DecodeAuthorizationMessage),
+}
+
+impl Command {
+    /// Whether the call is signed (needs source credentials).
+    pub(crate) fn signed(&self) -> bool {
+        !matches!(self, Command::WebIdentity(..) | Command::Saml(..))
+    }
+
+    /// Checks the operation's parameters before anything else is read or resolved.
+    pub(crate) fn validate(&self, source: Option<&Credentials>) -> Result<(), InputError> {
+        let chained = source.is_some_and(Credentials::is_temporary);
+        match self {
+            Command::AssumeRole(op, _) => op.validate(chained),
+            Command::WebIdentity(op, _) => op.validate(chained),
+            Command::Saml(op, _) => op.validate(chained),
+            Command::SessionToken(op, _) => op.validate(chained),
+            Command::FederationToken(op, _) => op.validate(chained),
+            Command::AssumeRoot(op, _) => op.validate(chained),
+            Command::GetCallerIdentity => GetCallerIdentity.validate(chained),
+            Command::AccessKeyInfo(op) => op.validate(chained),
+            Command::DecodeMessage(op) => op.validate(chained),
+        }
+    }
 }
 
 /// (title, usage line, flag table, text after the options) of a command.
 pub(crate) fn describe(
     command: CommandName,
 ) -> (&'static str, &'static str, &'static [Flag], &'static str) {
+    use sessions::{assume_root as root, federation_token as fed, session_token as st};
     match command {
         CommandName::AssumeRole => (
             assume_role::TITLE,
@@ -51,12 +118,30 @@ pub(crate) fn describe(
             assume_role::FLAGS,
             assume_role::TAIL,
         ),
+        CommandName::AssumeRoleWithWebIdentity => (
+            web_identity::TITLE,
+            web_identity::USAGE,
+            web_identity::FLAGS,
+            web_identity::TAIL,
+        ),
+        CommandName::AssumeRoleWithSaml => (saml::TITLE, saml::USAGE, saml::FLAGS, saml::TAIL),
+        CommandName::GetSessionToken => (st::TITLE, st::USAGE, st::FLAGS, st::TAIL),
+        CommandName::GetFederationToken => (fed::TITLE, fed::USAGE, fed::FLAGS, fed::TAIL),
+        CommandName::AssumeRoot => (root::TITLE, root::USAGE, root::FLAGS, root::TAIL),
         CommandName::GetCallerIdentity => (
             get_caller_identity::TITLE,
             get_caller_identity::USAGE,
             get_caller_identity::FLAGS,
             get_caller_identity::TAIL,
         ),
+        CommandName::GetAccessKeyInfo => {
+            use lookups::access_key_info as a;
+            (a::TITLE, a::USAGE, a::FLAGS, a::TAIL)
+        }
+        CommandName::DecodeAuthorizationMessage => {
+            use lookups::decode_message as d;
+            (d::TITLE, d::USAGE, d::FLAGS, d::TAIL)
+        }
     }
 }
 
@@ -64,6 +149,13 @@ pub(crate) fn describe(
 pub(crate) fn build(command: CommandName, values: Values) -> Result<Command, Failure> {
     match command {
         CommandName::AssumeRole => assume_role::build(values),
+        CommandName::AssumeRoleWithWebIdentity => web_identity::build(values),
+        CommandName::AssumeRoleWithSaml => saml::build(values),
+        CommandName::GetSessionToken => sessions::session_token::build(values),
+        CommandName::GetFederationToken => sessions::federation_token::build(values),
+        CommandName::AssumeRoot => sessions::assume_root::build(values),
         CommandName::GetCallerIdentity => Ok(Command::GetCallerIdentity),
+        CommandName::GetAccessKeyInfo => lookups::access_key_info::build(values),
+        CommandName::DecodeAuthorizationMessage => lookups::decode_message::build(values),
     }
 }

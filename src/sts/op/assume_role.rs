@@ -9,7 +9,9 @@ use super::super::Operation;
 use super::super::form::FormWriter;
 use super::super::response::{AssumeRoleOutput, parse_assume_role};
 use super::super::rules::{
-    check_arn_text, check_external_id, check_name_like, check_role_arn, check_tag_text, invalid,
+    check_arn_text, check_external_id, check_mfa, check_min_token_size, check_name_like,
+    check_policy, check_policy_arns, check_role_arn, check_tag_text, check_tags, invalid,
+    write_number, write_policy_arns, write_tags,
 };
 use crate::error::{Error, InputError};
 
@@ -70,7 +72,8 @@ impl AssumeRole {
         self.external_id = Some(SecretString::from(external_id.into()));
         self
     }
-    /// `Policy`: an inline session policy (JSON), at most 2048 characters.
+    /// `Policy`: an inline session policy (JSON). The model sets no maximum for
+    /// `AssumeRole` (STS checks the packed size of inline and managed policies).
     pub fn with_policy(mut self, policy: impl Into<String>) -> Self {
         self.policy = Some(policy.into());
         self
@@ -90,7 +93,7 @@ impl AssumeRole {
         self.transitive_tag_keys.push(key.into());
         self
     }
-    /// `SourceIdentity`: 2-64 characters of `[\w+=,.@-]`.
+    /// `SourceIdentity`: 2-256 characters of `[\w+=,.@-]`.
     pub fn with_source_identity(mut self, id: impl Into<String>) -> Self {
         self.source_identity = Some(id.into());
         self
@@ -106,7 +109,7 @@ impl AssumeRole {
         self
     }
     /// Adds a provided context (`ProvidedContexts.member.N.ProviderArn` /
-    /// `.ContextAssertion`), at most 5.
+    /// `.ContextAssertion`, the assertion 4-3072 characters), at most 5.
     pub fn with_provided_context(
         mut self,
         provider_arn: impl Into<String>,
@@ -185,40 +188,9 @@ impl Operation for AssumeRole {
         if let Some(id) = &self.external_id {
             check_external_id(id.expose_secret())?;
         }
-        if let Some(p) = &self.policy {
-            let n = p.chars().count();
-            if n == 0 || n > 2048 {
-                return Err(invalid("Policy", "must be 1 to 2048 characters"));
-            }
-            if !p
-                .chars()
-                .all(|c| matches!(c, '\t' | '\n' | '\r' | ' '..='\u{ff}'))
-            {
-                return Err(invalid(
-                    "Policy",
-                    "must hold only tab, line breaks and U+0020 to U+00FF",
-                ));
-            }
-        }
-        if self.policy_arns.len() > 10 {
-            return Err(invalid("PolicyArns", "at most 10"));
-        }
-        for arn in &self.policy_arns {
-            check_arn_text("PolicyArns", arn)?;
-        }
-        if self.tags.len() > 50 {
-            return Err(invalid("Tags", "at most 50"));
-        }
-        for (i, (k, v)) in self.tags.iter().enumerate() {
-            check_tag_text("Tags", k, 1, 128)?;
-            check_tag_text("Tags", v, 0, 256)?;
-            if self.tags[..i]
-                .iter()
-                .any(|(other, _)| other.to_lowercase() == k.to_lowercase())
-            {
-                return Err(invalid("Tags", "keys must be unique, ignoring case"));
-            }
-        }
+        check_policy(self.policy.as_deref(), None)?;
+        check_policy_arns(&self.policy_arns)?;
+        check_tags(&self.tags)?;
         if self.transitive_tag_keys.len() > 50 {
             return Err(invalid("TransitiveTagKeys", "at most 50"));
         }
@@ -226,42 +198,26 @@ impl Operation for AssumeRole {
             check_tag_text("TransitiveTagKeys", k, 1, 128)?;
         }
         if let Some(s) = &self.source_identity {
-            check_name_like("SourceIdentity", s, 2, 64, "")?;
+            check_name_like("SourceIdentity", s, 2, 256, "")?;
         }
-        match (&self.serial_number, &self.token_code) {
-            (Some(serial), Some(code)) => {
-                check_name_like("SerialNumber", serial, 9, 256, "/:")?;
-                let code = code.expose_secret();
-                if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(invalid("TokenCode", "must be 6 digits"));
-                }
-            }
-            (None, None) => {}
-            _ => {
-                return Err(invalid(
-                    "TokenCode",
-                    "SerialNumber and TokenCode go together",
-                ));
-            }
-        }
+        check_mfa(
+            self.serial_number.as_deref(),
+            self.token_code.as_ref().map(|c| c.expose_secret()),
+        )?;
         if self.provided_contexts.len() > 5 {
             return Err(invalid("ProvidedContexts", "at most 5"));
         }
         for (arn, assertion) in &self.provided_contexts {
             check_arn_text("ProvidedContexts", arn)?;
             let n = assertion.chars().count();
-            if !(4..=2048).contains(&n) {
+            if !(4..=3072).contains(&n) {
                 return Err(invalid(
                     "ProvidedContexts",
-                    "ContextAssertion must be 4 to 2048 characters",
+                    "ContextAssertion must be 4 to 3072 characters",
                 ));
             }
         }
-        if let Some(size) = self.minimum_session_token_size
-            && size > 4096
-        {
-            return Err(invalid("MinimumSessionTokenSize", "must be 0 to 4096"));
-        }
+        check_min_token_size(self.minimum_session_token_size)?;
         Ok(())
     }
 
@@ -269,17 +225,12 @@ impl Operation for AssumeRole {
     fn write_params(&self, w: &mut FormWriter) {
         w.param("RoleArn", &self.role_arn);
         w.param("RoleSessionName", &self.role_session_name);
-        for (i, arn) in self.policy_arns.iter().enumerate() {
-            w.param(&format!("PolicyArns.member.{}.arn", i + 1), arn);
-        }
+        write_policy_arns(w, &self.policy_arns);
         if let Some(p) = &self.policy {
             w.param("Policy", p);
         }
         w.param("DurationSeconds", &self.duration_seconds.to_string());
-        for (i, (k, v)) in self.tags.iter().enumerate() {
-            w.param(&format!("Tags.member.{}.Key", i + 1), k);
-            w.param(&format!("Tags.member.{}.Value", i + 1), v);
-        }
+        write_tags(w, &self.tags);
         for (i, k) in self.transitive_tag_keys.iter().enumerate() {
             w.param(&format!("TransitiveTagKeys.member.{}", i + 1), k);
         }
@@ -305,9 +256,15 @@ impl Operation for AssumeRole {
                 assertion,
             );
         }
-        if let Some(size) = self.minimum_session_token_size {
-            w.param("MinimumSessionTokenSize", &size.to_string());
-        }
+        write_number(
+            w,
+            "MinimumSessionTokenSize",
+            self.minimum_session_token_size,
+        );
+    }
+
+    fn role_arn(&self) -> Option<&str> {
+        Some(&self.role_arn)
     }
 
     /// The external id and the MFA code are secrets.

@@ -1,7 +1,25 @@
 //! One file per STS operation, each an [`Operation`](super::Operation).
 
 pub mod assume_role;
+pub mod assume_role_with_saml;
+pub mod assume_role_with_web_identity;
+pub mod assume_root;
 pub mod get_caller_identity;
+pub mod get_delegated_access_token;
+pub mod get_federation_token;
+pub mod get_scoped_credentials;
+pub mod get_session_token;
+pub mod get_web_identity_token;
+pub mod lookups;
 
 pub use assume_role::{AssumeRole, CHAINED_MAX_DURATION_SECONDS, DEFAULT_DURATION_SECONDS};
+pub use assume_role_with_saml::AssumeRoleWithSaml;
+pub use assume_role_with_web_identity::AssumeRoleWithWebIdentity;
+pub use assume_root::AssumeRoot;
 pub use get_caller_identity::GetCallerIdentity;
+pub use get_delegated_access_token::GetDelegatedAccessToken;
+pub use get_federation_token::GetFederationToken;
+pub use get_scoped_credentials::GetScopedCredentials;
+pub use get_session_token::GetSessionToken;
+pub use get_web_identity_token::{GetWebIdentityToken, SubjectMode};
+pub use lookups::{DecodeAuthorizationMessage, GetAccessKeyInfo};

@@ -1,0 +1,106 @@
+//! `stskit assume-role-with-web-identity`: role credentials for an OIDC token, without
+//! source credentials.
+
+use stskit::provider::env_var;
+use stskit::provider::secret_file::MAX_WEB_IDENTITY_TOKEN_FILE;
+use stskit::sts::AssumeRoleWithWebIdentity;
+
+use super::super::Failure;
+use super::super::args::{Arity, Flag, Values};
+use super::Command;
+use super::shared::{
+    OUTPUT, POLICY, POLICY_ARN, POLICY_FILE, format, number, once, policy, required, secret_file,
+};
+
+pub(super) const TITLE: &str =
+    "assume an IAM role with a web identity (OIDC) token and print its credentials";
+pub(super) const USAGE: &str = "stskit assume-role-with-web-identity --role-arn ARN --role-session-name NAME\n      (--web-identity-token-file PATH | --web-identity-token-env) [options]";
+pub(super) const TAIL: &str = "The call is unsigned: no source credentials are read. The token file is read once,\nfor this call, and its content is never printed.\n";
+
+pub(super) const FLAGS: &[Flag] = &[
+    once("role-arn", "ARN", "role to assume (required)"),
+    once(
+        "role-session-name",
+        "NAME",
+        "session name, 2-64 of [A-Za-z0-9_+=,.@-] (required)",
+    ),
+    once(
+        "web-identity-token-file",
+        "PATH",
+        "file holding the token (4-20000 characters)",
+    ),
+    Flag {
+        name: "web-identity-token-env",
+        value: "",
+        arity: Arity::Switch,
+        help: "read the token from the file AWS_WEB_IDENTITY_TOKEN_FILE\nnames",
+    },
+    once("duration-seconds", "N", "900-43200 (STS's default 3600)"),
+    POLICY,
+    POLICY_FILE,
+    POLICY_ARN,
+    once(
+        "provider-id",
+        "ID",
+        "OAuth 2.0 provider (www.amazon.com, graph.facebook.com);\nleave out for OIDC",
+    ),
+    OUTPUT,
+];
+
+const COMMAND: &str = "assume-role-with-web-identity";
+
+pub(super) fn build(mut v: Values) -> Result<Command, Failure> {
+    let format = format(&mut v)?;
+    let duration = number(&mut v, "duration-seconds")?;
+    let role_arn = required(&mut v, COMMAND, "role-arn")?;
+    let session_name = required(&mut v, COMMAND, "role-session-name")?;
+    let token = match (
+        v.take("web-identity-token-file"),
+        v.switch("web-identity-token-env"),
+    ) {
+        (Some(_), true) => {
+            return Err(Failure::usage(
+                "give --web-identity-token-file or --web-identity-token-env, not both",
+            ));
+        }
+        (Some(path), false) => secret_file(
+            "--web-identity-token-file",
+            &path,
+            MAX_WEB_IDENTITY_TOKEN_FILE,
+        )?,
+        (None, true) => {
+            let path = env_var("AWS_WEB_IDENTITY_TOKEN_FILE")
+                .map_err(|e| Failure::usage(e.to_string()))?
+                .filter(|p| !p.is_empty())
+                .ok_or_else(|| {
+                    Failure::usage(
+                        "--web-identity-token-env needs AWS_WEB_IDENTITY_TOKEN_FILE to name the token file",
+                    )
+                })?;
+            secret_file(
+                "AWS_WEB_IDENTITY_TOKEN_FILE",
+                &path,
+                MAX_WEB_IDENTITY_TOKEN_FILE,
+            )?
+        }
+        (None, false) => {
+            return Err(Failure::usage(
+                "assume-role-with-web-identity needs --web-identity-token-file or --web-identity-token-env",
+            ));
+        }
+    };
+    let mut request = AssumeRoleWithWebIdentity::new(role_arn, session_name, token);
+    if let Some(d) = duration {
+        request = request.with_duration_seconds(d);
+    }
+    if let Some(p) = policy(&mut v)? {
+        request = request.with_policy(p);
+    }
+    for arn in v.take_all("policy-arn") {
+        request = request.with_policy_arn(arn);
+    }
+    if let Some(id) = v.take("provider-id") {
+        request = request.with_provider_id(id);
+    }
+    Ok(Command::WebIdentity(Box::new(request), format))
+}
