@@ -243,7 +243,8 @@ async fn checks_before_any_call() {
         ("AWS_SESSION_TOKEN", "tok"),
     ];
     let none: &[(&str, &str)] = &[];
-    let cases: Vec<(Vec<&str>, &[(&str, &str)], &str)> = vec![
+    type Case<'a> = (Vec<&'a str>, &'a [(&'a str, &'a str)], &'a str);
+    let cases: Vec<Case> = vec![
         (
             vec!["get-session-token", "--duration-seconds", "129601"],
             none,

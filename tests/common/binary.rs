@@ -29,6 +29,7 @@ pub(crate) async fn output(mut cmd: Command) -> Output {
 }
 
 /// `assume-role` of ROLE at `endpoint`, with `extra` flags.
+#[allow(dead_code)] // not every suite that includes this file assumes a role
 pub(crate) fn assume_args<'a>(endpoint: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec![
         "assume-role",
