@@ -2,6 +2,7 @@
 //! signed calls verified by the double, unsigned calls arriving unsigned, each typed
 //! output filled, and the rules checked before any IO (who may call what, partitions,
 //! regional-only calls).
+#![cfg(feature = "test-util")]
 
 #[path = "common/double.rs"]
 mod double;
