@@ -2,7 +2,8 @@
 
 Reads a JSON array of cases on stdin and writes a JSON array of results on stdout.
 Each case is signed with botocore's SigV4Auth at the given time; "form" cases first
-have their body written by botocore's Query serializer for sts:AssumeRole.
+have their body written by botocore's Query serializer for their STS operation
+("operation", AssumeRole when absent).
 """
 import json
 import sys
@@ -16,12 +17,13 @@ from botocore.serialize import create_serializer
 
 def main():
     cases = json.load(sys.stdin)
-    model = botocore.session.get_session().get_service_model("sts").operation_model("AssumeRole")
+    service = botocore.session.get_session().get_service_model("sts")
     serializer = create_serializer("query")
     out = []
     for case in cases:
         body = b""
         if case["kind"] == "form":
+            model = service.operation_model(case.get("operation", "AssumeRole"))
             serialized = serializer.serialize_to_request(case["params"], model)
             prepared = AWSRequest(method="POST", url=case["url"], data=serialized["body"]).prepare()
             body = prepared.body if isinstance(prepared.body, bytes) else prepared.body.encode()
