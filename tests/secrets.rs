@@ -108,3 +108,95 @@ proptest! {
         }
     }
 }
+
+/// An answer of `action` carrying the secret fields the model marks sensitive.
+fn answer_with_secrets(action: &str, secret: &str, token: &str, jwt: &str) -> String {
+    let creds = format!(
+        "<Credentials><AccessKeyId>ASIAPROPTEST</AccessKeyId><SecretAccessKey>{secret}</SecretAccessKey>\
+         <SessionToken>{token}</SessionToken><Expiration>2031-05-06T07:08:09Z</Expiration></Credentials>"
+    );
+    let inner = match action {
+        "GetWebIdentityToken" => {
+            format!(
+                "<WebIdentityToken>{jwt}</WebIdentityToken><Expiration>2031-05-06T07:08:09Z</Expiration>"
+            )
+        }
+        "AssumeRoleWithWebIdentity" | "AssumeRoleWithSAML" => format!(
+            "{creds}<TrustedIdentityPropagationContext><OriginIdentity><Subject>{jwt}</Subject>\
+             <SubjectType>{jwt}</SubjectType><Issuer>{jwt}</Issuer></OriginIdentity></TrustedIdentityPropagationContext>"
+        ),
+        _ => creds,
+    };
+    format!("<{action}Response><{action}Result>{inner}</{action}Result></{action}Response>")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+    /// The secrets of every other operation: the web identity token, the SAML
+    /// assertion, the MFA code of GetSessionToken, the trade-in token as inputs; the
+    /// keys, the outbound web identity token and the origin identity as answers.
+    #[test]
+    fn no_output_of_any_operation_holds_a_secret(
+        secret in "[A-Za-z0-9/+]{40}",
+        token in "[A-Za-z0-9/+=]{64,200}",
+        jwt in "[A-Za-z0-9_-]{20,80}\\.[A-Za-z0-9_-]{20,80}\\.[A-Za-z0-9_-]{20,60}",
+        assertion in "[A-Za-z0-9/+]{40,400}",
+        trade_in in "[A-Za-z0-9/+=]{20,100}",
+        code in "[0-9]{6}",
+    ) {
+        use stskit::sts::*;
+        let mut shown: Vec<String> = Vec::new();
+        let endpoint = Endpoint::resolve(None, Some("eu-west-1")).unwrap();
+        let role = "arn:aws:iam::123456789012:role/demo";
+        let web = AssumeRoleWithWebIdentity::new(role, "prop", SecretString::from(jwt.clone()));
+        let saml = AssumeRoleWithSaml::new(role, "arn:aws:iam::123456789012:saml-provider/idp", SecretString::from(assertion.clone()));
+        let session = GetSessionToken::new().with_mfa("arn:aws:iam::123456789012:mfa/u", code.clone());
+        let delegated = GetDelegatedAccessToken::new(SecretString::from(trade_in.clone()));
+        shown.push(format!("{web:?} {:?}", web.to_request(&endpoint, false).unwrap()));
+        shown.push(format!("{saml:?} {:?}", saml.to_request(&endpoint, false).unwrap()));
+        shown.push(format!("{session:?} {:?}", session.to_request(&endpoint, false).unwrap()));
+        shown.push(format!("{delegated:?} {:?}", delegated.to_request(&endpoint, false).unwrap()));
+        // Invalid inputs: the errors name the field only.
+        let long = AssumeRoleWithWebIdentity::new(role, "prop", SecretString::from(jwt.repeat(400)));
+        let e = long.validate(false).unwrap_err();
+        shown.push(format!("{e} {e:?}"));
+        let bad_code = GetSessionToken::new().with_mfa("arn:aws:iam::123456789012:mfa/u", format!("{code}{code}"));
+        let e = bad_code.validate(false).unwrap_err();
+        shown.push(format!("{e} {e:?}"));
+        let e = web.to_request(&Endpoint::resolve(None, Some("cn-north-1")).unwrap(), false).unwrap_err();
+        shown.push(format!("{e} {e:?}"));
+
+        for action in [
+            "AssumeRoleWithWebIdentity", "AssumeRoleWithSAML", "AssumeRoot", "GetSessionToken",
+            "GetFederationToken", "GetScopedCredentials", "GetDelegatedAccessToken", "GetWebIdentityToken",
+        ] {
+            let body = answer_with_secrets(action, &secret, &token, &jwt);
+            let b = body.as_bytes();
+            let out = match action {
+                "AssumeRoleWithWebIdentity" => format!("{:?}", AssumeRoleWithWebIdentity::parse(200, &[], b).unwrap()),
+                "AssumeRoleWithSAML" => format!("{:?}", AssumeRoleWithSaml::parse(200, &[], b).unwrap()),
+                "AssumeRoot" => format!("{:?}", AssumeRoot::parse(200, &[], b).unwrap()),
+                "GetSessionToken" => format!("{:?}", GetSessionToken::parse(200, &[], b).unwrap()),
+                "GetFederationToken" => format!("{:?}", GetFederationToken::parse(200, &[], b).unwrap()),
+                "GetScopedCredentials" => format!("{:?}", GetScopedCredentials::parse(200, &[], b).unwrap()),
+                "GetDelegatedAccessToken" => format!("{:?}", GetDelegatedAccessToken::parse(200, &[], b).unwrap()),
+                _ => format!("{:?}", GetWebIdentityToken::parse(200, &[], b).unwrap()),
+            };
+            shown.push(out);
+            for cut in [b.len() / 3, b.len() / 2, b.len() - 20] {
+                let e = GetWebIdentityToken::parse(200, &[], &b[..cut]).unwrap_err();
+                shown.push(format!("{e} {e:?}"));
+                let e = AssumeRoleWithWebIdentity::parse(200, &[], &b[..cut]).unwrap_err();
+                shown.push(format!("{e} {e:?}"));
+            }
+            let e = parse_error(400, &[], b);
+            shown.push(format!("{e} {e:?}"));
+        }
+        assert_clean(&shown, &[&secret, &token, &jwt, &assertion, &trade_in]);
+        let needle = format!("TokenCode={code}");
+        for s in &shown {
+            assert!(!s.contains(&needle), "the MFA code appears in {s:?}");
+        }
+    }
+}

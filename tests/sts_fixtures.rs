@@ -31,16 +31,23 @@ fn creds(c: &StsCredentials) -> (&str, &str, &str, time::OffsetDateTime) {
     )
 }
 
-/// The recorded answers: every `.xml` in `fixtures/sts/` (provenance in its README)
-/// beside a `.expected.json` of its exact values. Adding a recorded answer is adding
-/// those two files.
+/// The answers with expected values: every `.xml` in `fixtures/sts/` (recorded and
+/// documented answers, provenance in its README) and in `fixtures/sts-model/` (the
+/// service model's examples and synthetic full answers, see its README), each beside
+/// a `.expected.json` of its exact values. Adding one is adding those two files.
 fn recorded() -> Vec<String> {
-    let mut names: Vec<String> =
-        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sts"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".xml") && !n.starts_with("own."))
-            .collect();
+    let mut names = Vec::new();
+    for (dir, prefix) in [
+        ("fixtures/sts", ""),
+        ("fixtures/sts-model", "../sts-model/"),
+    ] {
+        for e in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)).unwrap() {
+            let n = e.unwrap().file_name().to_string_lossy().into_owned();
+            if n.ends_with(".xml") && !n.starts_with("own.") {
+                names.push(format!("{prefix}{n}"));
+            }
+        }
+    }
     names.sort();
     names
 }
@@ -120,7 +127,24 @@ fn check_error(name: &str, want: &serde_json::Value) {
 #[test]
 fn every_recorded_answer_gives_its_expected_values() {
     let names = recorded();
-    assert_eq!(names.len(), 10, "{names:?}");
+    assert_eq!(names.len(), 25, "{names:?}");
+    let parsers: std::collections::BTreeSet<String> = names
+        .iter()
+        .map(|n| {
+            n.rsplit('/')
+                .next()
+                .unwrap()
+                .split('.')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        parsers.len(),
+        13,
+        "every operation has an answer, plus errors: {parsers:?}"
+    );
     for name in &names {
         let expected = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("fixtures/sts")
@@ -188,6 +212,40 @@ fn truncation_sweep_every_cut_is_an_error() {
         }
     }
     assert_eq!(cuts, 3328, "every byte offset of the four bodies");
+}
+
+/// The same sweep over one answer of every operation (`fixtures/sts-model/`), each
+/// through its own parser: no cut of a complete answer is ever a success.
+#[test]
+fn truncation_sweep_covers_every_operation() {
+    let mut cuts = 0;
+    let mut operations = std::collections::BTreeSet::new();
+    for name in recorded().iter().filter(|n| n.starts_with("../sts-model/")) {
+        let parse = name
+            .trim_start_matches("../sts-model/")
+            .split('.')
+            .next()
+            .unwrap();
+        operations.insert(parse.to_owned());
+        let body = fixture(name);
+        let complete = body.len()
+            - body
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+        assert!(dump(parse, 200, &body).is_ok(), "{name} parses whole");
+        for cut in 0..complete {
+            let r = dump(parse, 200, &body[..cut]);
+            assert!(
+                matches!(r, Err(Error::Parse(_))),
+                "{name} cut at {cut}: {r:?}"
+            );
+            cuts += 1;
+        }
+    }
+    assert_eq!(operations.len(), 12, "{operations:?}");
+    assert!(cuts > 10_000, "{cuts}");
 }
 
 fn parse_err(body: &str) -> stskit::error::ParseError {
