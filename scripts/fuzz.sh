@@ -6,9 +6,21 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-900}
 shift || true
-TARGETS=${*:-parse_response parse_error canonical_request endpoint_and_dates}
+TARGETS=${*:-parse_response parse_error canonical_request endpoint_and_dates parse_operations}
 
-mkdir -p fuzz/corpus/parse_response fuzz/corpus/parse_error fuzz/corpus/canonical_request fuzz/corpus/endpoint_and_dates
+mkdir -p fuzz/corpus/parse_response fuzz/corpus/parse_error fuzz/corpus/canonical_request fuzz/corpus/endpoint_and_dates fuzz/corpus/parse_operations
+# parse_operations: the first byte selects the parser, in this order.
+OPS=(assume_role assume_role_with_saml assume_role_with_web_identity assume_root get_session_token
+    get_federation_token get_scoped_credentials get_delegated_access_token get_web_identity_token
+    get_caller_identity get_access_key_info decode_authorization_message)
+for f in fixtures/sts/*.xml fixtures/sts-model/*.xml; do
+    name=$(basename "$f")
+    for i in "${!OPS[@]}"; do
+        if [[ "$name" == "${OPS[$i]}.ok."* ]]; then
+            { printf "\\x$(printf %02x "$i")\\x00\\xc8\\x00"; cat "$f"; } > "fuzz/corpus/parse_operations/seed-$name"
+        fi
+    done
+done
 for f in fixtures/sts/*.xml; do
     name=$(basename "$f")
     { printf '\x00\xc8\x00'; cat "$f"; } > "fuzz/corpus/parse_response/seed-$name"
