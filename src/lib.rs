@@ -42,6 +42,33 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! Every STS operation has its type in [`sts`]. The first credentials of a pod or a CI
+//! job come from an unsigned `AssumeRoleWithWebIdentity`, and the endpoint follows
+//! AWS's STS endpoint rules for every partition:
+//!
+//! ```
+//! use secrecy::SecretString;
+//! use stskit::sts::{AssumeRoleWithWebIdentity, Endpoint, EndpointParams, Operation};
+//!
+//! // FIPS in GovCloud, dual-stack in China: the rule set's hosts and signing regions.
+//! let fips = Endpoint::from_params(&EndpointParams::region("us-gov-west-1").with_fips(true))?;
+//! assert_eq!(fips.url(), "https://sts.us-gov-west-1.amazonaws.com/");
+//! let cn = Endpoint::from_params(&EndpointParams::region("cn-north-1").with_dual_stack(true))?;
+//! assert_eq!(cn.url(), "https://sts.cn-north-1.api.amazonwebservices.com.cn/");
+//!
+//! let token = SecretString::from("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwb2QifQ.c2ln");
+//! let call = AssumeRoleWithWebIdentity::new("arn:aws-cn:iam::123456789012:role/app", "pod", token);
+//! let request = call.to_request(&cn, false)?;
+//! // Unsigned: no Authorization header, and the token only in the (sensitive) body.
+//! assert!(request.header("authorization").is_none());
+//! assert!(!format!("{call:?} {request:?}").contains("eyJzdWIi"));
+//! // A role of another partition is refused before any IO.
+//! let aws_role = AssumeRoleWithWebIdentity::new(
+//!     "arn:aws:iam::123456789012:role/app", "pod", SecretString::from("eyJ.x.y"));
+//! assert!(aws_role.to_request(&cn, false).is_err());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! With the `client` feature, [`client::StsClient`] does the call: it signs each
 //! attempt with a fresh time, sends it over a [`transport::Transport`] (reqwest by
 //! default, or any closure), retries what is worth retrying, and returns a typed
