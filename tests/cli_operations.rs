@@ -372,3 +372,47 @@ async fn help_lists_every_command() {
         assert!(o.status.success() && stdout(&o).contains(c), "{c}");
     }
 }
+
+/// The configured endpoint URLs in their order: `AWS_ENDPOINT_URL_STS` before
+/// `AWS_ENDPOINT_URL`, both before the region's endpoint, and neither under
+/// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`.
+#[tokio::test]
+async fn configured_endpoint_urls_in_order() {
+    let d = double().await;
+    let url = d.endpoint_url();
+    // Nothing listens on port 9 of loopback: a call there would fail with exit 4.
+    let dead = "http://127.0.0.1:9/";
+    let o = output(command(
+        &["get-caller-identity"],
+        &[("AWS_ENDPOINT_URL", url.as_str())],
+    ))
+    .await;
+    json(&o);
+    let o = output(command(
+        &["get-caller-identity"],
+        &[
+            ("AWS_ENDPOINT_URL_STS", url.as_str()),
+            ("AWS_ENDPOINT_URL", dead),
+        ],
+    ))
+    .await;
+    json(&o);
+    let o = output(command(
+        &["get-caller-identity", "--endpoint", &url],
+        &[("AWS_ENDPOINT_URL_STS", dead)],
+    ))
+    .await;
+    json(&o);
+    // Ignored: with no region there is then no endpoint at all (and nothing is sent).
+    let before = d.request_count();
+    let o = output(command(
+        &["get-caller-identity"],
+        &[
+            ("AWS_ENDPOINT_URL_STS", url.as_str()),
+            ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"),
+        ],
+    ))
+    .await;
+    assert_failure(&o, 2, "no region");
+    assert_eq!(d.request_count(), before);
+}

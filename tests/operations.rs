@@ -329,3 +329,41 @@ async fn the_double_refuses_a_signed_unsigned_call() {
         "StsDoubleUnexpectedSignature"
     );
 }
+
+/// As botocore does, `IDPCommunicationError` (HTTP 400) is retried; the identity
+/// provider's verdicts (`InvalidIdentityToken`, `IDPRejectedClaim`) are not.
+#[tokio::test]
+async fn web_identity_retries_only_the_providers_outage() {
+    use std::time::Duration;
+    use stskit::client::ClientConfig;
+    use stskit::test_util::Reply;
+    let d = double().await;
+    let c = client(&d).with_config(
+        ClientConfig::default().with_backoff(Duration::from_millis(1), Duration::from_millis(5)),
+    );
+    let op = AssumeRoleWithWebIdentity::new(ROLE, "pod", SecretString::from(JWT));
+    d.push(Reply::sts_error(
+        400,
+        "IDPCommunicationError",
+        "the provider did not answer",
+    ));
+    let out = c.send(None, &op).await.unwrap();
+    assert!(out.credentials.access_key_id().starts_with("ASIA"));
+    assert_eq!(
+        d.request_count(),
+        2,
+        "one retry after IDPCommunicationError"
+    );
+    for code in [
+        "IDPRejectedClaim",
+        "InvalidIdentityToken",
+        "ExpiredTokenException",
+    ] {
+        let before = d.request_count();
+        d.push(Reply::sts_error(400, code, "refused"));
+        let e = c.send(None, &op).await.unwrap_err();
+        assert_eq!(e.service_error().unwrap().code(), code);
+        assert!(!e.is_retryable(), "{code}");
+        assert_eq!(d.request_count(), before + 1, "{code} is not retried");
+    }
+}
