@@ -98,6 +98,25 @@ fn input_failure(e: InputError) -> Failure {
     Failure::usage(e.to_string())
 }
 
+/// What one command's call needs: the runtime, the client and the source.
+struct Run<'a> {
+    runtime: &'a tokio::runtime::Runtime,
+    client: &'a StsClient<ReqwestTransport, SystemClock>,
+    source: Option<&'a stskit::Credentials>,
+}
+
+impl Run<'_> {
+    /// Sends a call that returns credentials and prints them in `format`.
+    fn credentials<O>(&self, op: &O, format: output::Format) -> Result<String, Failure>
+    where
+        O: stskit::sts::Operation,
+        O::Output: CredentialsOutput,
+    {
+        let out = call(self.runtime, self.client.send(self.source, op))?;
+        output::credentials(out.credentials(), format)
+    }
+}
+
 /// Runs one call to its end on the command's runtime.
 fn call<T>(
     runtime: &tokio::runtime::Runtime,
@@ -152,31 +171,18 @@ pub(crate) fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
             message: format!("cannot start the async runtime: {e}"),
         })?;
     let source = source.as_ref();
+    let run = Run {
+        runtime: &runtime,
+        client: &client,
+        source,
+    };
     match command {
-        Command::AssumeRole(op, format) => output::credentials(
-            call(&runtime, client.send(source, &*op))?.credentials(),
-            format,
-        ),
-        Command::WebIdentity(op, format) => output::credentials(
-            call(&runtime, client.send(source, &*op))?.credentials(),
-            format,
-        ),
-        Command::Saml(op, format) => output::credentials(
-            call(&runtime, client.send(source, &*op))?.credentials(),
-            format,
-        ),
-        Command::SessionToken(op, format) => output::credentials(
-            call(&runtime, client.send(source, &*op))?.credentials(),
-            format,
-        ),
-        Command::FederationToken(op, format) => output::credentials(
-            call(&runtime, client.send(source, &*op))?.credentials(),
-            format,
-        ),
-        Command::AssumeRoot(op, format) => output::credentials(
-            call(&runtime, client.send(source, &*op))?.credentials(),
-            format,
-        ),
+        Command::AssumeRole(op, format) => run.credentials(&*op, format),
+        Command::WebIdentity(op, format) => run.credentials(&*op, format),
+        Command::Saml(op, format) => run.credentials(&*op, format),
+        Command::SessionToken(op, format) => run.credentials(&*op, format),
+        Command::FederationToken(op, format) => run.credentials(&*op, format),
+        Command::AssumeRoot(op, format) => run.credentials(&*op, format),
         Command::GetCallerIdentity => {
             output::caller_identity(&call(&runtime, client.send(source, &GetCallerIdentity))?)
         }

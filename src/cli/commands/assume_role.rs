@@ -6,7 +6,8 @@ use super::super::Failure;
 use super::super::args::{Flag, Values};
 use super::Command;
 use super::shared::{
-    OUTPUT, POLICY, POLICY_ARN, POLICY_FILE, format, number, once, policy, repeat, required, tags,
+    OUTPUT, POLICY, POLICY_ARN, POLICY_FILE, format, mfa, number, once, repeat, required,
+    session_policies, tags,
 };
 
 pub(super) const TITLE: &str = "assume an IAM role and print its temporary credentials";
@@ -58,10 +59,11 @@ pub(super) fn build(mut v: Values) -> Result<Command, Failure> {
     if let Some(e) = v.take("external-id") {
         request = request.with_external_id(e);
     }
-    if let Some(p) = policy(&mut v)? {
+    let (policy, arns) = session_policies(&mut v)?;
+    if let Some(p) = policy {
         request = request.with_policy(p);
     }
-    for arn in v.take_all("policy-arn") {
+    for arn in arns {
         request = request.with_policy_arn(arn);
     }
     for (k, val) in tags(&mut v)? {
@@ -73,14 +75,8 @@ pub(super) fn build(mut v: Values) -> Result<Command, Failure> {
     if let Some(s) = v.take("source-identity") {
         request = request.with_source_identity(s);
     }
-    match (v.take("serial-number"), v.take("token-code")) {
-        (Some(s), Some(c)) => request = request.with_mfa(s, c),
-        (None, None) => {}
-        _ => {
-            return Err(Failure::usage(
-                "--serial-number and --token-code go together",
-            ));
-        }
+    if let Some((serial, code)) = mfa(&mut v)? {
+        request = request.with_mfa(serial, code);
     }
     Ok(Command::AssumeRole(Box::new(request), format))
 }

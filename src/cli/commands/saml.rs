@@ -8,7 +8,8 @@ use super::super::Failure;
 use super::super::args::{Flag, Values};
 use super::Command;
 use super::shared::{
-    OUTPUT, POLICY, POLICY_ARN, POLICY_FILE, format, number, once, policy, required, secret_file,
+    OUTPUT, POLICY, POLICY_ARN, POLICY_FILE, format, number, once, required, secret_file,
+    session_policies,
 };
 
 pub(super) const TITLE: &str = "assume an IAM role with a SAML assertion and print its credentials";
@@ -43,10 +44,11 @@ pub(super) fn build(mut v: Values) -> Result<Command, Failure> {
     if let Some(d) = duration {
         request = request.with_duration_seconds(d);
     }
-    if let Some(p) = policy(&mut v)? {
+    let (policy, arns) = session_policies(&mut v)?;
+    if let Some(p) = policy {
         request = request.with_policy(p);
     }
-    for arn in v.take_all("policy-arn") {
+    for arn in arns {
         request = request.with_policy_arn(arn);
     }
     Ok(Command::Saml(Box::new(request), format))

@@ -7,7 +7,8 @@ use super::super::Failure;
 use super::super::args::{Flag, Values};
 use super::Command;
 use super::shared::{
-    OUTPUT, POLICY, POLICY_ARN, POLICY_FILE, format, number, once, policy, repeat, required, tags,
+    OUTPUT, POLICY, POLICY_ARN, POLICY_FILE, format, mfa, number, once, repeat, required,
+    session_policies, tags,
 };
 
 pub(super) mod session_token {
@@ -40,14 +41,8 @@ pub(super) mod session_token {
         if let Some(d) = number(&mut v, "duration-seconds")? {
             request = request.with_duration_seconds(d);
         }
-        match (v.take("serial-number"), v.take("token-code")) {
-            (Some(s), Some(c)) => request = request.with_mfa(s, c),
-            (None, None) => {}
-            _ => {
-                return Err(Failure::usage(
-                    "--serial-number and --token-code go together",
-                ));
-            }
+        if let Some((serial, code)) = mfa(&mut v)? {
+            request = request.with_mfa(serial, code);
         }
         Ok(Command::SessionToken(Box::new(request), format))
     }
@@ -87,10 +82,11 @@ pub(super) mod federation_token {
         if let Some(d) = duration {
             request = request.with_duration_seconds(d);
         }
-        if let Some(p) = policy(&mut v)? {
+        let (policy, arns) = session_policies(&mut v)?;
+        if let Some(p) = policy {
             request = request.with_policy(p);
         }
-        for arn in v.take_all("policy-arn") {
+        for arn in arns {
             request = request.with_policy_arn(arn);
         }
         for (k, val) in tags(&mut v)? {

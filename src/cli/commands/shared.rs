@@ -130,3 +130,19 @@ pub(super) fn secret_file(
     read_secret_file(flag, std::path::Path::new(path), max)
         .map_err(|e| Failure::usage(e.to_string()))
 }
+
+/// `--serial-number` and `--token-code`: both or neither.
+pub(super) fn mfa(v: &mut Values) -> Result<Option<(String, String)>, Failure> {
+    match (v.take("serial-number"), v.take("token-code")) {
+        (Some(s), Some(c)) => Ok(Some((s, c))),
+        (None, None) => Ok(None),
+        _ => Err(Failure::usage(
+            "--serial-number and --token-code go together",
+        )),
+    }
+}
+
+/// `--policy`/`--policy-file` and the `--policy-arn`s.
+pub(super) fn session_policies(v: &mut Values) -> Result<(Option<String>, Vec<String>), Failure> {
+    Ok((policy(v)?, v.take_all("policy-arn")))
+}
