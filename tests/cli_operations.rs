@@ -366,6 +366,9 @@ async fn help_lists_every_command() {
         "assume-root",
         "get-access-key-info",
         "decode-authorization-message",
+        "get-delegated-access-token",
+        "get-web-identity-token",
+        "get-scoped-credentials",
     ] {
         assert!(text.contains(c), "{c}");
         let o = output(command(&["help", c], &[] as &[(&str, &str)])).await;
@@ -415,4 +418,120 @@ async fn configured_endpoint_urls_in_order() {
     .await;
     assert_failure(&o, 2, "no region");
     assert_eq!(d.request_count(), before);
+}
+
+/// The newer token operations: a trade-in token from a file, an outbound web identity
+/// token as one line of JSON, and scoped credentials from temporary ones.
+#[tokio::test]
+async fn token_operations() {
+    let d = double().await;
+    let url = d.endpoint_url();
+    let trade_in = temp_file("trade-in", "trade-in-token-value\n");
+    let o = output(command(
+        &[
+            "get-delegated-access-token",
+            "--trade-in-token-file",
+            trade_in.to_str().unwrap(),
+            "--endpoint",
+            &url,
+        ],
+        &[] as &[(&str, &str)],
+    ))
+    .await;
+    json(&o);
+    assert_eq!(
+        d.requests().pop().unwrap().param("TradeInToken").as_deref(),
+        Some("trade-in-token-value")
+    );
+    let o = output(command(
+        &[
+            "get-web-identity-token",
+            "--audience",
+            "https://api.example.com",
+            "--audience",
+            "second",
+            "--signing-algorithm",
+            "ES384",
+            "--duration-seconds",
+            "120",
+            "--endpoint",
+            &url,
+        ],
+        &[] as &[(&str, &str)],
+    ))
+    .await;
+    let v = json(&o);
+    assert!(v["WebIdentityToken"].as_str().unwrap().starts_with("eyJ"));
+    assert!(v["Expiration"].as_str().unwrap().ends_with('Z'));
+    let r = d.requests().pop().unwrap();
+    assert_eq!(r.param("Audience.member.2").as_deref(), Some("second"));
+    // Scoped credentials need temporary source credentials: first get some.
+    let o = output(command(
+        &["get-session-token", "--endpoint", &url],
+        &[] as &[(&str, &str)],
+    ))
+    .await;
+    let session = json(&o);
+    let temp = [
+        (
+            "AWS_ACCESS_KEY_ID",
+            session["AccessKeyId"].as_str().unwrap(),
+        ),
+        (
+            "AWS_SECRET_ACCESS_KEY",
+            session["SecretAccessKey"].as_str().unwrap(),
+        ),
+        (
+            "AWS_SESSION_TOKEN",
+            session["SessionToken"].as_str().unwrap(),
+        ),
+    ];
+    let o = output(command(
+        &[
+            "get-scoped-credentials",
+            "--policy",
+            "{}",
+            "--scoped-session-description",
+            "ci job",
+            "--endpoint",
+            &url,
+        ],
+        &temp,
+    ))
+    .await;
+    json(&o);
+    let o = output(command(
+        &["get-scoped-credentials", "--endpoint", &url],
+        &[] as &[(&str, &str)],
+    ))
+    .await;
+    assert_failure(&o, 2, "temporary credentials");
+    let o = output(command(
+        &[
+            "get-web-identity-token",
+            "--audience",
+            "a",
+            "--signing-algorithm",
+            "RS256",
+            "--scope",
+            "openid",
+            "--endpoint",
+            &url,
+        ],
+        &[] as &[(&str, &str)],
+    ))
+    .await;
+    assert_failure(&o, 2, "Scope");
+    let o = output(command(
+        &[
+            "get-web-identity-token",
+            "--signing-algorithm",
+            "RS256",
+            "--endpoint",
+            &url,
+        ],
+        &[] as &[(&str, &str)],
+    ))
+    .await;
+    assert_failure(&o, 2, "needs --audience");
 }

@@ -73,6 +73,9 @@ Usage:
   stskit get-caller-identity
   stskit get-access-key-info --access-key-id ID
   stskit decode-authorization-message --encoded-message MSG
+  stskit get-delegated-access-token --trade-in-token-file PATH
+  stskit get-web-identity-token --audience AUD --signing-algorithm ALG [options]
+  stskit get-scoped-credentials [--policy JSON] [--duration-seconds N]
   stskit help COMMAND
   stskit --help | --version
 

@@ -183,6 +183,20 @@ pub(crate) fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
         Command::SessionToken(op, format) => run.credentials(&*op, format),
         Command::FederationToken(op, format) => run.credentials(&*op, format),
         Command::AssumeRoot(op, format) => run.credentials(&*op, format),
+        Command::DelegatedAccessToken(op, format) => run.credentials(&*op, format),
+        Command::ScopedCredentials(op, format) => run.credentials(&*op, format),
+        Command::WebIdentityToken(op) => {
+            use secrecy::ExposeSecret;
+            let out = call(&runtime, client.send(source, &*op))?;
+            let expiration = out
+                .expiration
+                .map(stskit::sts::response::format_rfc3339)
+                .unwrap_or_default();
+            Ok(output::json_line(&[
+                ("WebIdentityToken", out.web_identity_token.expose_secret()),
+                ("Expiration", &expiration),
+            ]))
+        }
         Command::GetCallerIdentity => {
             output::caller_identity(&call(&runtime, client.send(source, &GetCallerIdentity))?)
         }

@@ -7,14 +7,15 @@ mod lookups;
 mod saml;
 mod sessions;
 mod shared;
+mod tokens;
 mod web_identity;
 
 use stskit::Credentials;
 use stskit::error::InputError;
 use stskit::sts::{
     AssumeRole, AssumeRoleWithSaml, AssumeRoleWithWebIdentity, AssumeRoot,
-    DecodeAuthorizationMessage, GetAccessKeyInfo, GetCallerIdentity, GetFederationToken,
-    GetSessionToken, Operation,
+    DecodeAuthorizationMessage, GetAccessKeyInfo, GetCallerIdentity, GetDelegatedAccessToken,
+    GetFederationToken, GetScopedCredentials, GetSessionToken, GetWebIdentityToken, Operation,
 };
 
 use super::Failure;
@@ -33,9 +34,12 @@ pub(crate) enum CommandName {
     GetCallerIdentity,
     GetAccessKeyInfo,
     DecodeAuthorizationMessage,
+    GetDelegatedAccessToken,
+    GetWebIdentityToken,
+    GetScopedCredentials,
 }
 
-const ALL: [CommandName; 9] = [
+const ALL: [CommandName; 12] = [
     CommandName::AssumeRole,
     CommandName::AssumeRoleWithWebIdentity,
     CommandName::AssumeRoleWithSaml,
@@ -45,6 +49,9 @@ const ALL: [CommandName; 9] = [
     CommandName::GetCallerIdentity,
     CommandName::GetAccessKeyInfo,
     CommandName::DecodeAuthorizationMessage,
+    CommandName::GetDelegatedAccessToken,
+    CommandName::GetWebIdentityToken,
+    CommandName::GetScopedCredentials,
 ];
 
 impl CommandName {
@@ -60,6 +67,9 @@ impl CommandName {
             CommandName::GetCallerIdentity => "get-caller-identity",
             CommandName::GetAccessKeyInfo => "get-access-key-info",
             CommandName::DecodeAuthorizationMessage => "decode-authorization-message",
+            CommandName::GetDelegatedAccessToken => "get-delegated-access-token",
+            CommandName::GetWebIdentityToken => "get-web-identity-token",
+            CommandName::GetScopedCredentials => "get-scoped-credentials",
         }
     }
 
@@ -81,6 +91,9 @@ pub(crate) enum Command {
     GetCallerIdentity,
     AccessKeyInfo(GetAccessKeyInfo),
     DecodeMessage(DecodeAuthorizationMessage),
+    DelegatedAccessToken(Box<GetDelegatedAccessToken>, Format),
+    WebIdentityToken(Box<GetWebIdentityToken>),
+    ScopedCredentials(Box<GetScopedCredentials>, Format),
 }
 
 impl Command {
@@ -102,6 +115,9 @@ impl Command {
             Command::GetCallerIdentity => GetCallerIdentity.validate(chained),
             Command::AccessKeyInfo(op) => op.validate(chained),
             Command::DecodeMessage(op) => op.validate(chained),
+            Command::DelegatedAccessToken(op, _) => op.validate(chained),
+            Command::WebIdentityToken(op) => op.validate(chained),
+            Command::ScopedCredentials(op, _) => op.validate(chained),
         }
     }
 }
@@ -142,6 +158,18 @@ pub(crate) fn describe(
             use lookups::decode_message as d;
             (d::TITLE, d::USAGE, d::FLAGS, d::TAIL)
         }
+        CommandName::GetDelegatedAccessToken => {
+            use tokens::delegated as d;
+            (d::TITLE, d::USAGE, d::FLAGS, d::TAIL)
+        }
+        CommandName::GetWebIdentityToken => {
+            use tokens::web_identity_token as w;
+            (w::TITLE, w::USAGE, w::FLAGS, w::TAIL)
+        }
+        CommandName::GetScopedCredentials => {
+            use tokens::scoped as s;
+            (s::TITLE, s::USAGE, s::FLAGS, s::TAIL)
+        }
     }
 }
 
@@ -157,5 +185,8 @@ pub(crate) fn build(command: CommandName, values: Values) -> Result<Command, Fai
         CommandName::GetCallerIdentity => Ok(Command::GetCallerIdentity),
         CommandName::GetAccessKeyInfo => lookups::access_key_info::build(values),
         CommandName::DecodeAuthorizationMessage => lookups::decode_message::build(values),
+        CommandName::GetDelegatedAccessToken => tokens::delegated::build(values),
+        CommandName::GetWebIdentityToken => tokens::web_identity_token::build(values),
+        CommandName::GetScopedCredentials => tokens::scoped::build(values),
     }
 }
