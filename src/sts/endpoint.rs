@@ -180,7 +180,7 @@ impl Endpoint {
     ///    sends the 16 [`LEGACY_GLOBAL_REGIONS`] to `https://sts.amazonaws.com`, signed
     ///    for `us-east-1`;
     /// 2. a custom URL is used as given (FIPS or dual-stack with it is an error), signed
-    ///    for the region, or `us-east-1` when there is none;
+    ///    for the region, or `us-east-1` when there is none or it is `aws-global`;
     /// 3. otherwise the region's partition gives `sts[-fips].REGION.SUFFIX` with the
     ///    dual-stack suffix when asked (GovCloud FIPS hosts have no `-fips`), and
     ///    `aws-global` is the global endpoint signed for `us-east-1`;
@@ -223,7 +223,11 @@ impl Endpoint {
             if params.use_dual_stack {
                 return rule(EndpointRuleError::DualStackWithCustomEndpoint);
             }
-            let signing = region.unwrap_or(GLOBAL_SIGNING_REGION);
+            // `aws-global` is not a signing region: the global endpoint's is us-east-1.
+            let signing = match region {
+                None | Some("aws-global") => GLOBAL_SIGNING_REGION,
+                Some(r) => r,
+            };
             return Endpoint::parse(url, signing).map(with_partition);
         }
         let Some(region) = region else {

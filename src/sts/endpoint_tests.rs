@@ -116,3 +116,40 @@ fn refuses_regions_that_are_not_dns_labels() {
         ));
     }
 }
+
+#[test]
+fn a_custom_url_with_aws_global_is_signed_for_us_east_1() {
+    let e = Endpoint::resolve(Some("https://proxy.example.com/sts/"), Some("aws-global")).unwrap();
+    assert_eq!(
+        (e.url(), e.signing_region(), e.partition()),
+        ("https://proxy.example.com/sts/", "us-east-1", Some("aws"))
+    );
+    let e = Endpoint::resolve(Some("https://proxy.example.com/"), Some("cn-north-1")).unwrap();
+    assert_eq!(
+        (e.signing_region(), e.partition()),
+        ("cn-north-1", Some("aws-cn"))
+    );
+    let e = Endpoint::resolve(Some("https://proxy.example.com/"), None).unwrap();
+    assert_eq!((e.signing_region(), e.partition()), ("us-east-1", None));
+}
+
+#[test]
+fn fips_labels_and_other_global_names_are_refused() {
+    for r in [
+        "us-east-1-fips",
+        "fips-us-east-1",
+        "aws-cn-global",
+        "aws-us-gov-global",
+    ] {
+        assert!(
+            matches!(
+                Endpoint::resolve(None, Some(r)),
+                Err(InputError::Invalid {
+                    field: "region",
+                    ..
+                })
+            ),
+            "{r}"
+        );
+    }
+}
