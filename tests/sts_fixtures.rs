@@ -629,3 +629,138 @@ fn no_output_of_any_fixture_holds_a_secret() {
         }
     }
 }
+
+/// The hardening rules hold for the containers and fields of every operation: each
+/// container once, each field once, the one map capped, hostile markup refused, and
+/// the answer of one operation's shape never mistaken for another's members.
+#[test]
+fn every_operations_containers_follow_the_rules() {
+    let creds = format!("<Credentials>{CREDS}</Credentials>");
+    let doc = |op: &str, inner: &str| {
+        format!("<{op}Response><{op}Result>{inner}</{op}Result></{op}Response>")
+    };
+    let kind =
+        |parse: &str, op: &str, inner: &str| match dump(parse, 200, doc(op, inner).as_bytes()) {
+            Err(Error::Parse(e)) => (e.kind(), e.element()),
+            other => panic!("{parse}: expected a parse error, got {other:?}"),
+        };
+    let fed = "<FederatedUser><Arn>a</Arn><FederatedUserId>i</FederatedUserId></FederatedUser>";
+    assert_eq!(
+        kind(
+            "get_federation_token",
+            "GetFederationToken",
+            &format!("{creds}{fed}{fed}")
+        ),
+        (ParseErrorKind::Duplicate, Some("FederatedUser"))
+    );
+    let info = "<SessionInfo><ScopedSessionId>s</ScopedSessionId><ScopedSessionId>t</ScopedSessionId></SessionInfo>";
+    assert_eq!(
+        kind(
+            "get_scoped_credentials",
+            "GetScopedCredentials",
+            &format!("{creds}{info}")
+        ),
+        (ParseErrorKind::Duplicate, Some("ScopedSessionId"))
+    );
+    let token = "<WebIdentityToken>a.b.c</WebIdentityToken>";
+    assert_eq!(
+        kind(
+            "get_web_identity_token",
+            "GetWebIdentityToken",
+            &format!("{token}{token}")
+        ),
+        (ParseErrorKind::Duplicate, Some("WebIdentityToken"))
+    );
+    assert_eq!(
+        kind(
+            "get_web_identity_token",
+            "GetWebIdentityToken",
+            "<Expiration>2031-01-01T00:00:00Z</Expiration>"
+        ),
+        (ParseErrorKind::Missing, Some("WebIdentityToken"))
+    );
+    assert_eq!(
+        kind(
+            "get_web_identity_token",
+            "GetWebIdentityToken",
+            &format!("{token}<Expiration>soon</Expiration>")
+        ),
+        (ParseErrorKind::InvalidValue, Some("Expiration"))
+    );
+    let entries: String = (0..65)
+        .map(|i| format!("<entry><key>k{i}</key><value>v</value></entry>"))
+        .collect();
+    let ctx = format!(
+        "<TrustedIdentityPropagationContext><TransactionContext><IdentityProvider>{entries}\
+         </IdentityProvider></TransactionContext></TrustedIdentityPropagationContext>"
+    );
+    assert_eq!(
+        kind(
+            "assume_role_with_web_identity",
+            "AssumeRoleWithWebIdentity",
+            &format!("{creds}{ctx}")
+        ),
+        (ParseErrorKind::TooMany, Some("IdentityProvider"))
+    );
+    let twice = "<entry><key>a</key><key>b</key><value>v</value></entry>";
+    let ctx = format!(
+        "<TrustedIdentityPropagationContext><TransactionContext><IdentityProvider>{twice}\
+         </IdentityProvider></TransactionContext></TrustedIdentityPropagationContext>"
+    );
+    assert_eq!(
+        kind(
+            "assume_role_with_saml",
+            "AssumeRoleWithSAML",
+            &format!("{creds}{ctx}")
+        ),
+        (ParseErrorKind::Duplicate, Some("key"))
+    );
+    assert_eq!(
+        kind(
+            "assume_root",
+            "AssumeRoot",
+            &format!("{}<x>", creds.replace("ASIAX", "&xxe;"))
+        ),
+        (ParseErrorKind::UndefinedEntity, None)
+    );
+    // Members of other operations' shapes are not read as this one's: a DecodedMessage
+    // in an AssumeRole answer is ignored, a Credentials in a GetAccessKeyInfo answer too.
+    let out = dump(
+        "assume_role",
+        200,
+        doc(
+            "AssumeRole",
+            &format!("{creds}<DecodedMessage>x</DecodedMessage>"),
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(out["access_key_id"], "ASIAX");
+    let out = dump(
+        "get_access_key_info",
+        200,
+        doc(
+            "GetAccessKeyInfo",
+            &format!("{creds}<Account>111122223333</Account>"),
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(out["account"], "111122223333");
+    // A SAML Subject (plain) and an OriginIdentity Subject (secret) are different fields.
+    let both = format!(
+        "{creds}<Subject>plain</Subject><TrustedIdentityPropagationContext><OriginIdentity>\
+         <Subject>origin</Subject></OriginIdentity></TrustedIdentityPropagationContext>"
+    );
+    let out = dump(
+        "assume_role_with_saml",
+        200,
+        doc("AssumeRoleWithSAML", &both).as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(out["subject"], "plain");
+    assert_eq!(
+        out["trusted_identity_propagation_context"]["origin_identity"]["subject"],
+        "origin"
+    );
+}
