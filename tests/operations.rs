@@ -367,3 +367,24 @@ async fn web_identity_retries_only_the_providers_outage() {
         assert_eq!(d.request_count(), before + 1, "{code} is not retried");
     }
 }
+
+/// The role and the SAML provider must both be in the region's partition.
+#[test]
+fn saml_provider_partition_is_checked_too() {
+    let cn = Endpoint::resolve(None, Some("cn-north-1")).unwrap();
+    let op = AssumeRoleWithSaml::new(
+        "arn:aws-cn:iam::123456789012:role/r",
+        "arn:aws:iam::123456789012:saml-provider/idp",
+        SecretString::from("PHNhbWw+"),
+    );
+    match op.to_request(&cn, false) {
+        Err(InputError::Invalid { field, .. }) => assert_eq!(field, "PrincipalArn"),
+        other => panic!("{other:?}"),
+    }
+    let ok = AssumeRoleWithSaml::new(
+        "arn:aws-cn:iam::123456789012:role/r",
+        "arn:aws-cn:iam::123456789012:saml-provider/idp",
+        SecretString::from("PHNhbWw+"),
+    );
+    assert!(ok.to_request(&cn, false).is_ok());
+}

@@ -70,10 +70,10 @@ pub trait Operation {
     /// Writes the parameters after `Action` and `Version`, in the model's order.
     fn write_params(&self, form: &mut FormWriter);
 
-    /// The role ARN the call names, checked against the endpoint's partition before
-    /// any IO.
-    fn role_arn(&self) -> Option<&str> {
-        None
+    /// The ARNs of the call that must be in the endpoint's partition (a role, a SAML
+    /// provider), each with its parameter name; checked before any IO.
+    fn partitioned_arns(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
     }
 
     /// Whether the body carries a secret (see [`Request::with_sensitive_body`]).
@@ -106,13 +106,13 @@ pub trait Operation {
     /// Validates and builds the unsigned POST to `endpoint`.
     ///
     /// # Errors
-    /// As [`Operation::validate`]; also [`InputError::Invalid`] when the role ARN's
-    /// partition is not the endpoint's, or a regional-only call meets the global
+    /// As [`Operation::validate`]; also [`InputError::Invalid`] when a role or
+    /// provider ARN's partition is not the endpoint's, or a regional-only call meets the global
     /// endpoint.
     fn to_request(&self, endpoint: &Endpoint, chained: bool) -> Result<Request, InputError> {
         self.validate(chained)?;
-        if let Some(arn) = self.role_arn() {
-            endpoint.check_arn_partition("RoleArn", arn)?;
+        for (field, arn) in self.partitioned_arns() {
+            endpoint.check_arn_partition(field, arn)?;
         }
         if Self::REGIONAL_ONLY && endpoint.is_global() {
             return Err(InputError::Invalid {

@@ -263,8 +263,8 @@ impl Operation for AssumeRole {
         );
     }
 
-    fn role_arn(&self) -> Option<&str> {
-        Some(&self.role_arn)
+    fn partitioned_arns(&self) -> Vec<(&'static str, &str)> {
+        vec![("RoleArn", &self.role_arn)]
     }
 
     /// The external id and the MFA code are secrets.

@@ -124,8 +124,11 @@ impl Operation for AssumeRoleWithSaml {
         true
     }
 
-    fn role_arn(&self) -> Option<&str> {
-        Some(&self.role_arn)
+    fn partitioned_arns(&self) -> Vec<(&'static str, &str)> {
+        vec![
+            ("RoleArn", &self.role_arn),
+            ("PrincipalArn", &self.principal_arn),
+        ]
     }
 
     fn parse(

@@ -149,8 +149,8 @@ impl Operation for AssumeRoleWithWebIdentity {
         true
     }
 
-    fn role_arn(&self) -> Option<&str> {
-        Some(&self.role_arn)
+    fn partitioned_arns(&self) -> Vec<(&'static str, &str)> {
+        vec![("RoleArn", &self.role_arn)]
     }
 
     fn parse(
