@@ -388,3 +388,61 @@ fn saml_provider_partition_is_checked_too() {
     );
     assert!(ok.to_request(&cn, false).is_ok());
 }
+
+/// A server that echoes a secret of the request back in its error text (the token,
+/// the external id, the MFA code, the source's secret key or session token) does not
+/// get it printed: the client removes it, as sent and form-encoded.
+#[tokio::test]
+async fn echoed_secrets_are_removed_from_error_text() {
+    use stskit::test_util::Reply;
+    let d = double().await;
+    let c = client(&d);
+    d.push(Reply::sts_error(
+        400,
+        "InvalidIdentityToken",
+        &format!("token {JWT} is bad"),
+    ));
+    let e = c
+        .send(
+            None,
+            &AssumeRoleWithWebIdentity::new(ROLE, "pod", SecretString::from(JWT)),
+        )
+        .await
+        .unwrap_err();
+    let shown = format!("{e} {e:?} {:?}", e.service_error().unwrap().message());
+    assert!(!shown.contains("eyJzdWIi"), "{shown}");
+    assert!(shown.contains("[redacted]"), "{shown}");
+
+    let external = "ext+id/with=chars";
+    d.add_temporary_key("ASIAECHO", SECRET, "source-session-token-value");
+    let source = Credentials::new(
+        "ASIAECHO",
+        SECRET,
+        Some("source-session-token-value".into()),
+    );
+    d.push(Reply::sts_error(
+        403,
+        "AccessDenied",
+        &format!("ext {external} / ext%2Bid%2Fwith%3Dchars / code 654321 / key {SECRET} / token source-session-token-value"),
+    ));
+    let e = c
+        .send(
+            Some(&source),
+            &AssumeRole::new(ROLE, "s1")
+                .with_external_id(external)
+                .with_mfa("arn:aws:iam::123456789012:mfa/me", "654321"),
+        )
+        .await
+        .unwrap_err();
+    let shown = format!("{e} {e:?}");
+    for secret in [
+        external,
+        "ext%2Bid",
+        "654321",
+        SECRET,
+        "source-session-token-value",
+    ] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+    assert_eq!(e.service_error().unwrap().code(), "AccessDenied");
+}

@@ -149,7 +149,8 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
         };
         let out = self
             .attempts(source, unsigned, sts::SERVICE, O::parse)
-            .await?;
+            .await
+            .map_err(|e| redact_echo(e, operation.secret_values(), source))?;
         if O::expiration(&out).is_some_and(|t| t <= self.now()) {
             return Err(Error::ExpiredCredentials);
         }
@@ -303,6 +304,29 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
             }
             Err(e) => Err(Attempt::Failed(e)),
         }
+    }
+}
+
+/// An error document that echoes a secret of the request (a parameter, or the
+/// source's secret key or session token) has it removed before anyone can print it.
+fn redact_echo<'a>(
+    error: Error,
+    mut secrets: Vec<&'a str>,
+    source: Option<&'a Credentials>,
+) -> Error {
+    use secrecy::ExposeSecret;
+    match error {
+        Error::Service(mut e) => {
+            if let Some(c) = source {
+                secrets.push(c.secret_access_key().expose_secret());
+                if let Some(t) = c.session_token() {
+                    secrets.push(t.expose_secret());
+                }
+            }
+            e.redact(&secrets);
+            Error::Service(e)
+        }
+        other => other,
     }
 }
 

@@ -76,9 +76,18 @@ pub trait Operation {
         Vec::new()
     }
 
-    /// Whether the body carries a secret (see [`Request::with_sensitive_body`]).
+    /// The secret values the body carries (external id, MFA code, web identity token,
+    /// SAML assertion, trade-in token): the body is then marked sensitive (see
+    /// [`Request::with_sensitive_body`]), and the client removes these values from any
+    /// error text a server sends back.
+    fn secret_values(&self) -> Vec<&str> {
+        Vec::new()
+    }
+
+    /// Whether the body carries a secret: whether [`Operation::secret_values`] names
+    /// any.
     fn body_is_sensitive(&self) -> bool {
-        false
+        !self.secret_values().is_empty()
     }
 
     /// Parses the answer, a pure function of (status, headers, body).

@@ -268,8 +268,12 @@ impl Operation for AssumeRole {
     }
 
     /// The external id and the MFA code are secrets.
-    fn body_is_sensitive(&self) -> bool {
-        self.external_id.is_some() || self.token_code.is_some()
+    fn secret_values(&self) -> Vec<&str> {
+        [&self.external_id, &self.token_code]
+            .into_iter()
+            .flatten()
+            .map(|s| s.expose_secret())
+            .collect()
     }
 
     fn parse(

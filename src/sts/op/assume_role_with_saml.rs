@@ -120,8 +120,8 @@ impl Operation for AssumeRoleWithSaml {
         );
     }
 
-    fn body_is_sensitive(&self) -> bool {
-        true
+    fn secret_values(&self) -> Vec<&str> {
+        vec![self.saml_assertion.expose_secret()]
     }
 
     fn partitioned_arns(&self) -> Vec<(&'static str, &str)> {

@@ -145,8 +145,8 @@ impl Operation for AssumeRoleWithWebIdentity {
         );
     }
 
-    fn body_is_sensitive(&self) -> bool {
-        true
+    fn secret_values(&self) -> Vec<&str> {
+        vec![self.web_identity_token.expose_secret()]
     }
 
     fn partitioned_arns(&self) -> Vec<(&'static str, &str)> {

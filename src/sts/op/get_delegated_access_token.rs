@@ -50,8 +50,8 @@ impl Operation for GetDelegatedAccessToken {
         w.param("TradeInToken", self.trade_in_token.expose_secret());
     }
 
-    fn body_is_sensitive(&self) -> bool {
-        true
+    fn secret_values(&self) -> Vec<&str> {
+        vec![self.trade_in_token.expose_secret()]
     }
 
     fn parse(

@@ -100,8 +100,8 @@ impl Operation for GetSessionToken {
         );
     }
 
-    fn body_is_sensitive(&self) -> bool {
-        self.token_code.is_some()
+    fn secret_values(&self) -> Vec<&str> {
+        self.token_code.iter().map(|c| c.expose_secret()).collect()
     }
 
     fn parse(

@@ -51,6 +51,31 @@ impl ServiceError {
     pub fn http_status(&self) -> u16 {
         self.http_status
     }
+
+    /// Removes every occurrence of each of `secrets` (as sent, and form-encoded) from
+    /// the server's text: a server that echoes a token or a code back in its message
+    /// must not have it printed. Values shorter than four characters are left alone.
+    pub fn redact(&mut self, secrets: &[&str]) {
+        let scrub = |text: &mut String| {
+            for secret in secrets.iter().filter(|s| s.len() >= 4) {
+                let mut encoded = Vec::new();
+                crate::sts::form::encode_into(&mut encoded, secret);
+                let encoded = String::from_utf8(encoded).unwrap_or_default();
+                for needle in [*secret, encoded.as_str()] {
+                    if !needle.is_empty() && text.contains(needle) {
+                        *text = text.replace(needle, "[redacted]");
+                    }
+                }
+            }
+        };
+        scrub(&mut self.code);
+        if let Some(m) = &mut self.message {
+            scrub(m);
+        }
+        if let Some(r) = &mut self.request_id {
+            scrub(r);
+        }
+    }
 }
 
 /// Server text in a `Display`: see [`escape_for_terminal`].
