@@ -35,7 +35,8 @@ impl ServiceError {
         &self.code
     }
     /// The message, as STS wrote it (trimmed). STS messages name principals and ARNs,
-    /// never secrets.
+    /// never secrets; `StsClient::send` removes any secret of the
+    /// request a server echoes anyway (see [`ServiceError::redact`]).
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
