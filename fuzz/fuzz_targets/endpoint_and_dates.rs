@@ -20,7 +20,10 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(e) = Endpoint::from_params(&params) {
         assert!(e.url().starts_with("https://sts"));
         assert!(!e.signing_region().is_empty());
-        assert_eq!(Endpoint::parse(e.url(), e.signing_region()).unwrap().url(), e.url());
+        assert_eq!(
+            Endpoint::parse(e.url(), e.signing_region()).unwrap().url(),
+            e.url()
+        );
     }
     if let Ok(e) = Endpoint::resolve(Some(&text), None) {
         let again = Endpoint::resolve(Some(e.url()), None).expect("a canonical URL is accepted");
