@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 fail=0
 PURE=(src/sigv4 src/sts src/date.rs src/host.rs src/http.rs src/credentials.rs)
-for dir in src/provider/profile src/cache/policy.rs; do
+for dir in src/profile src/provider/profile src/cache/policy.rs; do
     [ -e "$dir" ] && PURE+=("$dir")
 done
 FORBIDDEN='tokio|reqwest|std::env|std::fs|TcpStream|UdpSocket|SystemTime|now_utc|crate::client|crate::transport|crate::provider|crate::test_util'

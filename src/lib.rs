@@ -128,6 +128,7 @@ pub mod date;
 pub mod error;
 mod host;
 pub mod http;
+pub mod profile;
 #[cfg(feature = "client")]
 pub mod provider;
 pub mod sigv4;

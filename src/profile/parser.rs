@@ -1,0 +1,271 @@
+//! The shared config and credentials file format, as the AWS SDKs' common test suite
+//! defines it: sections, properties, continuation lines and sub-properties, comments.
+//! Text in, sections out; no IO.
+
+use std::collections::BTreeMap;
+
+/// The properties of one section, keys lower-cased. A property with sub-properties
+/// keeps them raw (`"\nname = value"`), as the format defines; see
+/// [`sub_properties`].
+pub type Properties = BTreeMap<String, String>;
+
+/// Which file a text is: the config file names profiles `[profile x]` (and
+/// `[default]`), the credentials file `[x]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// `~/.aws/config`.
+    Config,
+    /// `~/.aws/credentials`.
+    Credentials,
+}
+
+/// The sections of one file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfileFile {
+    /// `[profile x]` / `[default]` (config) or `[x]` (credentials).
+    pub profiles: BTreeMap<String, Properties>,
+    /// `[sso-session x]` (config file).
+    pub sso_sessions: BTreeMap<String, Properties>,
+    /// `[services x]` (config file).
+    pub services: BTreeMap<String, Properties>,
+}
+
+/// Why a file could not be read: the line (from 1) and the rule. It never holds any
+/// text of the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParseError {
+    /// The line, counted from 1.
+    pub line: usize,
+    /// The rule the line breaks.
+    pub message: &'static str,
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Where properties go while a section is open.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Profile,
+    /// `[default]` in a config file: kept apart, dropped if `[profile default]` exists.
+    BareDefault,
+    SsoSession,
+    Services,
+    /// A section the format ignores (its lines are still checked).
+    Ignored,
+}
+
+fn is_blank(line: &str) -> bool {
+    line.chars().all(|c| c == ' ' || c == '\t')
+}
+
+fn valid_profile_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-/.%@_:+".contains(c))
+}
+
+fn valid_property_name(name: &str) -> bool {
+    !name.is_empty() && !name.chars().any(|c| c == ' ' || c == '\t')
+}
+
+/// Removes a comment: `#` or `;` after white space (adjacent ones are kept).
+fn strip_comment(value: &str) -> &str {
+    let bytes = value.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if (b == b'#' || b == b';') && i > 0 && (bytes[i - 1] == b' ' || bytes[i - 1] == b'\t') {
+            return &value[..i];
+        }
+    }
+    value
+}
+
+fn trim(s: &str) -> &str {
+    s.trim_matches(|c| c == ' ' || c == '\t')
+}
+
+/// Reads a section header line (starting with `[`): (target, name).
+fn section(line: &str, kind: FileKind, at: usize) -> Result<(Target, String), ParseError> {
+    let Some(end) = line.find(']') else {
+        return Err(ParseError {
+            line: at,
+            message: "Profile definition must end with ']'",
+        });
+    };
+    let rest = trim(&line[end + 1..]);
+    if !(rest.is_empty() || rest.starts_with('#') || rest.starts_with(';')) {
+        return Err(ParseError {
+            line: at,
+            message: "Expected only a comment after the profile definition",
+        });
+    }
+    let inner = trim(&line[1..end]);
+    let prefixed = |prefix: &str| -> Option<String> {
+        let after = inner.strip_prefix(prefix)?;
+        let name = trim(after);
+        // A prefix must be followed by white space: `[profilefoo]` is not a profile.
+        (after.starts_with([' ', '\t']) && !name.is_empty()).then(|| name.to_owned())
+    };
+    let named = |target: Target, name: String| {
+        if valid_profile_name(&name) {
+            (target, name)
+        } else {
+            (Target::Ignored, String::new())
+        }
+    };
+    Ok(match kind {
+        FileKind::Credentials => named(Target::Profile, inner.to_owned()),
+        FileKind::Config => {
+            if inner == "default" {
+                (Target::BareDefault, "default".to_owned())
+            } else if let Some(name) = prefixed("profile") {
+                named(Target::Profile, name)
+            } else if let Some(name) = prefixed("sso-session") {
+                named(Target::SsoSession, name)
+            } else if let Some(name) = prefixed("services") {
+                named(Target::Services, name)
+            } else {
+                (Target::Ignored, String::new())
+            }
+        }
+    })
+}
+
+/// Parses one file.
+///
+/// # Errors
+/// [`ParseError`] with the line and the rule: a section without `]`, a property
+/// outside a section or without `=` or without a name, a continuation line without a
+/// property, a sub-property without `=` or a name.
+pub fn parse(text: &str, kind: FileKind) -> Result<ProfileFile, ParseError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut file = ProfileFile::default();
+    let mut bare_default = Properties::new();
+    let mut saw_prefixed_default = false;
+    let mut saw_bare_default = false;
+    // The open section, and the open property: (key, whether it takes
+    // sub-properties), `None` for a property the format ignores.
+    let mut open: Option<(Target, String)> = None;
+    let mut property: Option<Option<(String, bool)>> = None;
+    for (i, raw) in text.split('\n').enumerate() {
+        let at = i + 1;
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        if is_blank(line) || line.starts_with('#') || line.starts_with(';') {
+            continue;
+        }
+        if line.starts_with('[') {
+            let (target, name) = section(line, kind, at)?;
+            if target == Target::Profile && name == "default" && kind == FileKind::Config {
+                saw_prefixed_default = true;
+            }
+            saw_bare_default |= target == Target::BareDefault;
+            match target {
+                Target::Profile => {
+                    file.profiles.entry(name.clone()).or_default();
+                }
+                Target::SsoSession => {
+                    file.sso_sessions.entry(name.clone()).or_default();
+                }
+                Target::Services => {
+                    file.services.entry(name.clone()).or_default();
+                }
+                Target::BareDefault | Target::Ignored => {}
+            }
+            open = Some((target, name));
+            property = None;
+            continue;
+        }
+        let Some((target, name)) = &open else {
+            return Err(ParseError {
+                line: at,
+                message: "Expected a profile definition",
+            });
+        };
+        let section = match target {
+            Target::Profile => file.profiles.get_mut(name),
+            Target::BareDefault => Some(&mut bare_default),
+            Target::SsoSession => file.sso_sessions.get_mut(name),
+            Target::Services => file.services.get_mut(name),
+            Target::Ignored => None,
+        };
+        if line.starts_with([' ', '\t']) {
+            // A continuation of the open property.
+            let Some(current) = &property else {
+                return Err(ParseError {
+                    line: at,
+                    message: "Expected a property definition, found continuation",
+                });
+            };
+            let piece = trim(line);
+            let Some((key, sub)) = current else { continue };
+            if *sub {
+                let Some((sub_name, _)) = piece.split_once('=') else {
+                    return Err(ParseError {
+                        line: at,
+                        message: "Expected an '=' sign defining a sub-property",
+                    });
+                };
+                if trim(sub_name).is_empty() {
+                    return Err(ParseError {
+                        line: at,
+                        message: "Sub-property did not have a name",
+                    });
+                }
+            }
+            if let Some(props) = section
+                && let Some(value) = props.get_mut(key)
+            {
+                value.push('\n');
+                value.push_str(piece);
+            }
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            return Err(ParseError {
+                line: at,
+                message: "Expected an '=' sign defining a property",
+            });
+        };
+        let key = trim(key);
+        if key.is_empty() {
+            return Err(ParseError {
+                line: at,
+                message: "Property did not have a name",
+            });
+        }
+        let value = trim(strip_comment(trim(value)));
+        if !valid_property_name(key) {
+            property = Some(None);
+            continue;
+        }
+        let key = key.to_ascii_lowercase();
+        if let Some(props) = section {
+            props.insert(key.clone(), value.to_owned());
+        }
+        property = Some(Some((key, value.is_empty())));
+    }
+    // `[profile default]` wins over `[default]` in any order.
+    if saw_bare_default && !saw_prefixed_default {
+        file.profiles
+            .entry("default".to_owned())
+            .or_default()
+            .extend(bare_default);
+    }
+    Ok(file)
+}
+
+/// The sub-properties of a property value (`"\nname = value\n..."`), in order; lines
+/// without `=` are skipped (the parser has already refused them).
+pub fn sub_properties(value: &str) -> Vec<(String, String)> {
+    value
+        .split('\n')
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (trim(k).to_ascii_lowercase(), trim(v).to_owned()))
+        .collect()
+}
