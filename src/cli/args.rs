@@ -39,6 +39,12 @@ pub(crate) const COMMON: &[Flag] = &[
         help: "STS endpoint (https, or http to a loopback host)",
     },
     Flag {
+        name: "profile",
+        value: "NAME",
+        arity: Arity::Once,
+        help: "source credentials from this profile only (not the\nenvironment's keys)",
+    },
+    Flag {
         name: "region",
         value: "REGION",
         arity: Arity::Once,
@@ -62,6 +68,7 @@ pub(crate) const MAIN_HELP: &str = "\
 stskit: temporary AWS credentials from STS, without the AWS SDK
 
 Usage:
+  stskit credentials [--profile NAME] [--token-code CODE] [--output FORMAT]
   stskit assume-role --role-arn ARN --role-session-name NAME [options]
   stskit assume-role-with-web-identity --role-arn ARN --role-session-name NAME
       (--web-identity-token-file PATH | --web-identity-token-env) [options]
@@ -79,8 +86,11 @@ Usage:
   stskit help COMMAND
   stskit --help | --version
 
-Source credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and the optional
-AWS_SESSION_TOKEN (the web identity and SAML calls are unsigned and read none). The
+Source credentials are resolved as the AWS CLI resolves them: AWS_ACCESS_KEY_ID and
+AWS_SECRET_ACCESS_KEY (with AWS_SESSION_TOKEN), then web identity from
+AWS_WEB_IDENTITY_TOKEN_FILE, then the profile AWS_PROFILE names (else default) in
+~/.aws/config and ~/.aws/credentials; with --profile NAME, that profile only. The web
+identity and SAML calls are unsigned and read none. The
 region is --region, else AWS_REGION, else AWS_DEFAULT_REGION (aws-global names the
 global endpoint). The endpoint follows AWS's STS endpoint rules for every partition:
 --endpoint, else AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL (both ignored under
@@ -159,6 +169,7 @@ impl Values {
 /// Settings shared by every command.
 #[derive(Debug, Default)]
 pub(crate) struct Common {
+    pub(crate) profile: Option<String>,
     pub(crate) endpoint: Option<String>,
     pub(crate) region: Option<String>,
     pub(crate) timeout: Option<Duration>,
@@ -183,6 +194,7 @@ impl Common {
             })
             .transpose()?;
         Ok(Common {
+            profile: values.take("profile"),
             endpoint: values.take("endpoint"),
             region: values.take("region"),
             timeout,

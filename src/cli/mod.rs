@@ -3,13 +3,14 @@
 mod args;
 mod commands;
 mod output;
+mod source;
 
 use std::time::Duration;
 
 use stskit::Error;
 use stskit::client::{ClientConfig, StsClient, SystemClock};
 use stskit::error::InputError;
-use stskit::provider;
+use stskit::provider::{self, StsRunner};
 use stskit::sts::{CredentialsOutput, GetCallerIdentity};
 use stskit::transport::ReqwestTransport;
 
@@ -133,36 +134,50 @@ pub(crate) fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
         Parsed::Version => return Ok(format!("stskit {}\n", env!("CARGO_PKG_VERSION"))),
         Parsed::Run(common, command) => (common, command),
     };
-    // Unsigned calls read no source credentials at all.
-    let source = if command.signed() {
-        Some(provider::credentials_from_env().map_err(input_failure)?)
-    } else {
-        None
-    };
-    command.validate(source.as_ref()).map_err(input_failure)?;
-    let endpoint =
-        provider::endpoint_from_env(common.endpoint.as_deref(), common.region.as_deref())
-            .map_err(input_failure)?;
+    // The parameters are checked first, whichever credentials they will be sent with
+    // (the send checks again with the real ones).
+    if let (Err(e), Err(_)) = (
+        command.validate_chained(false),
+        command.validate_chained(true),
+    ) {
+        return Err(input_failure(e));
+    }
+    let set = provider::load_profiles().map_err(|e| source::chain_failure(e.into()))?;
+    let (profile, named) = provider::selected_profile(common.profile.as_deref())
+        .map_err(|e| source::chain_failure(e.into()))?;
+    let params = provider::endpoint_params_for_profile(
+        common.endpoint.as_deref(),
+        common.region.as_deref(),
+        &set,
+        &profile,
+    )
+    .map_err(|e| source::chain_failure(e.into()))?;
+    // An endpoint that cannot be resolved is an error only when a call needs it:
+    // static keys from a profile need no region.
+    let endpoint = stskit::sts::Endpoint::from_params(&params);
     let deadline = common.timeout.unwrap_or(Duration::from_secs(30));
     let attempt = deadline.min(Duration::from_secs(10));
     let transport_config = provider::transport_config_from_env().map_err(input_failure)?;
     // The attempt timeout is the client's (it bounds any transport); the transport
     // keeps its own default only as a backstop.
     let transport = ReqwestTransport::new(transport_config);
-    let mut client = StsClient::with_transport(endpoint, transport, SystemClock).with_config(
-        ClientConfig::default()
-            .with_deadline(deadline)
-            .with_attempt_timeout(attempt),
-    );
-    if common.debug {
-        client = client.with_signing_observer(|out| {
+    let client = endpoint.map(|endpoint| {
+        let client = StsClient::with_transport(endpoint, transport, SystemClock).with_config(
+            ClientConfig::default()
+                .with_deadline(deadline)
+                .with_attempt_timeout(attempt),
+        );
+        if !common.debug {
+            return client;
+        }
+        client.with_signing_observer(|out| {
             say(&format!(
                 "stskit: canonical request (secrets redacted):\n{}\nstskit: string to sign:\n{}",
                 out.canonical_request(),
                 out.string_to_sign()
             ));
-        });
-    }
+        })
+    });
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -170,13 +185,48 @@ pub(crate) fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
             code: EXIT_NO_ANSWER,
             message: format!("cannot start the async runtime: {e}"),
         })?;
-    let source = source.as_ref();
+    // Unsigned calls read no source credentials at all.
+    let needs_source = command.signed() || matches!(command, Command::Credentials(..));
+    let token_code = match &command {
+        Command::Credentials(code, _) => code.clone(),
+        _ => None,
+    };
+    let now = time::OffsetDateTime::now_utc();
+    let runner = match client {
+        Ok(client) => StsRunner::new(client, now),
+        Err(e) => StsRunner::without_client(e, now),
+    }
+    .with_mfa(source::mfa_callback(token_code));
+    let provided = if needs_source {
+        Some(
+            runtime
+                .block_on(provider::default_chain(
+                    &runner,
+                    &set,
+                    &profile,
+                    common.profile.is_some(),
+                    named,
+                ))
+                .map_err(source::chain_failure)?,
+        )
+    } else {
+        None
+    };
+    let source = provided.as_ref().map(|p| &p.credentials);
+    if let Command::Credentials(_, format) = command {
+        return match &provided {
+            Some(p) => output::provided(p, format),
+            None => Err(Failure::usage("no credentials were resolved")),
+        };
+    }
+    let client = runner.client().map_err(input_failure)?;
     let run = Run {
         runtime: &runtime,
-        client: &client,
+        client,
         source,
     };
     match command {
+        Command::Credentials(..) => Err(Failure::usage("no credentials were resolved")),
         Command::AssumeRole(op, format) => run.credentials(&*op, format),
         Command::WebIdentity(op, format) => run.credentials(&*op, format),
         Command::Saml(op, format) => run.credentials(&*op, format),

@@ -135,6 +135,55 @@ pub(crate) fn json_line(fields: &[(&str, &str)]) -> String {
     json_object(fields, false)
 }
 
+/// Resolved source credentials, as `aws configure export-credentials` prints them:
+/// static keys without `SessionToken` and `Expiration`.
+pub(crate) fn provided(p: &stskit::provider::Provided, format: Format) -> Result<String, Failure> {
+    let c = &p.credentials;
+    let expiration = p.expiration.map(format_rfc3339);
+    let mut vars: Vec<(&str, &str, &str)> = vec![
+        ("AccessKeyId", "AWS_ACCESS_KEY_ID", c.access_key_id()),
+        (
+            "SecretAccessKey",
+            "AWS_SECRET_ACCESS_KEY",
+            c.secret_access_key().expose_secret(),
+        ),
+    ];
+    if let Some(t) = c.session_token() {
+        vars.push(("SessionToken", "AWS_SESSION_TOKEN", t.expose_secret()));
+    }
+    if let Some(e) = &expiration {
+        vars.push(("Expiration", "AWS_CREDENTIAL_EXPIRATION", e));
+    }
+    if format != Format::Json {
+        for (_, name, value) in &vars {
+            if !value.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(Failure {
+                    code: super::EXIT_NO_ANSWER,
+                    message: format!("the {name} found is not safe to print for a shell"),
+                });
+            }
+        }
+    }
+    Ok(match format {
+        Format::Json => {
+            let fields: Vec<(&str, &str)> = vars.iter().map(|(k, _, v)| (*k, *v)).collect();
+            json_object(&fields, true)
+        }
+        Format::Env => vars
+            .iter()
+            .map(|(_, k, v)| format!("export {k}={}\n", sh_quote(v)))
+            .collect(),
+        Format::Fish => vars
+            .iter()
+            .map(|(_, k, v)| format!("set -gx {k} {};\n", fish_quote(v)))
+            .collect(),
+        Format::PowerShell => vars
+            .iter()
+            .map(|(_, k, v)| format!("$Env:{k} = {}\n", ps_quote(v)))
+            .collect(),
+    })
+}
+
 pub(crate) fn caller_identity(who: &CallerIdentity) -> Result<String, Failure> {
     Ok(json_object(
         &[

@@ -2,12 +2,24 @@
 //! ([`mod@env`]) and the small file reads it needs ([`os`]); the credential providers and
 //! the profile chain come next (each a `ProvideCredentials`).
 
+pub mod chain;
+pub mod credentials_provider;
 pub mod env;
+pub mod files;
 pub mod os;
+pub mod process;
 pub mod secret_file;
 
+pub use chain::{
+    ChainProvider, EnvironmentProvider, MfaCallback, StsRunner, default_chain,
+    environment_credentials,
+};
+pub use credentials_provider::{
+    CredentialsError, ProvideCredentials, ProvideError, ProvideFuture, Provided,
+};
 pub use env::{
     credentials_from_env, endpoint_from_env, endpoint_params_from_env, transport_config_from_env,
 };
+pub use files::{endpoint_params_for_profile, load_profiles, selected_profile};
 pub use os::{env_var, read_regular_file};
 pub use secret_file::{read_secret_file, read_web_identity_token};

@@ -2,6 +2,7 @@
 //! flags become a call.
 
 mod assume_role;
+mod credentials;
 mod get_caller_identity;
 mod lookups;
 mod saml;
@@ -10,7 +11,6 @@ mod shared;
 mod tokens;
 mod web_identity;
 
-use stskit::Credentials;
 use stskit::error::InputError;
 use stskit::sts::{
     AssumeRole, AssumeRoleWithSaml, AssumeRoleWithWebIdentity, AssumeRoot,
@@ -37,9 +37,11 @@ pub(crate) enum CommandName {
     GetDelegatedAccessToken,
     GetWebIdentityToken,
     GetScopedCredentials,
+    Credentials,
 }
 
-const ALL: [CommandName; 12] = [
+const ALL: [CommandName; 13] = [
+    CommandName::Credentials,
     CommandName::AssumeRole,
     CommandName::AssumeRoleWithWebIdentity,
     CommandName::AssumeRoleWithSaml,
@@ -70,6 +72,7 @@ impl CommandName {
             CommandName::GetDelegatedAccessToken => "get-delegated-access-token",
             CommandName::GetWebIdentityToken => "get-web-identity-token",
             CommandName::GetScopedCredentials => "get-scoped-credentials",
+            CommandName::Credentials => "credentials",
         }
     }
 
@@ -94,6 +97,8 @@ pub(crate) enum Command {
     DelegatedAccessToken(Box<GetDelegatedAccessToken>, Format),
     WebIdentityToken(Box<GetWebIdentityToken>),
     ScopedCredentials(Box<GetScopedCredentials>, Format),
+    /// The resolved source credentials themselves (`--token-code`, format).
+    Credentials(Option<String>, Format),
 }
 
 impl Command {
@@ -102,10 +107,11 @@ impl Command {
         !matches!(self, Command::WebIdentity(..) | Command::Saml(..))
     }
 
-    /// Checks the operation's parameters before anything else is read or resolved.
-    pub(crate) fn validate(&self, source: Option<&Credentials>) -> Result<(), InputError> {
-        let chained = source.is_some_and(Credentials::is_temporary);
+    /// Checks the operation's parameters as if sent with temporary (`chained`) or
+    /// long-term source credentials.
+    pub(crate) fn validate_chained(&self, chained: bool) -> Result<(), InputError> {
         match self {
+            Command::Credentials(..) => Ok(()),
             Command::AssumeRole(op, _) => op.validate(chained),
             Command::WebIdentity(op, _) => op.validate(chained),
             Command::Saml(op, _) => op.validate(chained),
@@ -170,6 +176,12 @@ pub(crate) fn describe(
             use tokens::scoped as s;
             (s::TITLE, s::USAGE, s::FLAGS, s::TAIL)
         }
+        CommandName::Credentials => (
+            credentials::TITLE,
+            credentials::USAGE,
+            credentials::FLAGS,
+            credentials::TAIL,
+        ),
     }
 }
 
@@ -188,5 +200,6 @@ pub(crate) fn build(command: CommandName, values: Values) -> Result<Command, Fai
         CommandName::GetDelegatedAccessToken => tokens::delegated::build(values),
         CommandName::GetWebIdentityToken => tokens::web_identity_token::build(values),
         CommandName::GetScopedCredentials => tokens::scoped::build(values),
+        CommandName::Credentials => credentials::build(values),
     }
 }

@@ -1,0 +1,65 @@
+//! Where the CLI's source credentials come from: the default chain (environment, web
+//! identity from the environment, the profile), or only the profile with `--profile`;
+//! the MFA code a role's `mfa_serial` asks for; and the exit code of each failure.
+
+use std::sync::Arc;
+
+use secrecy::SecretString;
+use stskit::provider::{CredentialsError, MfaCallback, ProvideError};
+
+use super::{EXIT_USAGE, Failure, describe, terminal_safe};
+
+/// Why the chain gave nothing: configuration problems exit 2; an STS error at any hop
+/// exits as that error does (3 for an STS answer, 4 for no usable answer).
+pub(crate) fn chain_failure(e: ProvideError) -> Failure {
+    match e {
+        ProvideError::NotConfigured { .. } => Failure::usage(
+            "no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or name a profile \
+             with --profile or AWS_PROFILE (or put keys in the default profile)",
+        ),
+        ProvideError::Failed(CredentialsError::Sts { profile, error }) => {
+            let inner = describe(&error);
+            Failure {
+                code: inner.code,
+                message: format!(
+                    "profile \"{}\": {}",
+                    terminal_safe(&profile, 100),
+                    inner.message
+                ),
+            }
+        }
+        ProvideError::Failed(e) => Failure {
+            code: EXIT_USAGE,
+            message: terminal_safe(&e.to_string(), 600),
+        },
+        other => Failure {
+            code: EXIT_USAGE,
+            message: terminal_safe(&other.to_string(), 600),
+        },
+    }
+}
+
+/// The MFA code: `--token-code` when given, else asked on the terminal (never on
+/// stdout), else none (the chain then fails with exit 2).
+pub(crate) fn mfa_callback(token_code: Option<String>) -> MfaCallback {
+    Arc::new(move |serial: &str| match &token_code {
+        Some(code) => Some(SecretString::from(code.clone())),
+        None => prompt_on_terminal(serial),
+    })
+}
+
+fn prompt_on_terminal(serial: &str) -> Option<SecretString> {
+    use std::io::{BufRead, Write};
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .ok()?;
+    let mut out = tty.try_clone().ok()?;
+    write!(out, "Enter MFA code for {}: ", terminal_safe(serial, 256)).ok()?;
+    out.flush().ok()?;
+    let mut line = String::new();
+    std::io::BufReader::new(tty).read_line(&mut line).ok()?;
+    let code = line.trim();
+    (!code.is_empty()).then(|| SecretString::from(code))
+}

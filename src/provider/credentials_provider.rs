@@ -1,0 +1,220 @@
+//! The `ProvideCredentials` trait, what a provider gives, and how it fails.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+use time::OffsetDateTime;
+
+use crate::credentials::Credentials;
+use crate::error::{Error, InputError};
+use crate::profile::ChainError;
+
+/// Credentials a provider found, and when they expire (`None`: long-term keys).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Provided {
+    /// The credentials.
+    pub credentials: Credentials,
+    /// When they expire.
+    pub expiration: Option<OffsetDateTime>,
+    /// Which provider gave them (`environment`, `profile`, ...).
+    pub source: &'static str,
+}
+
+impl Provided {
+    /// Credentials from `source`.
+    pub fn new(
+        credentials: Credentials,
+        expiration: Option<OffsetDateTime>,
+        source: &'static str,
+    ) -> Self {
+        Provided {
+            credentials,
+            expiration,
+            source,
+        }
+    }
+}
+
+/// Why a configured provider failed. Messages name profiles, keys, files and lines,
+/// never a value from them.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CredentialsError {
+    /// An environment variable or setting breaks a rule.
+    Input(InputError),
+    /// The profile chain cannot be planned (unknown profile, loop, missing keys).
+    Chain(ChainError),
+    /// A config or credentials file cannot be parsed.
+    File {
+        /// The file.
+        path: String,
+        /// The line and rule.
+        error: crate::profile::ParseError,
+    },
+    /// A config or credentials file exists but cannot be read.
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        rule: &'static str,
+    },
+    /// The profile needs a source stskit does not provide yet.
+    NotSupported {
+        /// The profile.
+        profile: String,
+        /// What it needs.
+        what: &'static str,
+    },
+    /// `credential_source = Environment` found no keys in the environment.
+    EmptySource {
+        /// The profile.
+        profile: String,
+    },
+    /// A `credential_process` failed.
+    Process {
+        /// The profile.
+        profile: String,
+        /// What went wrong (exit code, bad JSON, missing member; at most the first
+        /// line of its stderr, cut short and escaped).
+        rule: String,
+    },
+    /// A role needs an MFA code and none was given.
+    MfaCodeNeeded {
+        /// The profile whose `mfa_serial` asks for it.
+        profile: String,
+    },
+    /// A call to STS for the profile failed.
+    Sts {
+        /// The profile whose call it was.
+        profile: String,
+        /// The error.
+        error: Error,
+    },
+}
+
+impl CredentialsError {
+    /// The STS error underneath, when a call failed.
+    pub fn sts_error(&self) -> Option<&Error> {
+        match self {
+            CredentialsError::Sts { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for CredentialsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CredentialsError::Input(e) => write!(f, "{e}"),
+            CredentialsError::Chain(e) => write!(f, "{e}"),
+            CredentialsError::File { path, error } => {
+                write!(
+                    f,
+                    "cannot parse {}: {error}",
+                    crate::error::escape_for_terminal(path)
+                )
+            }
+            CredentialsError::Read { path, rule } => {
+                write!(
+                    f,
+                    "cannot read {}: {rule}",
+                    crate::error::escape_for_terminal(path)
+                )
+            }
+            CredentialsError::NotSupported { profile, what } => {
+                write!(
+                    f,
+                    "profile {profile:?} needs {what}, which stskit does not support yet"
+                )
+            }
+            CredentialsError::EmptySource { profile } => write!(
+                f,
+                "profile {profile:?}: credential_source Environment found no AWS_ACCESS_KEY_ID in the environment"
+            ),
+            CredentialsError::Process { profile, rule } => {
+                write!(f, "credential_process of profile {profile:?}: {rule}")
+            }
+            CredentialsError::MfaCodeNeeded { profile } => write!(
+                f,
+                "profile {profile:?} has mfa_serial: an MFA code is needed (--token-code)"
+            ),
+            CredentialsError::Sts { profile, error } => {
+                write!(f, "profile {profile:?}: {error}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for CredentialsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CredentialsError::Sts { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl From<InputError> for CredentialsError {
+    fn from(e: InputError) -> Self {
+        CredentialsError::Input(e)
+    }
+}
+
+impl From<ChainError> for CredentialsError {
+    fn from(e: ChainError) -> Self {
+        CredentialsError::Chain(e)
+    }
+}
+
+/// How a provider did not give credentials: not configured where it looks (a chain
+/// goes on to the next provider), or configured and failed (a chain stops there).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ProvideError {
+    /// Nothing configures this provider.
+    NotConfigured {
+        /// The provider.
+        provider: &'static str,
+    },
+    /// Configured, and failed.
+    Failed(CredentialsError),
+}
+
+impl fmt::Display for ProvideError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProvideError::NotConfigured { provider } => {
+                write!(f, "no credentials configured for the {provider} provider")
+            }
+            ProvideError::Failed(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for ProvideError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ProvideError::Failed(e) => Some(e),
+            ProvideError::NotConfigured { .. } => None,
+        }
+    }
+}
+
+impl<E: Into<CredentialsError>> From<E> for ProvideError {
+    fn from(e: E) -> Self {
+        ProvideError::Failed(e.into())
+    }
+}
+
+/// What [`ProvideCredentials::provide_credentials`] returns.
+pub type ProvideFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Provided, ProvideError>> + Send + 'a>>;
+
+/// A source of credentials. A chain of providers is itself one
+/// ([`super::ChainProvider`]).
+pub trait ProvideCredentials: Send + Sync {
+    /// Fetches credentials (each call fetches afresh: caching is the caller's).
+    fn provide_credentials(&self) -> ProvideFuture<'_>;
+}

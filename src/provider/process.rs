@@ -1,0 +1,275 @@
+//! `credential_process`: runs a command as the AWS CLI does (split like a POSIX shell,
+//! run without one) and reads its JSON. Bounded: a timeout, stdout capped, at most the
+//! first line of stderr shown (it may hold secrets), cut short and escaped.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use time::OffsetDateTime;
+use zeroize::Zeroizing;
+
+use super::credentials_provider::{CredentialsError, Provided};
+use super::os::env_var;
+use crate::credentials::Credentials;
+
+/// How long a `credential_process` may run.
+pub const PROCESS_TIMEOUT: Duration = Duration::from_secs(60);
+/// The most output read from it.
+const MAX_OUTPUT: u64 = 64 * 1024;
+/// The variable that counts nested `credential_process` runs, so a profile whose
+/// process runs stskit on the same profile stops instead of recursing forever.
+const DEPTH_VAR: &str = "STSKIT_CREDENTIAL_PROCESS_DEPTH";
+const MAX_DEPTH: u32 = 4;
+
+/// Splits a command line as a POSIX shell does (white space, `'...'`, `"..."` with
+/// `\"`, `\\`, `\$`, `` \` `` escapes, `\x` outside quotes), without expanding anything.
+///
+/// # Errors
+/// A rule when a quote is not closed, the line ends in a lone `\`, or it is empty.
+pub fn split_command(line: &str) -> Result<Vec<String>, &'static str> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | '\t' | '\n' | '\r' => {
+                if let Some(w) = word.take() {
+                    words.push(w);
+                }
+            }
+            '\'' => {
+                let w = word.get_or_insert_with(String::new);
+                loop {
+                    match chars.next() {
+                        Some('\'') => break,
+                        Some(c) => w.push(c),
+                        None => return Err("a single quote is not closed"),
+                    }
+                }
+            }
+            '"' => {
+                let w = word.get_or_insert_with(String::new);
+                loop {
+                    match chars.next() {
+                        Some('"') => break,
+                        Some('\\') => match chars.next() {
+                            Some(c @ ('"' | '\\' | '$' | '`')) => w.push(c),
+                            Some('\n') => {}
+                            Some(c) => {
+                                w.push('\\');
+                                w.push(c);
+                            }
+                            None => return Err("a double quote is not closed"),
+                        },
+                        Some(c) => w.push(c),
+                        None => return Err("a double quote is not closed"),
+                    }
+                }
+            }
+            '\\' => match chars.next() {
+                Some('\n') => {}
+                Some(c) => word.get_or_insert_with(String::new).push(c),
+                None => return Err("the command ends in a lone backslash"),
+            },
+            c => word.get_or_insert_with(String::new).push(c),
+        }
+    }
+    if let Some(w) = word {
+        words.push(w);
+    }
+    if words.is_empty() {
+        return Err("the command is empty");
+    }
+    Ok(words)
+}
+
+fn fail(profile: &str, rule: impl Into<String>) -> CredentialsError {
+    CredentialsError::Process {
+        profile: profile.to_owned(),
+        rule: rule.into(),
+    }
+}
+
+/// The first line of `stderr`, cut at 200 characters and escaped for a terminal.
+fn first_line(stderr: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stderr);
+    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let cut: String = line.chars().take(200).collect();
+    let more = if line.chars().count() > 200 {
+        "..."
+    } else {
+        ""
+    };
+    format!("{}{more}", crate::error::escape_for_terminal(&cut))
+}
+
+/// Runs `command` for `profile` and reads its credentials. `now` is the time the
+/// answer's `Expiration` must be after.
+///
+/// # Errors
+/// [`CredentialsError::Process`] naming the profile: the command cannot be split or
+/// started, runs past the timeout, exits non-zero (with its exit code and the first
+/// line of its stderr), writes more than 64 KiB, or prints something other than
+/// `{"Version": 1, "AccessKeyId": ..., "SecretAccessKey": ...}` with an optional
+/// `SessionToken` and a valid, future `Expiration`.
+pub fn run_credential_process(
+    profile: &str,
+    command: &str,
+    now: OffsetDateTime,
+) -> Result<Provided, CredentialsError> {
+    let words = split_command(command).map_err(|r| fail(profile, r))?;
+    let depth: u32 = env_var(DEPTH_VAR)?
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(0);
+    if depth >= MAX_DEPTH {
+        return Err(fail(
+            profile,
+            "credential_process runs nested too deep (does it run stskit on the same profile?)",
+        ));
+    }
+    let mut child = Command::new(&words[0])
+        .args(&words[1..])
+        .env(DEPTH_VAR, (depth + 1).to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| fail(profile, format!("cannot start the command: {}", e.kind())))?;
+    let (Some(out), Some(err)) = (child.stdout.take(), child.stderr.take()) else {
+        let _ = child.kill();
+        return Err(fail(profile, "cannot read the command's output"));
+    };
+    let reader = |pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Zeroizing::new(Vec::new());
+            let _ = pipe.take(MAX_OUTPUT + 1).read_to_end(&mut buf);
+            buf
+        })
+    };
+    let stdout = reader(Box::new(out));
+    let stderr = reader(Box::new(err));
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() >= PROCESS_TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(fail(
+                    profile,
+                    "the command ran longer than 60 s and was stopped",
+                ));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(e) => {
+                return Err(fail(
+                    profile,
+                    format!("cannot wait for the command: {}", e.kind()),
+                ));
+            }
+        }
+    };
+    let stdout = stdout.join().unwrap_or_default();
+    let stderr = stderr.join().unwrap_or_default();
+    if !status.success() {
+        let code = status
+            .code()
+            .map_or_else(|| "a signal".to_owned(), |c| format!("code {c}"));
+        let line = first_line(&stderr);
+        let tail = if line.is_empty() {
+            String::new()
+        } else {
+            format!(": {line}")
+        };
+        return Err(fail(
+            profile,
+            format!("the command exited with {code}{tail}"),
+        ));
+    }
+    if stdout.len() as u64 > MAX_OUTPUT {
+        return Err(fail(profile, "the command wrote more than 64 KiB"));
+    }
+    parse_process_output(profile, &stdout, now)
+}
+
+/// Reads the JSON a `credential_process` prints.
+///
+/// # Errors
+/// [`CredentialsError::Process`] naming the member at fault, never a value.
+pub fn parse_process_output(
+    profile: &str,
+    stdout: &[u8],
+    now: OffsetDateTime,
+) -> Result<Provided, CredentialsError> {
+    let value: serde_json::Value = serde_json::from_slice(stdout)
+        .map_err(|_| fail(profile, "the command did not print a JSON object"))?;
+    let Some(obj) = value.as_object() else {
+        return Err(fail(profile, "the command did not print a JSON object"));
+    };
+    if obj.get("Version").and_then(serde_json::Value::as_u64) != Some(1) {
+        return Err(fail(profile, "Version must be the number 1"));
+    }
+    let text = |key: &'static str| -> Result<Option<&str>, CredentialsError> {
+        match obj.get(key) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(s)) if !s.is_empty() => Ok(Some(s)),
+            Some(_) => Err(fail(profile, format!("{key} must be a non-empty string"))),
+        }
+    };
+    let id = text("AccessKeyId")?.ok_or_else(|| fail(profile, "AccessKeyId is missing"))?;
+    let secret =
+        text("SecretAccessKey")?.ok_or_else(|| fail(profile, "SecretAccessKey is missing"))?;
+    let token = text("SessionToken")?;
+    let expiration = match text("Expiration")? {
+        None => None,
+        Some(e) => Some(
+            crate::date::parse_rfc3339(e)
+                .ok_or_else(|| fail(profile, "Expiration is not an ISO 8601 time"))?,
+        ),
+    };
+    if expiration.is_some_and(|e| e <= now) {
+        return Err(fail(
+            profile,
+            "the credentials it printed have already expired",
+        ));
+    }
+    let credentials = Credentials::new(id, secret, token.map(str::to_owned));
+    Ok(Provided::new(credentials, expiration, "credential_process"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_like_a_posix_shell() {
+        assert_eq!(
+            split_command(r#"/bin/tool --a 'x y' "q \"z\" \$" b\ c"#).unwrap(),
+            vec!["/bin/tool", "--a", "x y", "q \"z\" $", "b c"]
+        );
+        assert!(split_command("'open").is_err());
+        assert!(split_command("  ").is_err());
+    }
+
+    #[test]
+    fn output_rules_name_the_member_never_the_value() {
+        let now = time::macros::datetime!(2030-01-01 00:00 UTC);
+        let ok = br#"{"Version":1,"AccessKeyId":"AKID","SecretAccessKey":"s3cr3t-value","Expiration":"2031-01-01T00:00:00Z"}"#;
+        let p = parse_process_output("p", ok, now).unwrap();
+        assert_eq!(p.credentials.access_key_id(), "AKID");
+        assert!(p.expiration.is_some());
+        for (body, needle) in [
+            (&br#"{"Version":"1","AccessKeyId":"A","SecretAccessKey":"s3cr3t-value"}"#[..], "Version"),
+            (br#"{"Version":2,"AccessKeyId":"A","SecretAccessKey":"s3cr3t-value"}"#, "Version"),
+            (br#"{"Version":1,"AccessKeyId":"A"}"#, "SecretAccessKey"),
+            (br#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"s3cr3t-value","Expiration":"soon"}"#, "Expiration"),
+            (br#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"s3cr3t-value","Expiration":"2020-01-01T00:00:00Z"}"#, "expired"),
+            (b"s3cr3t-value", "JSON"),
+        ] {
+            let e = parse_process_output("p", body, now).unwrap_err().to_string();
+            assert!(e.contains(needle), "{e}");
+            assert!(!e.contains("s3cr3t"), "{e}");
+        }
+    }
+}
