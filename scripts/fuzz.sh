@@ -6,8 +6,25 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-900}
 shift || true
-TARGETS=${*:-parse_response parse_error canonical_request endpoint_and_dates parse_operations}
+TARGETS=${*:-parse_response parse_error canonical_request endpoint_and_dates parse_operations profile_parser}
 
+mkdir -p fuzz/corpus/profile_parser
+python3 - <<'PY'
+import json, os
+cases = json.load(open("fixtures/profiles/profile-parser-tests.json"))["tests"]
+for i, c in enumerate(cases):
+    config = c["input"].get("configFile", "")
+    creds = c["input"].get("credentialsFile", "")
+    # The target splits its input in the middle: pad the shorter half with blank lines.
+    n = max(len(config.encode()), len(creds.encode()))
+    body = config + "\n" * (n - len(config.encode())) + creds + "\n" * (n - len(creds.encode()))
+    open(f"fuzz/corpus/profile_parser/seed-{i}", "w").write(body)
+roles = json.load(open("fixtures/profiles/assume-role-tests.json"))
+for i, c in enumerate(roles):
+    text = "".join(f"[profile {name}]\n" + "".join(f"{k} = {v}\n" for k, v in props.items())
+                   for name, props in c["input"]["profiles"].items())
+    open(f"fuzz/corpus/profile_parser/seed-role-{i}", "w").write(text + "\n" * len(text.encode()))
+PY
 mkdir -p fuzz/corpus/parse_response fuzz/corpus/parse_error fuzz/corpus/canonical_request fuzz/corpus/endpoint_and_dates fuzz/corpus/parse_operations
 # parse_operations: the first byte selects the parser, in this order.
 OPS=(assume_role assume_role_with_saml assume_role_with_web_identity assume_root get_session_token
