@@ -28,7 +28,7 @@ pub const DEFAULT_DURATION_SECONDS: u32 = 3600;
 pub struct AssumeRole {
     role_arn: String,
     role_session_name: String,
-    duration_seconds: u32,
+    duration_seconds: Option<u32>,
     external_id: Option<SecretString>,
     policy: Option<String>,
     policy_arns: Vec<String>,
@@ -47,7 +47,7 @@ impl AssumeRole {
         AssumeRole {
             role_arn: role_arn.into(),
             role_session_name: role_session_name.into(),
-            duration_seconds: DEFAULT_DURATION_SECONDS,
+            duration_seconds: None,
             external_id: None,
             policy: None,
             policy_arns: Vec::new(),
@@ -61,10 +61,11 @@ impl AssumeRole {
         }
     }
 
-    /// `DurationSeconds`: 900 to 43200, default 3600. With temporary source credentials
-    /// (role chaining) STS allows at most 3600 and stskit refuses more before sending.
+    /// `DurationSeconds`: 900 to 43200; when not set it is not sent and STS uses 3600
+    /// (as botocore and the AWS CLI do). With temporary source credentials (role
+    /// chaining) STS allows at most 3600 and stskit refuses more before sending.
     pub fn with_duration_seconds(mut self, seconds: u32) -> Self {
-        self.duration_seconds = seconds;
+        self.duration_seconds = Some(seconds);
         self
     }
     /// `ExternalId`: 2-1224 characters of `[\w+=,.@:/-]`.
@@ -133,9 +134,9 @@ impl AssumeRole {
     pub fn role_session_name(&self) -> &str {
         &self.role_session_name
     }
-    /// The requested duration in seconds.
+    /// The requested duration in seconds (3600, STS's default, when not set).
     pub fn duration_seconds(&self) -> u32 {
-        self.duration_seconds
+        self.duration_seconds.unwrap_or(DEFAULT_DURATION_SECONDS)
     }
 }
 
@@ -176,10 +177,13 @@ impl Operation for AssumeRole {
     fn validate(&self, chained: bool) -> Result<(), InputError> {
         check_role_arn("RoleArn", &self.role_arn)?;
         check_name_like("RoleSessionName", &self.role_session_name, 2, 64, "")?;
-        if !(900..=43200).contains(&self.duration_seconds) {
+        if self
+            .duration_seconds
+            .is_some_and(|d| !(900..=43200).contains(&d))
+        {
             return Err(invalid("DurationSeconds", "must be 900 to 43200"));
         }
-        if chained && self.duration_seconds > CHAINED_MAX_DURATION_SECONDS {
+        if chained && self.duration_seconds() > CHAINED_MAX_DURATION_SECONDS {
             return Err(invalid(
                 "DurationSeconds",
                 "role chaining (temporary source credentials) allows at most 3600",
@@ -229,7 +233,7 @@ impl Operation for AssumeRole {
         if let Some(p) = &self.policy {
             w.param("Policy", p);
         }
-        w.param("DurationSeconds", &self.duration_seconds.to_string());
+        write_number(w, "DurationSeconds", self.duration_seconds);
         write_tags(w, &self.tags);
         for (i, k) in self.transitive_tag_keys.iter().enumerate() {
             w.param(&format!("TransitiveTagKeys.member.{}", i + 1), k);

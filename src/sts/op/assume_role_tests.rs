@@ -81,7 +81,7 @@ fn minimal_body_and_get_caller_identity() {
     let b = AssumeRole::new("arn:aws:iam::123456789012:role/demo", "s1").form_body();
     assert_eq!(
         String::from_utf8(b).unwrap(),
-        "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdemo&RoleSessionName=s1&DurationSeconds=3600"
+        "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdemo&RoleSessionName=s1"
     );
     assert_eq!(
         GetCallerIdentity.form_body(),
