@@ -524,3 +524,94 @@ async fn every_operation_moto_serves() {
         }
     }
 }
+
+/// A three-hop chain from files, with moto's signature checks on: the user's keys in a
+/// credentials file, profiles for roles C, B and A in a config file (each the source of
+/// the next), and a final GetCallerIdentity as role A, all run by the CLI.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_hop_profile_chain_from_files() {
+    let moto = start_moto(SETUP_ACTIONS + 3);
+    let c = client(&moto);
+    let (user, role_a, role_b) = setup(&c).await;
+    let bootstrap = Credentials::new("AKIDBOOTSTRAP", "bootstrap-secret", None);
+    let role_c = element(
+        &iam(
+            &c,
+            &bootstrap,
+            &[
+                ("Action", "CreateRole"),
+                ("RoleName", "role-c"),
+                ("AssumeRolePolicyDocument", TRUST),
+            ],
+        )
+        .await,
+        "Arn",
+    );
+    for role in ["role-b", "role-c"] {
+        iam(
+            &c,
+            &bootstrap,
+            &[
+                ("Action", "PutRolePolicy"),
+                ("RoleName", role),
+                ("PolicyName", "all"),
+                ("PolicyDocument", ALLOW_ALL),
+            ],
+        )
+        .await;
+    }
+    let dir = std::env::temp_dir().join(format!("stskit-moto-chain-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = format!(
+        "[profile a]\nrole_arn = {role_a}\nsource_profile = b\nrole_session_name = hop-a\n\
+         region = us-east-1\nendpoint_url = {}\n\
+         [profile b]\nrole_arn = {role_b}\nsource_profile = c\nrole_session_name = hop-b\n\
+         [profile c]\nrole_arn = {role_c}\nsource_profile = user\nrole_session_name = hop-c\n",
+        moto.url
+    );
+    let credentials = format!(
+        "[user]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+        user.access_key_id(),
+        user.secret_access_key().expose_secret()
+    );
+    std::fs::write(dir.join("config"), config).unwrap();
+    std::fs::write(dir.join("credentials"), credentials).unwrap();
+    let env = vec![
+        (
+            "AWS_CONFIG_FILE".to_string(),
+            dir.join("config").to_string_lossy().into_owned(),
+        ),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE".to_string(),
+            dir.join("credentials").to_string_lossy().into_owned(),
+        ),
+    ];
+    let out = run_cli(
+        vec!["get-caller-identity".into(), "--profile".into(), "a".into()],
+        env.clone(),
+    )
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let who: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        who["Arn"],
+        "arn:aws:sts::123456789012:assumed-role/role-a/hop-a"
+    );
+    let out = run_cli(
+        vec!["credentials".into(), "--profile".into(), "a".into()],
+        env,
+    )
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let creds: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(creds["SessionToken"].is_string() && creds["Expiration"].is_string());
+    let _ = std::fs::remove_dir_all(&dir);
+}
