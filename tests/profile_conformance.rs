@@ -22,7 +22,12 @@ fn to_json(map: &BTreeMap<String, Properties>) -> Value {
             .map(|(k, props)| {
                 (
                     k.clone(),
-                    Value::Object(props.iter().map(|(k, v)| (k.clone(), json!(v))).collect()),
+                    Value::Object(
+                        props
+                            .iter()
+                            .map(|(k, v)| (k.to_owned(), json!(v)))
+                            .collect(),
+                    ),
                 )
             })
             .collect(),
@@ -54,7 +59,7 @@ fn all_65_parser_cases() {
         }
         let set = got.unwrap_or_else(|e| panic!("{name}: {e:?}"));
         let want = &output["config"];
-        assert_eq!(to_json(set.profiles()), want["profiles"], "{name}");
+        assert_eq!(to_json(&set.profiles()), want["profiles"], "{name}");
         if let Some(sessions) = want.get("sso_sessions") {
             assert_eq!(to_json(set.sso_sessions()), *sessions, "{name}");
         }
@@ -166,7 +171,7 @@ fn all_28_role_chain_cases() {
         let mut config = String::new();
         for (name, session) in props(&input["sso_sessions"]) {
             config.push_str(&format!("[sso-session {name}]\n"));
-            for (k, v) in session {
+            for (k, v) in session.iter() {
                 config.push_str(&format!("{k} = {v}\n"));
             }
         }

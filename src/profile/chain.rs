@@ -214,7 +214,7 @@ impl fmt::Display for ChainError {
 impl std::error::Error for ChainError {}
 
 fn get<'a>(p: &'a Properties, key: &str) -> Option<&'a str> {
-    p.get(key).map(String::as_str).filter(|v| !v.is_empty())
+    p.get(key).filter(|v| !v.is_empty())
 }
 
 const SOURCES: [&str; 3] = ["Environment", "Ec2InstanceMetadata", "EcsContainer"];
@@ -241,7 +241,7 @@ pub fn plan(set: &ProfileSet, selected: &str) -> Result<Plan, ChainError> {
     let mut hops: Vec<RoleHop> = Vec::new();
     let mut name = selected.to_owned();
     let base = loop {
-        let Some(p) = set.profile(&name) else {
+        let Some(p_owned) = set.profile(&name) else {
             return Err(match hops.last() {
                 None => ChainError::ProfileNotFound { profile: name },
                 Some(hop) => ChainError::SourceNotFound {
@@ -250,6 +250,7 @@ pub fn plan(set: &ProfileSet, selected: &str) -> Result<Plan, ChainError> {
                 },
             });
         };
+        let p: &Properties = &p_owned;
         let first = hops.is_empty() && name == selected;
         let role_arn = get(p, "role_arn");
         let has_static = has_static_keys(p);
@@ -412,7 +413,7 @@ fn sso(
     let mut settings: BTreeMap<String, String> = p
         .iter()
         .filter(|(k, v)| k.starts_with("sso_") && !v.is_empty())
-        .map(|(k, v)| (k.clone(), v.clone()))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
     if let Some(session) = session {
         let Some(section) = set.sso_sessions().get(session) else {
@@ -428,9 +429,9 @@ fn sso(
                 ));
             }
         }
-        for (k, v) in section {
+        for (k, v) in section.iter() {
             if k.starts_with("sso_") && !v.is_empty() {
-                settings.insert(k.clone(), v.clone());
+                settings.insert(k.to_owned(), v.to_owned());
             }
         }
     }

@@ -5,6 +5,7 @@
 
 mod chain;
 mod parser;
+mod properties;
 
 pub use chain::{BaseCredentials, ChainError, Plan, RoleHop, plan};
 pub use parser::{FileKind, ParseError, ProfileFile, Properties, parse, sub_properties};
@@ -13,11 +14,23 @@ use std::collections::BTreeMap;
 
 /// Both files, merged by profile name: for a key in both, the credentials file wins.
 /// Static keys are the exception (see [`ProfileSet::static_keys`]).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct ProfileSet {
     config: ProfileFile,
     credentials: ProfileFile,
-    merged: BTreeMap<String, Properties>,
+}
+
+impl std::fmt::Debug for ProfileSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProfileSet")
+            .field("profiles", &self.names().collect::<Vec<_>>())
+            .field(
+                "sso_sessions",
+                &self.config.sso_sessions.keys().collect::<Vec<_>>(),
+            )
+            .field("services", &self.config.services.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
 }
 
 /// A profile's static keys, and which file they came from.
@@ -44,19 +57,12 @@ impl std::fmt::Debug for StaticKeys<'_> {
 }
 
 impl ProfileSet {
-    /// Merges a parsed config file and a parsed credentials file.
+    /// Both files. The merge is done per profile when one is asked for: the
+    /// credentials file's value wins for a key in both.
     pub fn new(config: ProfileFile, credentials: ProfileFile) -> Self {
-        let mut merged = config.profiles.clone();
-        for (name, props) in &credentials.profiles {
-            let entry = merged.entry(name.clone()).or_default();
-            for (k, v) in props {
-                entry.insert(k.clone(), v.clone());
-            }
-        }
         ProfileSet {
             config,
             credentials,
-            merged,
         }
     }
 
@@ -83,13 +89,40 @@ impl ProfileSet {
         Ok(ProfileSet::new(c, k))
     }
 
-    /// The merged profiles.
-    pub fn profiles(&self) -> &BTreeMap<String, Properties> {
-        &self.merged
+    /// The names of every profile in either file, sorted, each once.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        let mut names: Vec<&str> = self
+            .config
+            .profiles
+            .keys()
+            .chain(self.credentials.profiles.keys())
+            .map(String::as_str)
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names.into_iter()
     }
-    /// One merged profile.
-    pub fn profile(&self, name: &str) -> Option<&Properties> {
-        self.merged.get(name)
+    /// Every profile, merged.
+    pub fn profiles(&self) -> BTreeMap<String, Properties> {
+        self.names()
+            .filter_map(|n| self.profile(n).map(|p| (n.to_owned(), p.into_owned())))
+            .collect()
+    }
+    /// One profile, merged (borrowed when only one file has it).
+    pub fn profile(&self, name: &str) -> Option<std::borrow::Cow<'_, Properties>> {
+        use std::borrow::Cow;
+        match (
+            self.config.profiles.get(name),
+            self.credentials.profiles.get(name),
+        ) {
+            (None, None) => None,
+            (Some(p), None) | (None, Some(p)) => Some(Cow::Borrowed(p)),
+            (Some(c), Some(k)) => {
+                let mut merged = c.clone();
+                merged.extend(k.clone());
+                Some(Cow::Owned(merged))
+            }
+        }
     }
     /// The `[sso-session x]` sections of the config file.
     pub fn sso_sessions(&self) -> &BTreeMap<String, Properties> {
@@ -101,7 +134,7 @@ impl ProfileSet {
     }
     /// Whether either file defines any profile.
     pub fn is_empty(&self) -> bool {
-        self.merged.is_empty()
+        self.config.profiles.is_empty() && self.credentials.profiles.is_empty()
     }
 
     /// The static keys of `profile` as the AWS CLI finds them: the credentials file's
@@ -109,21 +142,17 @@ impl ProfileSet {
     /// pair (never a key id from one file with a secret from the other), else whatever
     /// partial keys either file has (for the error that names what is missing).
     pub fn static_keys<'a>(&'a self, profile: &str) -> Option<StaticKeys<'a>> {
-        let from = |file: &'a ProfileFile| file.profiles.get(profile).map(keys_of);
-        let cred = from(&self.credentials);
-        let conf = from(&self.config);
+        let of = |file: &'a ProfileFile| keys_in(file, profile);
+        let (cred, conf) = (of(&self.credentials), of(&self.config));
         let complete =
-            |k: &Option<StaticKeys<'a>>| k.as_ref().is_some_and(|k| k.access_key_id.is_some());
+            |k: &Option<StaticKeys<'_>>| k.as_ref().is_some_and(|k| k.access_key_id.is_some());
         if complete(&cred) {
             return cred;
         }
         if complete(&conf) {
             return conf;
         }
-        [cred, conf]
-            .into_iter()
-            .flatten()
-            .find(|k| k.secret_access_key.is_some() || k.session_token.is_some())
+        cred.or(conf)
     }
 
     /// The STS endpoint URL a profile configures: its `services` section's
@@ -150,16 +179,24 @@ impl ProfileSet {
                 return Ok(Some(url));
             }
         }
-        Ok(p.get("endpoint_url").filter(|v| !v.is_empty()).cloned())
+        Ok(p.get("endpoint_url")
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned))
     }
 }
 
-fn keys_of(p: &Properties) -> StaticKeys<'_> {
-    let get = |k: &str| p.get(k).map(String::as_str).filter(|v| !v.is_empty());
-    StaticKeys {
+/// The static keys `profile` has in one file.
+fn keys_in<'a>(file: &'a ProfileFile, profile: &str) -> Option<StaticKeys<'a>> {
+    let p = file.profiles.get(profile)?;
+    let get = |k: &str| p.get(k).filter(|v| !v.is_empty());
+    let keys = StaticKeys {
         access_key_id: get("aws_access_key_id"),
         secret_access_key: get("aws_secret_access_key"),
         session_token: get("aws_session_token").or_else(|| get("aws_security_token")),
         account_id: get("aws_account_id"),
-    }
+    };
+    (keys.access_key_id.is_some()
+        || keys.secret_access_key.is_some()
+        || keys.session_token.is_some())
+    .then_some(keys)
 }

@@ -4,10 +4,7 @@
 
 use std::collections::BTreeMap;
 
-/// The properties of one section, keys lower-cased. A property with sub-properties
-/// keeps them raw (`"\nname = value"`), as the format defines; see
-/// [`sub_properties`].
-pub type Properties = BTreeMap<String, String>;
+pub use super::properties::Properties;
 
 /// Which file a text is: the config file names profiles `[profile x]` (and
 /// `[default]`), the credentials file `[x]`.
@@ -149,10 +146,39 @@ pub fn parse(text: &str, kind: FileKind) -> Result<ProfileFile, ParseError> {
     let mut bare_default = Properties::new();
     let mut saw_prefixed_default = false;
     let mut saw_bare_default = false;
-    // The open section, and the open property: (key, whether it takes
-    // sub-properties), `None` for a property the format ignores.
+    // The open section and its properties so far (merged into the file when the next
+    // section opens), and the open property: (key, whether it takes sub-properties),
+    // `None` for a property the format ignores.
     let mut open: Option<(Target, String)> = None;
-    let mut property: Option<Option<(String, bool)>> = None;
+    let mut props = Properties::new();
+    // The open property: `None` before any, `Some(false)` for one the format ignores,
+    // `Some(true)` for the one named in `last_key` (a reused buffer), which takes
+    // sub-properties when `sub` is set.
+    let mut property: Option<bool> = None;
+    let mut last_key = String::new();
+    let mut sub = false;
+    let flush = |file: &mut ProfileFile,
+                 bare: &mut Properties,
+                 open: Option<(Target, String)>,
+                 props: Properties| {
+        let Some((target, name)) = open else { return };
+        let map = match target {
+            Target::Profile => &mut file.profiles,
+            Target::SsoSession => &mut file.sso_sessions,
+            Target::Services => &mut file.services,
+            Target::BareDefault => {
+                bare.extend(props);
+                return;
+            }
+            Target::Ignored => return,
+        };
+        match map.get_mut(&name) {
+            Some(existing) => existing.extend(props),
+            None => {
+                map.insert(name, props);
+            }
+        }
+    };
     for (i, raw) in text.split('\n').enumerate() {
         let at = i + 1;
         let line = raw.strip_suffix('\r').unwrap_or(raw);
@@ -161,50 +187,39 @@ pub fn parse(text: &str, kind: FileKind) -> Result<ProfileFile, ParseError> {
         }
         if line.starts_with('[') {
             let (target, name) = section(line, kind, at)?;
+            flush(
+                &mut file,
+                &mut bare_default,
+                open.take(),
+                std::mem::replace(&mut props, Properties::with_capacity()),
+            );
             if target == Target::Profile && name == "default" && kind == FileKind::Config {
                 saw_prefixed_default = true;
             }
             saw_bare_default |= target == Target::BareDefault;
-            match target {
-                Target::Profile => {
-                    file.profiles.entry(name.clone()).or_default();
-                }
-                Target::SsoSession => {
-                    file.sso_sessions.entry(name.clone()).or_default();
-                }
-                Target::Services => {
-                    file.services.entry(name.clone()).or_default();
-                }
-                Target::BareDefault | Target::Ignored => {}
-            }
             open = Some((target, name));
             property = None;
             continue;
         }
-        let Some((target, name)) = &open else {
+        if open.is_none() {
             return Err(ParseError {
                 line: at,
                 message: "Expected a profile definition",
             });
-        };
-        let section = match target {
-            Target::Profile => file.profiles.get_mut(name),
-            Target::BareDefault => Some(&mut bare_default),
-            Target::SsoSession => file.sso_sessions.get_mut(name),
-            Target::Services => file.services.get_mut(name),
-            Target::Ignored => None,
-        };
+        }
         if line.starts_with([' ', '\t']) {
             // A continuation of the open property.
-            let Some(current) = &property else {
+            let Some(kept) = property else {
                 return Err(ParseError {
                     line: at,
                     message: "Expected a property definition, found continuation",
                 });
             };
             let piece = trim(line);
-            let Some((key, sub)) = current else { continue };
-            if *sub {
+            if !kept {
+                continue;
+            }
+            if sub {
                 let Some((sub_name, _)) = piece.split_once('=') else {
                     return Err(ParseError {
                         line: at,
@@ -218,12 +233,7 @@ pub fn parse(text: &str, kind: FileKind) -> Result<ProfileFile, ParseError> {
                     });
                 }
             }
-            if let Some(props) = section
-                && let Some(value) = props.get_mut(key)
-            {
-                value.push('\n');
-                value.push_str(piece);
-            }
+            props.continue_value(&last_key, piece);
             continue;
         }
         let Some((key, value)) = line.split_once('=') else {
@@ -241,15 +251,17 @@ pub fn parse(text: &str, kind: FileKind) -> Result<ProfileFile, ParseError> {
         }
         let value = trim(strip_comment(trim(value)));
         if !valid_property_name(key) {
-            property = Some(None);
+            property = Some(false);
             continue;
         }
-        let key = key.to_ascii_lowercase();
-        if let Some(props) = section {
-            props.insert(key.clone(), value.to_owned());
-        }
-        property = Some(Some((key, value.is_empty())));
+        last_key.clear();
+        last_key.push_str(key);
+        last_key.make_ascii_lowercase();
+        sub = value.is_empty();
+        props.insert(&last_key, value);
+        property = Some(true);
     }
+    flush(&mut file, &mut bare_default, open, props);
     // `[profile default]` wins over `[default]` in any order.
     if saw_bare_default && !saw_prefixed_default {
         file.profiles

@@ -112,7 +112,7 @@ pub fn endpoint_params_for_profile(
         return Ok(params);
     };
     let flag = |key: &'static str| -> Result<Option<bool>, CredentialsError> {
-        match p.get(key).map(String::as_str).filter(|v| !v.is_empty()) {
+        match p.get(key).filter(|v| !v.is_empty()) {
             None => Ok(None),
             Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
             Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
@@ -124,7 +124,7 @@ pub fn endpoint_params_for_profile(
         }
     };
     if params.region.is_none() {
-        params.region = p.get("region").filter(|r| !r.is_empty()).cloned();
+        params.region = p.get("region").filter(|r| !r.is_empty()).map(str::to_owned);
     }
     if env_var("AWS_USE_FIPS_ENDPOINT")?.is_none()
         && let Some(on) = flag("use_fips_endpoint")?
@@ -137,7 +137,7 @@ pub fn endpoint_params_for_profile(
         params.use_dual_stack = on;
     }
     if env_var("AWS_STS_REGIONAL_ENDPOINTS")?.is_none() {
-        match p.get("sts_regional_endpoints").map(String::as_str) {
+        match p.get("sts_regional_endpoints") {
             None | Some("") | Some("regional") => {}
             Some("legacy") => params.use_global_endpoint = true,
             Some(_) => {
