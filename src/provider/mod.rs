@@ -11,8 +11,8 @@ pub mod process;
 pub mod secret_file;
 
 pub use chain::{
-    ChainProvider, EnvironmentProvider, MfaCallback, StsRunner, default_chain,
-    environment_credentials,
+    ChainProvider, EnvironmentProvider, MfaCallback, ProfileProvider, StsRunner,
+    WebIdentityEnvProvider, default_chain, default_chain_provider, environment_credentials,
 };
 pub use credentials_provider::{
     CredentialsError, ProvideCredentials, ProvideError, ProvideFuture, Provided,
