@@ -155,6 +155,13 @@ pub(crate) fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
     // An endpoint that cannot be resolved is an error only when a call needs it:
     // static keys from a profile need no region.
     let endpoint = stskit::sts::Endpoint::from_params(&params);
+    // Credentials that need no call (keys in the environment, static keys of a
+    // profile) are printed without starting the transport or the runtime.
+    if let Command::Credentials(_, format) = &command
+        && let Some(p) = source::without_calls(&set, &profile, common.profile.is_some(), named)
+    {
+        return output::provided(&p, *format);
+    }
     let deadline = common.timeout.unwrap_or(Duration::from_secs(30));
     let attempt = deadline.min(Duration::from_secs(10));
     let transport_config = provider::transport_config_from_env().map_err(input_failure)?;
