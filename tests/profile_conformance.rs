@@ -61,7 +61,7 @@ fn all_65_parser_cases() {
         let want = &output["config"];
         assert_eq!(to_json(&set.profiles()), want["profiles"], "{name}");
         if let Some(sessions) = want.get("sso_sessions") {
-            assert_eq!(to_json(set.sso_sessions()), *sessions, "{name}");
+            assert_eq!(to_json(&set.sso_sessions()), *sessions, "{name}");
         }
     }
 }

@@ -331,13 +331,13 @@ fn static_keys(set: &ProfileSet, name: &str) -> Result<BaseCredentials, ChainErr
             profile: name.to_owned(),
         });
     };
-    let Some(id) = keys.access_key_id else {
+    let Some(id) = keys.access_key_id.as_deref() else {
         return Err(config(
             name,
             "has aws_secret_access_key but no aws_access_key_id",
         ));
     };
-    let Some(secret) = keys.secret_access_key else {
+    let Some(secret) = keys.secret_access_key.as_deref() else {
         return Err(config(
             name,
             "has aws_access_key_id but no aws_secret_access_key",
@@ -347,8 +347,8 @@ fn static_keys(set: &ProfileSet, name: &str) -> Result<BaseCredentials, ChainErr
         profile: name.to_owned(),
         access_key_id: id.to_owned(),
         secret_access_key: SecretString::from(secret),
-        session_token: keys.session_token.map(SecretString::from),
-        account_id: keys.account_id.map(str::to_owned),
+        session_token: keys.session_token.as_deref().map(SecretString::from),
+        account_id: keys.account_id.clone(),
     })
 }
 
@@ -416,7 +416,8 @@ fn sso(
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
     if let Some(session) = session {
-        let Some(section) = set.sso_sessions().get(session) else {
+        let sessions = set.sso_sessions();
+        let Some(section) = sessions.get(session) else {
             return Err(config(name, "names an sso_session that does not exist"));
         };
         for key in ["sso_region", "sso_start_url"] {

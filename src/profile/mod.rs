@@ -4,6 +4,7 @@
 //! and running a plan are the provider layer's.
 
 mod chain;
+mod index;
 mod parser;
 mod properties;
 
@@ -16,8 +17,44 @@ use std::collections::BTreeMap;
 /// Static keys are the exception (see [`ProfileSet::static_keys`]).
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct ProfileSet {
-    config: ProfileFile,
-    credentials: ProfileFile,
+    config: Source,
+    credentials: Source,
+}
+
+/// One file: parsed already, or checked and indexed (each section parsed when asked
+/// for, so a large file costs one pass and no allocation a line).
+#[derive(Clone, PartialEq, Eq)]
+enum Source {
+    Parsed(ProfileFile),
+    Indexed(index::Index),
+}
+
+impl Default for Source {
+    fn default() -> Self {
+        Source::Parsed(ProfileFile::default())
+    }
+}
+
+impl Source {
+    fn profile(&self, name: &str) -> Option<std::borrow::Cow<'_, Properties>> {
+        use std::borrow::Cow;
+        match self {
+            Source::Parsed(f) => f.profiles.get(name).map(Cow::Borrowed),
+            Source::Indexed(i) => i.profile(name).map(Cow::Owned),
+        }
+    }
+    fn names(&self) -> Vec<&str> {
+        match self {
+            Source::Parsed(f) => f.profiles.keys().map(String::as_str).collect(),
+            Source::Indexed(i) => i.profile_names(),
+        }
+    }
+    fn sections(&self, sso: bool) -> BTreeMap<String, Properties> {
+        match self {
+            Source::Parsed(f) => if sso { &f.sso_sessions } else { &f.services }.clone(),
+            Source::Indexed(i) => i.sections(sso),
+        }
+    }
 }
 
 impl std::fmt::Debug for ProfileSet {
@@ -26,27 +63,26 @@ impl std::fmt::Debug for ProfileSet {
             .field("profiles", &self.names().collect::<Vec<_>>())
             .field(
                 "sso_sessions",
-                &self.config.sso_sessions.keys().collect::<Vec<_>>(),
+                &self.sso_sessions().keys().collect::<Vec<_>>(),
             )
-            .field("services", &self.config.services.keys().collect::<Vec<_>>())
             .finish_non_exhaustive()
     }
 }
 
-/// A profile's static keys, and which file they came from.
+/// A profile's static keys, from one file.
 #[derive(Clone, PartialEq, Eq)]
-pub struct StaticKeys<'a> {
+pub struct StaticKeys {
     /// `aws_access_key_id` (may be absent: then the keys are partial).
-    pub access_key_id: Option<&'a str>,
+    pub access_key_id: Option<String>,
     /// `aws_secret_access_key`.
-    pub secret_access_key: Option<&'a str>,
+    pub secret_access_key: Option<String>,
     /// `aws_session_token` (or the legacy `aws_security_token`).
-    pub session_token: Option<&'a str>,
+    pub session_token: Option<String>,
     /// `aws_account_id`.
-    pub account_id: Option<&'a str>,
+    pub account_id: Option<String>,
 }
 
-impl std::fmt::Debug for StaticKeys<'_> {
+impl std::fmt::Debug for StaticKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StaticKeys")
             .field("access_key_id", &self.access_key_id)
@@ -61,8 +97,8 @@ impl ProfileSet {
     /// credentials file's value wins for a key in both.
     pub fn new(config: ProfileFile, credentials: ProfileFile) -> Self {
         ProfileSet {
-            config,
-            credentials,
+            config: Source::Parsed(config),
+            credentials: Source::Parsed(credentials),
         }
     }
 
@@ -78,26 +114,25 @@ impl ProfileSet {
         )
     }
 
-    /// Parses both texts and merges them.
+    /// Checks both texts against the format and indexes their sections; each profile
+    /// is parsed when it is asked for.
     ///
     /// # Errors
     /// The [`ParseError`] of either file, with which one.
     pub fn parse(config: &str, credentials: &str) -> Result<Self, (FileKind, ParseError)> {
-        let c = parse(config, FileKind::Config).map_err(|e| (FileKind::Config, e))?;
-        let k =
-            parse(credentials, FileKind::Credentials).map_err(|e| (FileKind::Credentials, e))?;
-        Ok(ProfileSet::new(c, k))
+        let c = index::Index::new(config, FileKind::Config).map_err(|e| (FileKind::Config, e))?;
+        let k = index::Index::new(credentials, FileKind::Credentials)
+            .map_err(|e| (FileKind::Credentials, e))?;
+        Ok(ProfileSet {
+            config: Source::Indexed(c),
+            credentials: Source::Indexed(k),
+        })
     }
 
     /// The names of every profile in either file, sorted, each once.
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        let mut names: Vec<&str> = self
-            .config
-            .profiles
-            .keys()
-            .chain(self.credentials.profiles.keys())
-            .map(String::as_str)
-            .collect();
+        let mut names = self.config.names();
+        names.extend(self.credentials.names());
         names.sort_unstable();
         names.dedup();
         names.into_iter()
@@ -111,41 +146,38 @@ impl ProfileSet {
     /// One profile, merged (borrowed when only one file has it).
     pub fn profile(&self, name: &str) -> Option<std::borrow::Cow<'_, Properties>> {
         use std::borrow::Cow;
-        match (
-            self.config.profiles.get(name),
-            self.credentials.profiles.get(name),
-        ) {
+        match (self.config.profile(name), self.credentials.profile(name)) {
             (None, None) => None,
-            (Some(p), None) | (None, Some(p)) => Some(Cow::Borrowed(p)),
+            (Some(p), None) | (None, Some(p)) => Some(p),
             (Some(c), Some(k)) => {
-                let mut merged = c.clone();
-                merged.extend(k.clone());
+                let mut merged = c.into_owned();
+                merged.extend(k.into_owned());
                 Some(Cow::Owned(merged))
             }
         }
     }
     /// The `[sso-session x]` sections of the config file.
-    pub fn sso_sessions(&self) -> &BTreeMap<String, Properties> {
-        &self.config.sso_sessions
+    pub fn sso_sessions(&self) -> BTreeMap<String, Properties> {
+        self.config.sections(true)
     }
     /// The `[services x]` sections of the config file.
-    pub fn services(&self) -> &BTreeMap<String, Properties> {
-        &self.config.services
+    pub fn services(&self) -> BTreeMap<String, Properties> {
+        self.config.sections(false)
     }
     /// Whether either file defines any profile.
     pub fn is_empty(&self) -> bool {
-        self.config.profiles.is_empty() && self.credentials.profiles.is_empty()
+        self.config.names().is_empty() && self.credentials.names().is_empty()
     }
 
     /// The static keys of `profile` as the AWS CLI finds them: the credentials file's
     /// when it has `aws_access_key_id` for the profile, else the config file's own
     /// pair (never a key id from one file with a secret from the other), else whatever
     /// partial keys either file has (for the error that names what is missing).
-    pub fn static_keys<'a>(&'a self, profile: &str) -> Option<StaticKeys<'a>> {
-        let of = |file: &'a ProfileFile| keys_in(file, profile);
-        let (cred, conf) = (of(&self.credentials), of(&self.config));
+    pub fn static_keys(&self, profile: &str) -> Option<StaticKeys> {
+        let cred = self.credentials.profile(profile).and_then(|p| keys_in(&p));
+        let conf = self.config.profile(profile).and_then(|p| keys_in(&p));
         let complete =
-            |k: &Option<StaticKeys<'_>>| k.as_ref().is_some_and(|k| k.access_key_id.is_some());
+            |k: &Option<StaticKeys>| k.as_ref().is_some_and(|k| k.access_key_id.is_some());
         if complete(&cred) {
             return cred;
         }
@@ -165,7 +197,8 @@ impl ProfileSet {
             return Ok(None);
         };
         if let Some(services) = p.get("services") {
-            let Some(section) = self.services().get(services) else {
+            let sections = self.services();
+            let Some(section) = sections.get(services) else {
                 return Err(ChainError::Config {
                     profile: profile.to_owned(),
                     rule: "names a services section that does not exist",
@@ -185,10 +218,9 @@ impl ProfileSet {
     }
 }
 
-/// The static keys `profile` has in one file.
-fn keys_in<'a>(file: &'a ProfileFile, profile: &str) -> Option<StaticKeys<'a>> {
-    let p = file.profiles.get(profile)?;
-    let get = |k: &str| p.get(k).filter(|v| !v.is_empty());
+/// The static keys a profile has in one file.
+fn keys_in(p: &Properties) -> Option<StaticKeys> {
+    let get = |k: &str| p.get(k).filter(|v| !v.is_empty()).map(str::to_owned);
     let keys = StaticKeys {
         access_key_id: get("aws_access_key_id"),
         secret_access_key: get("aws_secret_access_key"),

@@ -46,8 +46,8 @@ impl std::fmt::Display for ParseError {
 impl std::error::Error for ParseError {}
 
 /// Where properties go while a section is open.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Target {
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Target {
     Profile,
     /// `[default]` in a config file: kept apart, dropped if `[profile default]` exists.
     BareDefault,
@@ -88,7 +88,7 @@ fn trim(s: &str) -> &str {
 }
 
 /// Reads a section header line (starting with `[`): (target, name).
-fn section(line: &str, kind: FileKind, at: usize) -> Result<(Target, String), ParseError> {
+fn section(line: &str, kind: FileKind, at: usize) -> Result<(Target, &str), ParseError> {
     let Some(end) = line.find(']') else {
         return Err(ParseError {
             line: at,
@@ -103,24 +103,25 @@ fn section(line: &str, kind: FileKind, at: usize) -> Result<(Target, String), Pa
         });
     }
     let inner = trim(&line[1..end]);
-    let prefixed = |prefix: &str| -> Option<String> {
+    let prefixed = |prefix: &str| -> Option<&str> {
         let after = inner.strip_prefix(prefix)?;
         let name = trim(after);
         // A prefix must be followed by white space: `[profilefoo]` is not a profile.
-        (after.starts_with([' ', '\t']) && !name.is_empty()).then(|| name.to_owned())
+        (after.starts_with([' ', '\t']) && !name.is_empty()).then_some(name)
     };
-    let named = |target: Target, name: String| {
-        if valid_profile_name(&name) {
+    fn named(target: Target, name: &str) -> (Target, &str) {
+        if valid_profile_name(name) {
             (target, name)
         } else {
-            (Target::Ignored, String::new())
+            // An empty slice of the same text (the index takes offsets from it).
+            (Target::Ignored, &name[..0])
         }
-    };
+    }
     Ok(match kind {
-        FileKind::Credentials => named(Target::Profile, inner.to_owned()),
+        FileKind::Credentials => named(Target::Profile, inner),
         FileKind::Config => {
             if inner == "default" {
-                (Target::BareDefault, "default".to_owned())
+                (Target::BareDefault, inner)
             } else if let Some(name) = prefixed("profile") {
                 named(Target::Profile, name)
             } else if let Some(name) = prefixed("sso-session") {
@@ -128,87 +129,65 @@ fn section(line: &str, kind: FileKind, at: usize) -> Result<(Target, String), Pa
             } else if let Some(name) = prefixed("services") {
                 named(Target::Services, name)
             } else {
-                (Target::Ignored, String::new())
+                (Target::Ignored, &inner[..0])
             }
         }
     })
 }
 
-/// Parses one file.
-///
-/// # Errors
-/// [`ParseError`] with the line and the rule: a section without `]`, a property
-/// outside a section or without `=` or without a name, a continuation line without a
-/// property, a sub-property without `=` or a name.
-pub fn parse(text: &str, kind: FileKind) -> Result<ProfileFile, ParseError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut file = ProfileFile::default();
-    let mut bare_default = Properties::new();
-    let mut saw_prefixed_default = false;
-    let mut saw_bare_default = false;
-    // The open section and its properties so far (merged into the file when the next
-    // section opens), and the open property: (key, whether it takes sub-properties),
-    // `None` for a property the format ignores.
-    let mut open: Option<(Target, String)> = None;
-    let mut props = Properties::new();
+/// What the scanner reads, in order.
+pub(super) enum Event<'t> {
+    /// A section opens at byte `start` (its header line).
+    Section {
+        target: Target,
+        name: &'t str,
+        start: usize,
+    },
+    /// A property with a valid name (key not yet lower-cased).
+    Property { key: &'t str, value: &'t str },
+    /// A continuation line of the last property the format keeps.
+    Continuation { piece: &'t str },
+}
+
+/// Checks the whole text against the format and reports what it holds. No
+/// allocation: the events borrow from `text`.
+pub(super) fn scan<'t>(
+    text: &'t str,
+    kind: FileKind,
+    mut on: impl FnMut(Event<'t>),
+) -> Result<(), ParseError> {
+    let mut in_section = false;
     // The open property: `None` before any, `Some(false)` for one the format ignores,
-    // `Some(true)` for the one named in `last_key` (a reused buffer), which takes
-    // sub-properties when `sub` is set.
+    // `Some(true)` for one it keeps (taking sub-properties when `sub` is set).
     let mut property: Option<bool> = None;
-    let mut last_key = String::new();
     let mut sub = false;
-    let flush = |file: &mut ProfileFile,
-                 bare: &mut Properties,
-                 open: Option<(Target, String)>,
-                 props: Properties| {
-        let Some((target, name)) = open else { return };
-        let map = match target {
-            Target::Profile => &mut file.profiles,
-            Target::SsoSession => &mut file.sso_sessions,
-            Target::Services => &mut file.services,
-            Target::BareDefault => {
-                bare.extend(props);
-                return;
-            }
-            Target::Ignored => return,
-        };
-        match map.get_mut(&name) {
-            Some(existing) => existing.extend(props),
-            None => {
-                map.insert(name, props);
-            }
-        }
-    };
+    let mut pos = 0;
     for (i, raw) in text.split('\n').enumerate() {
         let at = i + 1;
+        let start = pos;
+        pos += raw.len() + 1;
         let line = raw.strip_suffix('\r').unwrap_or(raw);
         if is_blank(line) || line.starts_with('#') || line.starts_with(';') {
             continue;
         }
         if line.starts_with('[') {
             let (target, name) = section(line, kind, at)?;
-            flush(
-                &mut file,
-                &mut bare_default,
-                open.take(),
-                std::mem::replace(&mut props, Properties::with_capacity()),
-            );
-            if target == Target::Profile && name == "default" && kind == FileKind::Config {
-                saw_prefixed_default = true;
-            }
-            saw_bare_default |= target == Target::BareDefault;
-            open = Some((target, name));
+            on(Event::Section {
+                target,
+                name,
+                start,
+            });
+            in_section = true;
             property = None;
             continue;
         }
-        if open.is_none() {
+        if !in_section {
             return Err(ParseError {
                 line: at,
                 message: "Expected a profile definition",
             });
         }
         if line.starts_with([' ', '\t']) {
-            // A continuation of the open property.
             let Some(kept) = property else {
                 return Err(ParseError {
                     line: at,
@@ -233,7 +212,7 @@ pub fn parse(text: &str, kind: FileKind) -> Result<ProfileFile, ParseError> {
                     });
                 }
             }
-            props.continue_value(&last_key, piece);
+            on(Event::Continuation { piece });
             continue;
         }
         let Some((key, value)) = line.split_once('=') else {
@@ -254,22 +233,94 @@ pub fn parse(text: &str, kind: FileKind) -> Result<ProfileFile, ParseError> {
             property = Some(false);
             continue;
         }
-        last_key.clear();
-        last_key.push_str(key);
-        last_key.make_ascii_lowercase();
         sub = value.is_empty();
-        props.insert(&last_key, value);
         property = Some(true);
+        on(Event::Property { key, value });
     }
-    flush(&mut file, &mut bare_default, open, props);
-    // `[profile default]` wins over `[default]` in any order.
-    if saw_bare_default && !saw_prefixed_default {
-        file.profiles
-            .entry("default".to_owned())
-            .or_default()
-            .extend(bare_default);
+    Ok(())
+}
+
+/// Parses one file.
+///
+/// # Errors
+/// [`ParseError`] with the line and the rule: a section without `]`, a property
+/// outside a section or without `=` or without a name, a continuation line without a
+/// property, a sub-property without `=` or a name.
+pub fn parse(text: &str, kind: FileKind) -> Result<ProfileFile, ParseError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut builder = Builder::default();
+    scan(text, kind, |e| builder.event(kind, e))?;
+    Ok(builder.finish())
+}
+
+/// Builds a [`ProfileFile`] from the scanner's events.
+#[derive(Default)]
+pub(super) struct Builder {
+    file: ProfileFile,
+    bare_default: Properties,
+    saw_prefixed_default: bool,
+    saw_bare_default: bool,
+    open: Option<(Target, String)>,
+    props: Properties,
+    last_key: String,
+}
+
+impl Builder {
+    fn flush(&mut self) {
+        let props = std::mem::replace(&mut self.props, Properties::with_capacity());
+        let Some((target, name)) = self.open.take() else {
+            return;
+        };
+        let map = match target {
+            Target::Profile => &mut self.file.profiles,
+            Target::SsoSession => &mut self.file.sso_sessions,
+            Target::Services => &mut self.file.services,
+            Target::BareDefault => {
+                self.bare_default.extend(props);
+                return;
+            }
+            Target::Ignored => return,
+        };
+        match map.get_mut(&name) {
+            Some(existing) => existing.extend(props),
+            None => {
+                map.insert(name, props);
+            }
+        }
     }
-    Ok(file)
+
+    pub(super) fn event(&mut self, kind: FileKind, e: Event<'_>) {
+        match e {
+            Event::Section { target, name, .. } => {
+                self.flush();
+                if target == Target::Profile && name == "default" && kind == FileKind::Config {
+                    self.saw_prefixed_default = true;
+                }
+                self.saw_bare_default |= target == Target::BareDefault;
+                self.open = Some((target, name.to_owned()));
+            }
+            Event::Property { key, value } => {
+                self.last_key.clear();
+                self.last_key.push_str(key);
+                self.last_key.make_ascii_lowercase();
+                self.props.insert(&self.last_key, value);
+            }
+            Event::Continuation { piece } => self.props.continue_value(&self.last_key, piece),
+        }
+    }
+
+    pub(super) fn finish(mut self) -> ProfileFile {
+        self.flush();
+        // `[profile default]` wins over `[default]` in any order.
+        if self.saw_bare_default && !self.saw_prefixed_default {
+            self.file
+                .profiles
+                .entry("default".to_owned())
+                .or_default()
+                .extend(self.bare_default);
+        }
+        self.file
+    }
 }
 
 /// The sub-properties of a property value (`"\nname = value\n..."`), in order; lines
