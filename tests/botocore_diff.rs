@@ -8,10 +8,13 @@
 //! `scripts/botocore_sign.py` (JSON cases on stdin, answers on stdout).
 
 mod common;
+#[path = "common/rng.rs"]
+mod rng;
 
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+use rng::Rng;
 use serde_json::{Value, json};
 use stskit::sigv4::{self, SigningParams};
 use stskit::sts::{AssumeRole, Operation};
@@ -19,32 +22,6 @@ use stskit::{Credentials, Request};
 use time::OffsetDateTime;
 
 const CASES: usize = 10_000;
-
-/// splitmix64: a fixed-seed generator, so every run checks the same cases.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-    fn string(&mut self, pool: &[&str], min: usize, max: usize) -> String {
-        let n = min + self.below(max - min + 1);
-        (0..n).map(|_| *self.pick(pool)).collect()
-    }
-}
 
 const ALNUM: &[&str] = &[
     "a", "b", "c", "x", "y", "z", "A", "B", "Q", "Z", "0", "1", "7", "9", "-", "_", ".", "~",

@@ -16,6 +16,8 @@
 mod common;
 #[path = "common/double.rs"]
 mod double;
+#[path = "common/rng.rs"]
+mod rng;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -23,27 +25,10 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use double::{KEY, SECRET, double};
+use rng::Rng;
 use serde_json::{Value, json};
 
 const CASES: usize = 240;
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-}
 
 /// What a case must end in.
 #[derive(Debug, Clone, Copy, PartialEq)]
