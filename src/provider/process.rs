@@ -17,6 +17,8 @@ use crate::credentials::Credentials;
 pub const PROCESS_TIMEOUT: Duration = Duration::from_secs(60);
 /// The most output read from it.
 const MAX_OUTPUT: u64 = 64 * 1024;
+/// How long the output may stay open after the command exits.
+const PIPE_GRACE: Duration = Duration::from_secs(2);
 /// The variable that counts nested `credential_process` runs, so a profile whose
 /// process runs stskit on the same profile stops instead of recursing forever.
 const DEPTH_VAR: &str = "STSKIT_CREDENTIAL_PROCESS_DEPTH";
@@ -140,12 +142,16 @@ pub fn run_credential_process(
         let _ = child.kill();
         return Err(fail(profile, "cannot read the command's output"));
     };
+    // Each pipe is read on its own thread that sends what it read; the wait for it is
+    // bounded, since a background child of the command may keep the pipe open.
     let reader = |pipe: Box<dyn Read + Send>| {
+        let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let mut buf = Zeroizing::new(Vec::new());
             let _ = pipe.take(MAX_OUTPUT + 1).read_to_end(&mut buf);
-            buf
-        })
+            let _ = tx.send(buf);
+        });
+        rx
     };
     let stdout = reader(Box::new(out));
     let stderr = reader(Box::new(err));
@@ -170,8 +176,16 @@ pub fn run_credential_process(
             }
         }
     };
-    let stdout = stdout.join().unwrap_or_default();
-    let stderr = stderr.join().unwrap_or_default();
+    // The command has exited: what it wrote is in the pipe already.
+    let collect =
+        |rx: std::sync::mpsc::Receiver<Zeroizing<Vec<u8>>>| rx.recv_timeout(PIPE_GRACE).ok();
+    let Some(stdout) = collect(stdout) else {
+        return Err(fail(
+            profile,
+            "the command exited but its output stayed open (a background process holds it)",
+        ));
+    };
+    let stderr = collect(stderr).unwrap_or_default();
     if !status.success() {
         let code = status
             .code()
@@ -241,6 +255,17 @@ pub fn parse_process_output(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A command that exits while a background child keeps its stdout open: the wait
+    /// for the output is bounded (botocore would wait for the child).
+    #[test]
+    fn a_background_child_holding_the_pipe_does_not_hang() {
+        let now = time::macros::datetime!(2030-01-01 00:00 UTC);
+        let started = std::time::Instant::now();
+        let err = run_credential_process("p", "/bin/sh -c 'sleep 8 & echo {}'", now);
+        assert!(started.elapsed() < Duration::from_secs(6));
+        assert!(err.is_err());
+    }
 
     #[test]
     fn splits_like_a_posix_shell() {
