@@ -158,9 +158,10 @@ pub(crate) fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
     // Credentials that need no call (keys in the environment, static keys of a
     // profile) are printed without starting the transport or the runtime.
     if let Command::Credentials(_, format) = &command
-        && let Some(p) = source::without_calls(&set, &profile, common.profile.is_some(), named)
+        && let Some(answer) =
+            provider::default_chain_without_calls(&set, &profile, common.profile.is_some(), named)
     {
-        return output::provided(&p, *format);
+        return output::provided(&answer.map_err(source::chain_failure)?, *format);
     }
     let deadline = common.timeout.unwrap_or(Duration::from_secs(30));
     let attempt = deadline.min(Duration::from_secs(10));

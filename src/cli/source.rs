@@ -5,8 +5,7 @@
 use std::sync::Arc;
 
 use secrecy::SecretString;
-use stskit::profile::{BaseCredentials, ProfileSet, plan};
-use stskit::provider::{CredentialsError, MfaCallback, ProvideError, Provided};
+use stskit::provider::{CredentialsError, MfaCallback, ProvideError};
 
 use super::{EXIT_USAGE, Failure, describe, terminal_safe};
 
@@ -63,53 +62,4 @@ fn prompt_on_terminal(serial: &str) -> Option<SecretString> {
     std::io::BufReader::new(tty).read_line(&mut line).ok()?;
     let code = line.trim();
     (!code.is_empty()).then(|| SecretString::from(code))
-}
-
-/// The default chain's answer when it needs no STS call and no process: keys in the
-/// environment (without an explicit profile), or a profile's static keys. `None` when
-/// the full chain must run (it also reports every error).
-pub(crate) fn without_calls(
-    set: &ProfileSet,
-    profile: &str,
-    explicit: bool,
-    named: bool,
-) -> Option<Provided> {
-    use secrecy::ExposeSecret;
-    if named && set.profile(profile).is_none() {
-        return None;
-    }
-    if !explicit {
-        match stskit::provider::environment_credentials() {
-            Ok(p) => return Some(p),
-            Err(ProvideError::NotConfigured { .. }) => {}
-            Err(_) => return None,
-        }
-        if !matches!(
-            stskit::provider::env_var("AWS_WEB_IDENTITY_TOKEN_FILE"),
-            Ok(None)
-        ) {
-            return None;
-        }
-    }
-    let plan = plan(set, profile).ok()?;
-    if !plan.hops.is_empty() {
-        return None;
-    }
-    match plan.base {
-        BaseCredentials::StaticKeys {
-            access_key_id,
-            secret_access_key,
-            session_token,
-            ..
-        } => Some(Provided::new(
-            stskit::Credentials::new(
-                access_key_id,
-                secret_access_key.expose_secret(),
-                session_token.map(|t| t.expose_secret().to_owned()),
-            ),
-            None,
-            "profile",
-        )),
-        _ => None,
-    }
 }

@@ -229,15 +229,7 @@ impl<T: Transport, C: Clock> StsRunner<T, C> {
                 secret_access_key,
                 session_token,
                 ..
-            } => Provided::new(
-                Credentials::new(
-                    access_key_id.clone(),
-                    secret_access_key.expose_secret(),
-                    session_token.as_ref().map(|t| t.expose_secret().to_owned()),
-                ),
-                None,
-                "profile",
-            ),
+            } => static_credentials(access_key_id, secret_access_key, session_token.as_ref()),
             BaseCredentials::NamedSource { profile, source } => match *source {
                 "Environment" => match environment_credentials() {
                     Ok(p) => p,
@@ -330,11 +322,81 @@ impl<T: Transport, C: Clock> StsRunner<T, C> {
     }
 }
 
+/// A profile's static keys as credentials without an expiry.
+fn static_credentials(
+    access_key_id: &str,
+    secret_access_key: &SecretString,
+    session_token: Option<&SecretString>,
+) -> Provided {
+    Provided::new(
+        Credentials::new(
+            access_key_id,
+            secret_access_key.expose_secret(),
+            session_token.map(|t| t.expose_secret().to_owned()),
+        ),
+        None,
+        "profile",
+    )
+}
+
+/// The part of [`default_chain`] decided without any STS call or process: a named
+/// profile that does not exist, keys in the environment, nothing configured, a
+/// profile that cannot be planned, a profile's static keys. `None` when the answer
+/// needs a call (web identity, a role) or a `credential_process`.
+pub fn default_chain_without_calls(
+    set: &ProfileSet,
+    profile: &str,
+    explicit: bool,
+    named: bool,
+) -> Option<Result<Provided, ProvideError>> {
+    if named && set.profile(profile).is_none() {
+        return Some(Err(crate::profile::ChainError::ProfileNotFound {
+            profile: profile.to_owned(),
+        }
+        .into()));
+    }
+    if !explicit {
+        match environment_credentials() {
+            Err(ProvideError::NotConfigured { .. }) => {}
+            other => return Some(other),
+        }
+        match env_var("AWS_WEB_IDENTITY_TOKEN_FILE") {
+            Ok(None) => {}
+            Ok(Some(_)) => return None,
+            Err(e) => return Some(Err(e.into())),
+        }
+        if !named && set.profile(profile).is_none() {
+            return Some(Err(ProvideError::NotConfigured {
+                provider: "profile",
+            }));
+        }
+    }
+    match plan(set, profile) {
+        Err(e) => Some(Err(e.into())),
+        Ok(Plan {
+            base:
+                BaseCredentials::StaticKeys {
+                    access_key_id,
+                    secret_access_key,
+                    session_token,
+                    ..
+                },
+            hops,
+        }) if hops.is_empty() => Some(Ok(static_credentials(
+            &access_key_id,
+            &secret_access_key,
+            session_token.as_ref(),
+        ))),
+        Ok(_) => None,
+    }
+}
+
 /// The default chain in the AWS CLI's order. Without an explicit profile: the
 /// environment's keys, then web identity from the environment, then the profile
 /// (`AWS_PROFILE`, else `default`). With an explicit profile: only the profile (as
 /// `aws --profile` does). A named profile that does not exist is an error even when
-/// the environment has keys.
+/// the environment has keys. What needs no call is decided by
+/// [`default_chain_without_calls`].
 ///
 /// # Errors
 /// The first configured provider's failure; [`ProvideError::NotConfigured`] when
@@ -346,25 +408,13 @@ pub async fn default_chain<T: Transport, C: Clock>(
     explicit: bool,
     named: bool,
 ) -> Result<Provided, ProvideError> {
-    if named && set.profile(profile).is_none() {
-        return Err(crate::profile::ChainError::ProfileNotFound {
-            profile: profile.to_owned(),
-        }
-        .into());
+    if let Some(answer) = default_chain_without_calls(set, profile, explicit, named) {
+        return answer;
     }
     if !explicit {
-        match environment_credentials() {
-            Err(ProvideError::NotConfigured { .. }) => {}
-            other => return other,
-        }
         match runner.web_identity_from_env().await {
             Err(ProvideError::NotConfigured { .. }) => {}
             other => return other,
-        }
-        if !named && set.profile(profile).is_none() {
-            return Err(ProvideError::NotConfigured {
-                provider: "profile",
-            });
         }
     }
     Ok(runner.profile(set, profile).await?)

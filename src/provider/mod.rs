@@ -12,7 +12,8 @@ pub mod secret_file;
 
 pub use chain::{
     ChainProvider, EnvironmentProvider, MfaCallback, ProfileProvider, StsRunner,
-    WebIdentityEnvProvider, default_chain, default_chain_provider, environment_credentials,
+    WebIdentityEnvProvider, default_chain, default_chain_provider, default_chain_without_calls,
+    environment_credentials,
 };
 pub use credentials_provider::{
     CredentialsError, ProvideCredentials, ProvideError, ProvideFuture, Provided,
