@@ -340,3 +340,28 @@ async fn mfa_and_configuration_errors() {
     let o = run(&f, &["credentials", "--profile", "r"], &[]).await;
     failure(&o, 3, "profile \"r\"");
 }
+
+/// The selected profile's endpoint settings follow the environment's rules: booleans
+/// only true/false, `sts_regional_endpoints` regional or legacy, and
+/// `ignore_configured_endpoint_urls` also turns off the environment's URLs.
+#[tokio::test]
+async fn profile_endpoint_settings() {
+    let d = double().await;
+    let url = d.endpoint_url();
+    let config = "[profile fips]\nuse_fips_endpoint = 1\n\
+                  [profile legacy]\nsts_regional_endpoints = LEGACY\n\
+                  [profile ignore]\nignore_configured_endpoint_urls = true\n";
+    let creds = format!(
+        "[fips]\n{k}[legacy]\n{k}[ignore]\n{k}",
+        k = format_args!("aws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n")
+    );
+    let f = Files::new("settings", config, &creds);
+    let env = [("AWS_ENDPOINT_URL_STS", url.as_str())];
+    let o = run(&f, &["get-caller-identity", "--profile", "fips"], &env).await;
+    failure(&o, 2, "use_fips_endpoint");
+    let o = run(&f, &["get-caller-identity", "--profile", "legacy"], &env).await;
+    failure(&o, 2, "sts_regional_endpoints");
+    let o = run(&f, &["get-caller-identity", "--profile", "ignore"], &env).await;
+    failure(&o, 2, "no region");
+    assert_eq!(d.request_count(), 0);
+}

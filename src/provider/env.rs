@@ -82,13 +82,46 @@ pub fn transport_config_from_env() -> Result<crate::transport::TransportConfig, 
 /// botocore reads anything but `true` as false; stskit refuses other values, so a
 /// mistyped `AWS_USE_FIPS_ENDPOINT=1` never silently drops FIPS.
 fn env_bool(name: &'static str) -> Result<bool, InputError> {
-    match env_var(name)?.filter(|v| !v.is_empty()) {
-        None => Ok(false),
-        Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
-        Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
+    Ok(setting_bool(name, env_var(name)?.as_deref())?.unwrap_or(false))
+}
+
+/// A boolean setting (a variable or a profile key named `field`): `true` or `false` in
+/// any case; absent or empty is `None`.
+///
+/// # Errors
+/// [`InputError::Invalid`] naming `field` for any other value.
+pub(crate) fn setting_bool(
+    field: &'static str,
+    value: Option<&str>,
+) -> Result<Option<bool>, InputError> {
+    match value.filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
+        Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
         Some(_) => Err(InputError::Invalid {
-            field: name,
+            field,
             rule: "must be true or false",
+        }),
+    }
+}
+
+/// `sts_regional_endpoints` (a variable or a profile key named `field`): `regional`
+/// or `legacy` exactly, as botocore reads it; absent or empty is `None`. `Some(true)`
+/// means `legacy` (the global endpoint for the legacy regions).
+///
+/// # Errors
+/// [`InputError::Invalid`] naming `field` for any other value.
+pub(crate) fn setting_legacy(
+    field: &'static str,
+    value: Option<&str>,
+) -> Result<Option<bool>, InputError> {
+    match value.filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some("regional") => Ok(Some(false)),
+        Some("legacy") => Ok(Some(true)),
+        Some(_) => Err(InputError::Invalid {
+            field,
+            rule: "must be regional or legacy",
         }),
     }
 }
@@ -123,16 +156,11 @@ pub fn endpoint_params_from_env(
         nonempty("AWS_ENDPOINT_URL")?,
     );
     let ignore_configured = env_bool("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")?;
-    let use_global_endpoint = match nonempty("AWS_STS_REGIONAL_ENDPOINTS")?.as_deref() {
-        None | Some("regional") => false,
-        Some("legacy") => true,
-        Some(_) => {
-            return Err(InputError::Invalid {
-                field: "AWS_STS_REGIONAL_ENDPOINTS",
-                rule: "must be regional or legacy",
-            });
-        }
-    };
+    let use_global_endpoint = setting_legacy(
+        "AWS_STS_REGIONAL_ENDPOINTS",
+        env_var("AWS_STS_REGIONAL_ENDPOINTS")?.as_deref(),
+    )?
+    .unwrap_or(false);
     let configured = if ignore_configured {
         None
     } else {

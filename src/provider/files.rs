@@ -2,7 +2,7 @@
 //! settings a profile adds.
 
 use super::credentials_provider::CredentialsError;
-use super::env::endpoint_params_from_env;
+use super::env::{endpoint_params_from_env, setting_bool, setting_legacy};
 use super::os::{env_var, read_regular_file};
 use crate::profile::{FileKind, ProfileFile, ProfileSet, parse};
 use crate::sts::EndpointParams;
@@ -111,18 +111,7 @@ pub fn endpoint_params_for_profile(
     let Some(p) = set.profile(profile) else {
         return Ok(params);
     };
-    let flag = |key: &'static str| -> Result<Option<bool>, CredentialsError> {
-        match p.get(key).filter(|v| !v.is_empty()) {
-            None => Ok(None),
-            Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
-            Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
-            Some(_) => Err(crate::error::InputError::Invalid {
-                field: key,
-                rule: "must be true or false",
-            }
-            .into()),
-        }
-    };
+    let flag = |key: &'static str| setting_bool(key, p.get(key));
     if params.region.is_none() {
         params.region = p.get("region").filter(|r| !r.is_empty()).map(str::to_owned);
     }
@@ -136,28 +125,24 @@ pub fn endpoint_params_for_profile(
     {
         params.use_dual_stack = on;
     }
-    if env_var("AWS_STS_REGIONAL_ENDPOINTS")?.is_none() {
-        match p.get("sts_regional_endpoints") {
-            None | Some("") | Some("regional") => {}
-            Some("legacy") => params.use_global_endpoint = true,
-            Some(_) => {
-                return Err(crate::error::InputError::Invalid {
-                    field: "sts_regional_endpoints",
-                    rule: "must be regional or legacy",
-                }
-                .into());
-            }
-        }
+    if env_var("AWS_STS_REGIONAL_ENDPOINTS")?.is_none()
+        && let Some(legacy) =
+            setting_legacy("sts_regional_endpoints", p.get("sts_regional_endpoints"))?
+    {
+        params.use_global_endpoint = legacy;
     }
-    let ignore = matches!(
-        env_var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")?
-            .as_deref()
-            .map(str::to_ascii_lowercase)
-            .as_deref(),
-        Some("true")
-    ) || p
-        .get("ignore_configured_endpoint_urls")
-        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let ignore = match setting_bool(
+        "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+        env_var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")?.as_deref(),
+    )? {
+        Some(on) => on,
+        None => flag("ignore_configured_endpoint_urls")?.unwrap_or(false),
+    };
+    // The profile's switch also turns off the environment's endpoint URLs (never an
+    // explicit one), as the AWS tools read it.
+    if ignore && explicit_url.is_none() {
+        params.endpoint = None;
+    }
     if params.endpoint.is_none() && !ignore {
         params.endpoint = set.sts_endpoint_url(profile)?;
     }
