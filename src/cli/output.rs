@@ -86,46 +86,57 @@ fn ps_quote(s: &str) -> String {
 /// control character safe for the terminal.
 pub(crate) fn credentials(c: &StsCredentials, format: Format) -> Result<String, Failure> {
     let expiration = format_rfc3339(c.expiration());
-    let vars = [
-        ("AWS_ACCESS_KEY_ID", c.access_key_id()),
-        (
-            "AWS_SECRET_ACCESS_KEY",
-            c.secret_access_key().expose_secret(),
-        ),
-        ("AWS_SESSION_TOKEN", c.session_token().expose_secret()),
-        ("AWS_CREDENTIAL_EXPIRATION", expiration.as_str()),
-    ];
+    render(
+        &[
+            ("AccessKeyId", "AWS_ACCESS_KEY_ID", c.access_key_id()),
+            (
+                "SecretAccessKey",
+                "AWS_SECRET_ACCESS_KEY",
+                c.secret_access_key().expose_secret(),
+            ),
+            (
+                "SessionToken",
+                "AWS_SESSION_TOKEN",
+                c.session_token().expose_secret(),
+            ),
+            ("Expiration", "AWS_CREDENTIAL_EXPIRATION", &expiration),
+        ],
+        format,
+        "STS returned",
+    )
+}
+
+/// Credentials as (JSON member, variable, value) in `format`: one line of
+/// `credential_process` JSON, or export lines for a shell. A shell format refuses a
+/// value that is not visible ASCII (no quoting makes a control character safe for a
+/// terminal); `whose` says where the value came from in that error.
+fn render(vars: &[(&str, &str, &str)], format: Format, whose: &str) -> Result<String, Failure> {
     if format != Format::Json {
-        for (name, value) in &vars {
+        for (_, name, value) in vars {
             if !value.bytes().all(|b| b.is_ascii_graphic()) {
                 return Err(Failure {
                     code: super::EXIT_NO_ANSWER,
-                    message: format!("STS returned a {name} that is not safe to print for a shell"),
+                    message: format!("{whose} a {name} that is not safe to print for a shell"),
                 });
             }
         }
     }
     Ok(match format {
-        Format::Json => json_object(
-            &[
-                ("AccessKeyId", c.access_key_id()),
-                ("SecretAccessKey", c.secret_access_key().expose_secret()),
-                ("SessionToken", c.session_token().expose_secret()),
-                ("Expiration", &expiration),
-            ],
-            true,
-        ),
+        Format::Json => {
+            let fields: Vec<(&str, &str)> = vars.iter().map(|(k, _, v)| (*k, *v)).collect();
+            json_object(&fields, true)
+        }
         Format::Env => vars
             .iter()
-            .map(|(k, v)| format!("export {k}={}\n", sh_quote(v)))
+            .map(|(_, k, v)| format!("export {k}={}\n", sh_quote(v)))
             .collect(),
         Format::Fish => vars
             .iter()
-            .map(|(k, v)| format!("set -gx {k} {};\n", fish_quote(v)))
+            .map(|(_, k, v)| format!("set -gx {k} {};\n", fish_quote(v)))
             .collect(),
         Format::PowerShell => vars
             .iter()
-            .map(|(k, v)| format!("$Env:{k} = {}\n", ps_quote(v)))
+            .map(|(_, k, v)| format!("$Env:{k} = {}\n", ps_quote(v)))
             .collect(),
     })
 }
@@ -154,34 +165,7 @@ pub(crate) fn provided(p: &stskit::provider::Provided, format: Format) -> Result
     if let Some(e) = &expiration {
         vars.push(("Expiration", "AWS_CREDENTIAL_EXPIRATION", e));
     }
-    if format != Format::Json {
-        for (_, name, value) in &vars {
-            if !value.bytes().all(|b| b.is_ascii_graphic()) {
-                return Err(Failure {
-                    code: super::EXIT_NO_ANSWER,
-                    message: format!("the {name} found is not safe to print for a shell"),
-                });
-            }
-        }
-    }
-    Ok(match format {
-        Format::Json => {
-            let fields: Vec<(&str, &str)> = vars.iter().map(|(k, _, v)| (*k, *v)).collect();
-            json_object(&fields, true)
-        }
-        Format::Env => vars
-            .iter()
-            .map(|(_, k, v)| format!("export {k}={}\n", sh_quote(v)))
-            .collect(),
-        Format::Fish => vars
-            .iter()
-            .map(|(_, k, v)| format!("set -gx {k} {};\n", fish_quote(v)))
-            .collect(),
-        Format::PowerShell => vars
-            .iter()
-            .map(|(_, k, v)| format!("$Env:{k} = {}\n", ps_quote(v)))
-            .collect(),
-    })
+    render(&vars, format, "the source gave")
 }
 
 pub(crate) fn caller_identity(who: &CallerIdentity) -> Result<String, Failure> {
