@@ -22,9 +22,10 @@ use crate::transport::Transport;
 /// Gives the MFA code for a serial number, or `None` when there is none.
 pub type MfaCallback = Arc<dyn Fn(&str) -> Option<SecretString> + Send + Sync>;
 
-/// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` (else the legacy
-/// `AWS_SECURITY_TOKEN`) and `AWS_CREDENTIAL_EXPIRATION`. Not configured when the key
-/// id is unset or empty; a key id without a secret is an error.
+/// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` and
+/// `AWS_CREDENTIAL_EXPIRATION` (the legacy `AWS_SECURITY_TOKEN` is not read). Not
+/// configured when the key id is unset or empty; a key id without a secret is an
+/// error.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EnvironmentProvider;
 
