@@ -98,14 +98,20 @@ impl Index {
         map.remove(name)
     }
 
+    /// Whether the file has no profile.
+    pub(super) fn has_no_profile(&self) -> bool {
+        !self.sections.iter().any(|s| self.is_profile(s))
+    }
+
+    fn is_profile(&self, s: &Span) -> bool {
+        s.target == Target::Profile || (s.target == Target::BareDefault && !self.prefixed_default)
+    }
+
     /// The names of the profiles.
     pub(super) fn profile_names(&self) -> Vec<&str> {
         self.sections
             .iter()
-            .filter(|s| {
-                s.target == Target::Profile
-                    || (s.target == Target::BareDefault && !self.prefixed_default)
-            })
+            .filter(|s| self.is_profile(s))
             .map(|s| self.name(s))
             .collect()
     }

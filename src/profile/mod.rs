@@ -43,6 +43,12 @@ impl Source {
             Source::Indexed(i) => i.profile(name).map(Cow::Owned),
         }
     }
+    fn is_empty(&self) -> bool {
+        match self {
+            Source::Parsed(f) => f.profiles.is_empty(),
+            Source::Indexed(i) => i.has_no_profile(),
+        }
+    }
     fn names(&self) -> Vec<&str> {
         match self {
             Source::Parsed(f) => f.profiles.keys().map(String::as_str).collect(),
@@ -166,7 +172,7 @@ impl ProfileSet {
     }
     /// Whether either file defines any profile.
     pub fn is_empty(&self) -> bool {
-        self.config.names().is_empty() && self.credentials.names().is_empty()
+        self.config.is_empty() && self.credentials.is_empty()
     }
 
     /// The static keys of `profile` as the AWS CLI finds them: the credentials file's

@@ -8,12 +8,12 @@ pub mod env;
 pub mod files;
 pub mod os;
 pub mod process;
+pub mod runner_providers;
 pub mod secret_file;
 
 pub use chain::{
-    ChainProvider, EnvironmentProvider, MfaCallback, ProfileProvider, StsRunner,
-    WebIdentityEnvProvider, default_chain, default_chain_provider, default_chain_without_calls,
-    environment_credentials,
+    ChainProvider, EnvironmentProvider, MfaCallback, StsRunner, default_chain,
+    default_chain_without_calls, environment_credentials,
 };
 pub use credentials_provider::{
     CredentialsError, ProvideCredentials, ProvideError, ProvideFuture, Provided,
@@ -23,4 +23,5 @@ pub use env::{
 };
 pub use files::{endpoint_params_for_profile, load_profiles, selected_profile};
 pub use os::{env_var, read_regular_file};
+pub use runner_providers::{ProfileProvider, WebIdentityEnvProvider, default_chain_provider};
 pub use secret_file::{read_secret_file, read_web_identity_token};
