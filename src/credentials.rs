@@ -52,6 +52,29 @@ impl Credentials {
     pub fn is_temporary(&self) -> bool {
         self.session_token.is_some()
     }
+
+    /// The access key id shortened for logs: its first and last four characters
+    /// (`ASIA...MPLE`).
+    pub fn short_access_key_id(&self) -> ShortKeyId<'_> {
+        ShortKeyId(&self.access_key_id)
+    }
+}
+
+/// An access key id shortened for logs: the first four and last four characters with
+/// `...` between (an id of eight characters or fewer is shown whole).
+#[derive(Debug, Clone, Copy)]
+pub struct ShortKeyId<'a>(&'a str);
+
+impl fmt::Display for ShortKeyId<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.0.chars().count();
+        if n <= 8 {
+            return f.write_str(self.0);
+        }
+        let head: String = self.0.chars().take(4).collect();
+        let tail: String = self.0.chars().skip(n - 4).collect();
+        write!(f, "{head}...{tail}")
+    }
 }
 
 impl Clone for Credentials {
@@ -121,6 +144,24 @@ impl StsCredentials {
         self.expiration
     }
 
+    /// Whether the credentials expire within `window` of `now` (or have expired).
+    /// With the `client` feature, [`StsCredentials::expires_within`] reads the system
+    /// clock.
+    pub fn expires_within_at(
+        &self,
+        window: std::time::Duration,
+        now: time::OffsetDateTime,
+    ) -> bool {
+        let window = time::Duration::try_from(window).unwrap_or(time::Duration::MAX);
+        now.checked_add(window).is_none_or(|t| t >= self.expiration)
+    }
+
+    /// The access key id shortened for logs: its first and last four characters
+    /// (`ASIA...MPLE`).
+    pub fn short_access_key_id(&self) -> ShortKeyId<'_> {
+        ShortKeyId(&self.access_key_id)
+    }
+
     /// These credentials as signing [`Credentials`] (for role chaining or for calling
     /// another service).
     pub fn to_credentials(&self) -> Credentials {
@@ -149,5 +190,32 @@ impl fmt::Debug for StsCredentials {
             .field("access_key_id", &self.access_key_id)
             .field("expiration", &self.expiration)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_key_id_keeps_four_characters_at_each_end() {
+        let c = Credentials::new("ASIAIOSFODNN7EXAMPLE", "s", None);
+        assert_eq!(c.short_access_key_id().to_string(), "ASIA...MPLE");
+        let short = Credentials::new("AKID1234", "s", None);
+        assert_eq!(short.short_access_key_id().to_string(), "AKID1234");
+        let wide = Credentials::new("ÄÖÜßéèêëx", "s", None);
+        assert_eq!(wide.short_access_key_id().to_string(), "ÄÖÜß...èêëx");
+    }
+
+    #[test]
+    fn expires_within_counts_the_window_from_now() {
+        let exp = time::OffsetDateTime::from_unix_timestamp(1_900_000_000).unwrap();
+        let c = StsCredentials::new("ASIA", "s".into(), "t".into(), exp);
+        let min = std::time::Duration::from_secs(60);
+        let at = |secs: i64| exp - time::Duration::seconds(secs);
+        assert!(!c.expires_within_at(min, at(61)));
+        assert!(c.expires_within_at(min, at(60)));
+        assert!(c.expires_within_at(min, at(-5)));
+        assert!(c.expires_within_at(std::time::Duration::MAX, at(1_000_000)));
     }
 }

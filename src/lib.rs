@@ -121,6 +121,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod cache;
 #[cfg(feature = "client")]
 pub mod client;
 pub mod credentials;
@@ -137,6 +138,6 @@ pub mod sts;
 pub mod test_util;
 pub mod transport;
 
-pub use credentials::{Credentials, StsCredentials};
+pub use credentials::{Credentials, ShortKeyId, StsCredentials};
 pub use error::Error;
 pub use http::{Header, Request, Response};

@@ -23,3 +23,11 @@ impl<F: Fn() -> OffsetDateTime + Send + Sync> Clock for F {
         self()
     }
 }
+
+impl crate::credentials::StsCredentials {
+    /// Whether the credentials expire within `window` from now (system clock), for
+    /// code that checks on its own (`creds.expires_within(Duration::from_secs(300))`).
+    pub fn expires_within(&self, window: std::time::Duration) -> bool {
+        self.expires_within_at(window, SystemClock.now())
+    }
+}

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use time::OffsetDateTime;
 
@@ -92,14 +93,75 @@ pub enum CredentialsError {
         /// The error.
         error: Error,
     },
+    /// The source did not answer within the cache's fetch timeout.
+    FetchTimeout {
+        /// The timeout, in seconds.
+        seconds: u64,
+    },
+    /// The source gave credentials that had already expired.
+    StaleCredentials {
+        /// Which provider gave them.
+        source: &'static str,
+    },
+    /// One failure shared by every caller that waited for the same fetch (a cache
+    /// hands it to each of them); [`CredentialsError::root`] looks inside.
+    Shared(Arc<CredentialsError>),
 }
+
+/// STS error codes that no retry or backoff will heal (a trailing `Exception` is
+/// ignored): the caller has to change something.
+const NON_RECOVERABLE_CODES: [&str; 6] = [
+    "AccessDenied",
+    "IDPRejectedClaim",
+    "InvalidIdentityToken",
+    "MalformedPolicyDocument",
+    "PackedPolicyTooLarge",
+    "RegionDisabled",
+];
 
 impl CredentialsError {
     /// The STS error underneath, when a call failed.
     pub fn sts_error(&self) -> Option<&Error> {
-        match self {
+        match self.root() {
             CredentialsError::Sts { error, .. } => Some(error),
             _ => None,
+        }
+    }
+
+    /// The error itself, looking through [`CredentialsError::Shared`].
+    pub fn root(&self) -> &CredentialsError {
+        match self {
+            CredentialsError::Shared(inner) => inner.root(),
+            other => other,
+        }
+    }
+
+    /// Whether trying again later cannot help: STS refused for a reason the caller
+    /// must fix (`AccessDenied`, `IDPRejectedClaim`, `InvalidIdentityToken`,
+    /// `MalformedPolicyDocument`, `PackedPolicyTooLarge`, `RegionDisabled`), a request
+    /// refused before it was sent, or configuration that is wrong (a setting, a
+    /// profile, a file that does not parse, a missing MFA code). A cache returns such
+    /// an error at once, caches it for a few seconds and never serves old credentials
+    /// instead; any other failure (a network error, throttling, an unreadable file, a
+    /// `credential_process` that failed, a timeout) is recoverable.
+    pub fn is_non_recoverable(&self) -> bool {
+        match self.root() {
+            CredentialsError::Sts { error, .. } => match error {
+                Error::Service(e) => {
+                    let code = e.code();
+                    let code = code.strip_suffix("Exception").unwrap_or(code);
+                    NON_RECOVERABLE_CODES.contains(&code)
+                }
+                Error::InvalidInput(_) => true,
+                _ => false,
+            },
+            CredentialsError::Input(_)
+            | CredentialsError::Chain(_)
+            | CredentialsError::File { .. }
+            | CredentialsError::NotSupported { .. }
+            | CredentialsError::EmptySource { .. }
+            | CredentialsError::MfaCodeNeeded { .. } => true,
+            _ => false,
         }
     }
 }
@@ -143,6 +205,17 @@ impl fmt::Display for CredentialsError {
             CredentialsError::Sts { profile, error } => {
                 write!(f, "profile {profile:?}: {error}")
             }
+            CredentialsError::FetchTimeout { seconds } => {
+                write!(
+                    f,
+                    "the credentials source did not answer within {seconds} s"
+                )
+            }
+            CredentialsError::StaleCredentials { source } => write!(
+                f,
+                "the {source} provider returned credentials that had already expired"
+            ),
+            CredentialsError::Shared(inner) => inner.fmt(f),
         }
     }
 }
@@ -151,6 +224,7 @@ impl std::error::Error for CredentialsError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             CredentialsError::Sts { error, .. } => Some(error),
+            CredentialsError::Shared(inner) => inner.source(),
             _ => None,
         }
     }

@@ -1,0 +1,403 @@
+//! One cached set of credentials through its life: the policy's decisions carried
+//! out with a clock, a random source, a single flight and shared outcomes. Used by
+//! [`super::CredentialsCache`] (one source) and [`super::RoleCache`] (one per role).
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use super::policy::{self, CacheView, Deadlines, Decision, RefreshPolicy};
+use super::random::Random;
+use crate::client::Clock;
+use crate::provider::{CredentialsError, ProvideError, Provided};
+
+/// A failure as the cache keeps it, to hand to every caller that shares it.
+#[derive(Debug, Clone)]
+pub(crate) enum Failure {
+    NotConfigured(&'static str),
+    Failed(Arc<CredentialsError>),
+}
+
+impl Failure {
+    fn from_error(e: ProvideError) -> Self {
+        match e {
+            ProvideError::NotConfigured { provider } => Failure::NotConfigured(provider),
+            ProvideError::Failed(CredentialsError::Shared(inner)) => Failure::Failed(inner),
+            ProvideError::Failed(e) => Failure::Failed(Arc::new(e)),
+        }
+    }
+
+    pub(crate) fn to_error(&self) -> ProvideError {
+        match self {
+            Failure::NotConfigured(provider) => ProvideError::NotConfigured { provider },
+            Failure::Failed(e) => ProvideError::Failed(CredentialsError::Shared(e.clone())),
+        }
+    }
+
+    fn is_non_recoverable(&self) -> bool {
+        match self {
+            Failure::NotConfigured(_) => false,
+            Failure::Failed(e) => e.is_non_recoverable(),
+        }
+    }
+
+    fn display(&self) -> String {
+        self.to_error().to_string()
+    }
+}
+
+/// What is cached now. Replaced whole (never changed in place), so a reader holds one
+/// consistent snapshot.
+#[derive(Debug, Clone, Default)]
+struct State {
+    provided: Option<Arc<Provided>>,
+    deadlines: Option<Deadlines>,
+    advisory: Option<Duration>,
+    backoff_until: Option<OffsetDateTime>,
+    error: Option<(Failure, OffsetDateTime)>,
+    /// Counts finished fetches, so a caller that waited for one shares its outcome.
+    generation: u64,
+    /// The last fetch's failure (`None` after a success).
+    last_failure: Option<Failure>,
+}
+
+impl State {
+    fn view(&self) -> CacheView {
+        CacheView {
+            has_credentials: self.provided.is_some(),
+            deadlines: self.deadlines,
+            backoff_until: self.backoff_until,
+            error_until: self.error.as_ref().map(|(_, until)| *until),
+        }
+    }
+}
+
+/// Counters of what callers got (only the paths that are not a plain hit count, so a
+/// hit touches no shared counter).
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    pub(crate) fetches: AtomicU64,
+    pub(crate) failures: AtomicU64,
+    pub(crate) rate_limited: AtomicU64,
+    pub(crate) served_stale: AtomicU64,
+    pub(crate) served_expired: AtomicU64,
+    pub(crate) cached_errors: AtomicU64,
+}
+
+/// Counts of a cache's work since it was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct CacheStats {
+    /// Calls to the source (each refresh or first fetch).
+    pub fetches: u64,
+    /// Of those, the ones that failed (errors and already-expired answers).
+    pub failures: u64,
+    /// Callers that got the cached credentials because a backoff held a due refresh off.
+    pub rate_limited: u64,
+    /// Callers that got the cached credentials after a refresh failed, or during a
+    /// backoff.
+    pub served_stale: u64,
+    /// Of those, the ones whose credentials had already expired (only during a backoff).
+    pub served_expired: u64,
+    /// Callers that got a cached non-recoverable error without a call.
+    pub cached_errors: u64,
+}
+
+impl Counters {
+    pub(crate) fn snapshot(&self) -> CacheStats {
+        let l = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        CacheStats {
+            fetches: l(&self.fetches),
+            failures: l(&self.failures),
+            rate_limited: l(&self.rate_limited),
+            served_stale: l(&self.served_stale),
+            served_expired: l(&self.served_expired),
+            cached_errors: l(&self.cached_errors),
+        }
+    }
+
+    fn bump(a: &AtomicU64) {
+        a.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// What a cache holds now, without secrets.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct CacheSnapshot {
+    /// The cached access key id.
+    pub access_key_id: Option<String>,
+    /// When the cached credentials expire.
+    pub expiration: Option<OffsetDateTime>,
+    /// Their advisory window.
+    pub advisory_window: Option<Duration>,
+    /// When a refresh is wanted (`None`: never).
+    pub refresh_at: Option<OffsetDateTime>,
+    /// No refresh before this moment.
+    pub backoff_until: Option<OffsetDateTime>,
+    /// The last failure, as text (no secrets: errors never carry any).
+    pub last_failure: Option<String>,
+}
+
+/// The shared settings of the caches' entries.
+#[derive(Clone)]
+pub(crate) struct Settings {
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) random: Arc<dyn Random>,
+    pub(crate) policy: RefreshPolicy,
+    pub(crate) fetch_timeout: Option<Duration>,
+}
+
+/// One cached set of credentials and its single flight.
+#[derive(Debug, Default)]
+pub(crate) struct Lifecycle {
+    state: RwLock<Arc<State>>,
+    flight: tokio::sync::Mutex<()>,
+}
+
+impl Lifecycle {
+    fn load(&self) -> Arc<State> {
+        match self.state.read() {
+            Ok(s) => s.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn store(&self, state: State) {
+        let state = Arc::new(state);
+        match self.state.write() {
+            Ok(mut s) => *s = state,
+            Err(poisoned) => *poisoned.into_inner() = state,
+        }
+    }
+
+    /// The cached credentials when they need no refresh at `now` (the lock-free path).
+    pub(crate) fn valid(&self, now: OffsetDateTime) -> Option<Arc<Provided>> {
+        let s = self.load();
+        match policy::decide(now, &s.view()) {
+            Decision::Valid => s.provided.clone(),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn snapshot(&self) -> CacheSnapshot {
+        let s = self.load();
+        CacheSnapshot {
+            access_key_id: s
+                .provided
+                .as_ref()
+                .map(|p| p.credentials.access_key_id().to_owned()),
+            expiration: s.provided.as_ref().and_then(|p| p.expiration),
+            advisory_window: s.advisory,
+            refresh_at: s.deadlines.map(|d| d.refresh_at),
+            backoff_until: s.backoff_until,
+            last_failure: s.last_failure.as_ref().map(Failure::display),
+        }
+    }
+
+    /// Marks the cached credentials expired when their key is `rejected` (AWS refused
+    /// a request signed with them); an active backoff stays.
+    pub(crate) fn invalidate(&self, rejected: &str, now: OffsetDateTime) {
+        let mut guard = match self.state.write() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        let matches = guard
+            .provided
+            .as_ref()
+            .is_some_and(|p| p.credentials.access_key_id() == rejected);
+        if matches {
+            let mut next = State::clone(&guard);
+            next.deadlines = Some(Deadlines::rejected(now));
+            *guard = Arc::new(next);
+        }
+    }
+
+    /// Drops everything: credentials, backoff, cached error.
+    pub(crate) fn clear(&self) {
+        let generation = self.load().generation;
+        self.store(State {
+            generation: generation + 1,
+            ..State::default()
+        });
+    }
+
+    /// Credentials for a caller, fetching with `fetch` when the policy says so.
+    pub(crate) async fn get<F, Fut>(
+        &self,
+        settings: &Settings,
+        counters: &Counters,
+        fetch: F,
+    ) -> Result<Arc<Provided>, Failure>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Provided, ProvideError>>,
+    {
+        let now = settings.clock.now();
+        let s = self.load();
+        match policy::decide(now, &s.view()) {
+            Decision::Valid => {
+                if let Some(p) = &s.provided {
+                    return Ok(p.clone());
+                }
+            }
+            Decision::Backoff => {
+                Counters::bump(&counters.rate_limited);
+                return serve_stale(&s, now, counters, nothing_cached());
+            }
+            Decision::CachedError => {
+                Counters::bump(&counters.cached_errors);
+                if let Some((e, _)) = &s.error {
+                    return Err(e.clone());
+                }
+            }
+            Decision::Advisory => {
+                let Ok(guard) = self.flight.try_lock() else {
+                    return s.provided.clone().ok_or_else(nothing_cached);
+                };
+                return self
+                    .refresh(guard, s.generation, settings, counters, fetch)
+                    .await;
+            }
+            Decision::Mandatory | Decision::Fetch => {}
+        }
+        let seen = s.generation;
+        drop(s);
+        let guard = self.flight.lock().await;
+        self.refresh(guard, seen, settings, counters, fetch).await
+    }
+
+    async fn refresh<F, Fut>(
+        &self,
+        _flight: tokio::sync::MutexGuard<'_, ()>,
+        seen: u64,
+        settings: &Settings,
+        counters: &Counters,
+        fetch: F,
+    ) -> Result<Arc<Provided>, Failure>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Provided, ProvideError>>,
+    {
+        let s = self.load();
+        let now = settings.clock.now();
+        if s.generation != seen {
+            // A fetch finished while this caller waited: its outcome is this caller's.
+            return match (&s.last_failure, &s.provided) {
+                (None, Some(p)) => Ok(p.clone()),
+                (Some(f), Some(_)) if s.backoff_until.is_some_and(|u| now < u) => {
+                    serve_stale(&s, now, counters, f.clone())
+                }
+                (Some(f), _) => Err(f.clone()),
+                (None, None) => Err(nothing_cached()),
+            };
+        }
+        // Nothing changed while waiting: ask the policy again (a cached error may be
+        // live, or the credentials may be valid after an invalidation was undone).
+        match policy::decide(now, &s.view()) {
+            Decision::Valid => {
+                if let Some(p) = &s.provided {
+                    return Ok(p.clone());
+                }
+            }
+            Decision::Backoff => return serve_stale(&s, now, counters, nothing_cached()),
+            Decision::CachedError => {
+                if let Some((e, _)) = &s.error {
+                    Counters::bump(&counters.cached_errors);
+                    return Err(e.clone());
+                }
+            }
+            _ => {}
+        }
+
+        Counters::bump(&counters.fetches);
+        let outcome = match settings.fetch_timeout {
+            None => fetch().await,
+            Some(limit) => match tokio::time::timeout(limit, fetch()).await {
+                Ok(r) => r,
+                Err(_) => Err(ProvideError::Failed(CredentialsError::FetchTimeout {
+                    seconds: limit.as_secs(),
+                })),
+            },
+        };
+        let now = settings.clock.now();
+        let outcome = outcome.map_err(Failure::from_error).and_then(|p| {
+            if policy::is_stale(p.expiration, now) {
+                Err(Failure::Failed(Arc::new(
+                    CredentialsError::StaleCredentials { source: p.source },
+                )))
+            } else {
+                Ok(p)
+            }
+        });
+        let mut next = State::clone(&s);
+        next.generation = s.generation + 1;
+        match outcome {
+            Ok(p) => {
+                let (deadlines, advisory) = match p.expiration {
+                    None => (None, None),
+                    Some(exp) => {
+                        let lifetime = (exp - now).try_into().unwrap_or(Duration::ZERO);
+                        let w = settings
+                            .policy
+                            .windows(lifetime, settings.random.next_u64());
+                        (Some(Deadlines::new(exp, w)), Some(w.advisory))
+                    }
+                };
+                let p = Arc::new(p);
+                next.provided = Some(p.clone());
+                next.deadlines = deadlines;
+                next.advisory = advisory;
+                next.backoff_until = None;
+                next.error = None;
+                next.last_failure = None;
+                self.store(next);
+                Ok(p)
+            }
+            Err(f) => {
+                Counters::bump(&counters.failures);
+                next.last_failure = Some(f.clone());
+                if f.is_non_recoverable() {
+                    let ttl = policy::error_ttl(settings.random.next_u64());
+                    next.error = Some((f.clone(), policy::after(now, ttl)));
+                    self.store(next);
+                    Err(f)
+                } else if s.provided.is_some() {
+                    let wait = policy::backoff(settings.random.next_u64());
+                    next.backoff_until = Some(policy::after(now, wait));
+                    let served = serve_stale(&next, now, counters, f);
+                    self.store(next);
+                    served
+                } else {
+                    self.store(next);
+                    Err(f)
+                }
+            }
+        }
+    }
+}
+
+/// The cached credentials handed out after a failure or during a backoff (counted).
+/// Only called with credentials cached; without them the answer is the failure.
+fn serve_stale(
+    s: &State,
+    now: OffsetDateTime,
+    counters: &Counters,
+    otherwise: Failure,
+) -> Result<Arc<Provided>, Failure> {
+    let p = s.provided.clone().ok_or(otherwise)?;
+    Counters::bump(&counters.served_stale);
+    if s.deadlines.is_some_and(|d| d.expires_at <= now) {
+        Counters::bump(&counters.served_expired);
+    }
+    Ok(p)
+}
+
+/// The failure for a state the policy rules out (a decision that needs credentials
+/// with none cached).
+fn nothing_cached() -> Failure {
+    Failure::NotConfigured("cache")
+}

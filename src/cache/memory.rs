@@ -1,0 +1,185 @@
+//! [`CredentialsCache`]: any [`ProvideCredentials`] kept fresh in memory.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::lifecycle::{CacheSnapshot, CacheStats, Counters, Lifecycle, Settings};
+use super::policy::RefreshPolicy;
+use super::random::{Random, SystemRandom};
+use crate::client::{Clock, SystemClock};
+use crate::provider::{ProvideCredentials, ProvideError, ProvideFuture, Provided};
+
+/// The default bound on one fetch from the source: an STS call's own deadline (about
+/// 33 s with three attempts) or a `credential_process`'s 60 s fit inside it.
+pub const DEFAULT_FETCH_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// A [`ProvideCredentials`] kept fresh: it refreshes ahead of expiry, makes one call
+/// to the source however many callers ask at once, keeps serving the old credentials
+/// for a while when a refresh fails, and caches errors that no retry will heal for a
+/// few seconds. It is a [`ProvideCredentials`] itself. Cloning shares the cache.
+///
+/// The lifecycle follows the cross-SDK refresh design ([`super::policy`] has the
+/// table): credentials that are valid come back without a lock or any IO; in the
+/// advisory window one caller refreshes while the others get the cached credentials at
+/// once; in the last minute (the mandatory window) every caller waits for the one
+/// refresh. A recoverable failure with credentials cached starts a 5-10 minute backoff
+/// during which the cached credentials are served, even past their expiry; that is the
+/// only case in which expired credentials are returned. A non-recoverable failure
+/// ([`crate::provider::CredentialsError::is_non_recoverable`]) is returned and cached
+/// for 1-5 s.
+///
+/// The clock and the random source are injected ([`CredentialsCache::with_clock`],
+/// [`CredentialsCache::with_random`]) so tests drive the lifecycle without sleeping.
+/// The cache never logs; [`CredentialsCache::stats`] and
+/// [`CredentialsCache::snapshot`] report what it did, without secrets.
+///
+/// Needs a tokio runtime (the single flight and the fetch timeout are tokio's).
+///
+/// ```
+/// # async fn demo() -> Result<(), stskit::provider::ProvideError> {
+/// use stskit::cache::CredentialsCache;
+/// use stskit::provider::EnvironmentProvider;
+///
+/// let cache = CredentialsCache::new(EnvironmentProvider);
+/// let provided = cache.credentials().await?;
+/// println!("{}", provided.credentials.access_key_id());
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct CredentialsCache {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    provider: Box<dyn ProvideCredentials>,
+    settings: Settings,
+    entry: Lifecycle,
+    counters: Counters,
+}
+
+impl std::fmt::Debug for CredentialsCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CredentialsCache")
+            .field("policy", &self.inner.settings.policy)
+            .field("snapshot", &self.inner.entry.snapshot())
+            .finish_non_exhaustive()
+    }
+}
+
+impl CredentialsCache {
+    /// A cache over `provider`, with the system clock, a fresh random source, the
+    /// default policy and [`DEFAULT_FETCH_TIMEOUT`].
+    pub fn new(provider: impl ProvideCredentials + 'static) -> Self {
+        CredentialsCache::from_parts(
+            Box::new(provider),
+            Settings {
+                clock: Arc::new(SystemClock),
+                random: Arc::new(SystemRandom::new()),
+                policy: RefreshPolicy::new(),
+                fetch_timeout: Some(DEFAULT_FETCH_TIMEOUT),
+            },
+        )
+    }
+
+    fn from_parts(provider: Box<dyn ProvideCredentials>, settings: Settings) -> Self {
+        CredentialsCache {
+            inner: Arc::new(Inner {
+                provider,
+                settings,
+                entry: Lifecycle::default(),
+                counters: Counters::default(),
+            }),
+        }
+    }
+
+    fn rebuild(self, change: impl FnOnce(&mut Settings)) -> Self {
+        match Arc::try_unwrap(self.inner) {
+            Ok(inner) => {
+                let mut settings = inner.settings;
+                change(&mut settings);
+                CredentialsCache::from_parts(inner.provider, settings)
+            }
+            // Shared already (cloned before being configured): keep it as it is.
+            Err(inner) => CredentialsCache { inner },
+        }
+    }
+
+    /// Reads the time from `clock` (configure before cloning).
+    pub fn with_clock(self, clock: impl Clock + 'static) -> Self {
+        self.rebuild(|s| s.clock = Arc::new(clock))
+    }
+
+    /// Draws backoffs, error lifetimes and jitter from `random`.
+    pub fn with_random(self, random: impl Random + 'static) -> Self {
+        self.rebuild(|s| s.random = Arc::new(random))
+    }
+
+    /// Chooses the advisory window (and its jitter) with `policy`.
+    pub fn with_policy(self, policy: RefreshPolicy) -> Self {
+        self.rebuild(|s| s.policy = policy)
+    }
+
+    /// Bounds one fetch from the source (`None`: unbounded; the source's own limits
+    /// apply). A fetch that runs out is a recoverable failure.
+    pub fn with_fetch_timeout(self, timeout: Option<Duration>) -> Self {
+        self.rebuild(|s| s.fetch_timeout = timeout)
+    }
+
+    /// Credentials for this caller: the cached ones, or a refresh's.
+    ///
+    /// # Errors
+    /// The source's failure when nothing usable is cached, a non-recoverable failure
+    /// (returned at once and cached for 1-5 s), or the cached one.
+    pub async fn credentials(&self) -> Result<Arc<Provided>, ProvideError> {
+        let inner = &*self.inner;
+        if let Some(p) = inner.entry.valid(inner.settings.clock.now()) {
+            return Ok(p);
+        }
+        inner
+            .entry
+            .get(&inner.settings, &inner.counters, || {
+                inner.provider.provide_credentials()
+            })
+            .await
+            .map_err(|f| f.to_error())
+    }
+
+    /// The cached credentials when they need no refresh now, without waiting and
+    /// without IO (the path every caller takes between refreshes).
+    pub fn valid_credentials(&self) -> Option<Arc<Provided>> {
+        let inner = &*self.inner;
+        inner.entry.valid(inner.settings.clock.now())
+    }
+
+    /// Reports that AWS rejected a request signed with the key `access_key_id`
+    /// (`ExpiredToken`, `InvalidClientTokenId`): when it is the cached key, the next
+    /// caller refreshes as if the credentials had expired. An active backoff stays.
+    /// A key that is no longer cached (a refresh already replaced it) changes nothing.
+    pub fn invalidate(&self, access_key_id: &str) {
+        let inner = &*self.inner;
+        inner
+            .entry
+            .invalidate(access_key_id, inner.settings.clock.now());
+    }
+
+    /// Drops the cached credentials, backoff and error: the next caller fetches.
+    pub fn clear(&self) {
+        self.inner.entry.clear();
+    }
+
+    /// What is cached now (no secrets).
+    pub fn snapshot(&self) -> CacheSnapshot {
+        self.inner.entry.snapshot()
+    }
+
+    /// Counts of fetches, failures and stale answers since the cache was made.
+    pub fn stats(&self) -> CacheStats {
+        self.inner.counters.snapshot()
+    }
+}
+
+impl ProvideCredentials for CredentialsCache {
+    fn provide_credentials(&self) -> ProvideFuture<'_> {
+        Box::pin(async move { self.credentials().await.map(|p| Provided::clone(&p)) })
+    }
+}
