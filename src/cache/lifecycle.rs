@@ -3,7 +3,7 @@
 //! [`super::CredentialsCache`] (one source) and [`super::RoleCache`] (one per role).
 
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -156,6 +156,25 @@ pub(crate) struct Settings {
 pub(crate) struct Lifecycle {
     state: RwLock<Arc<State>>,
     flight: tokio::sync::Mutex<()>,
+    /// Set while a fetch runs, so advisory callers see it with a plain load (no write
+    /// to a shared cache line) and go on with the cached credentials.
+    in_flight: AtomicBool,
+}
+
+/// Clears [`Lifecycle::in_flight`] when the fetch ends, or is dropped mid-way.
+struct InFlight<'a>(&'a AtomicBool);
+
+impl<'a> InFlight<'a> {
+    fn start(flag: &'a AtomicBool) -> Self {
+        flag.store(true, Ordering::Release);
+        InFlight(flag)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
 }
 
 impl Lifecycle {
@@ -180,6 +199,20 @@ impl Lifecycle {
         match policy::decide(now, &s.view()) {
             Decision::Valid => s.provided.clone(),
             _ => None,
+        }
+    }
+
+    /// Whether the entry holds nothing worth keeping at `now`: credentials that have
+    /// expired, or nothing at all (a multi-role cache drops such entries first).
+    pub(crate) fn is_dead(&self, now: OffsetDateTime) -> bool {
+        if self.in_flight.load(Ordering::Acquire) || self.flight.try_lock().is_err() {
+            return false; // a fetch is in flight, or about to be
+        }
+        let s = self.load();
+        match (&s.provided, s.deadlines) {
+            (None, _) => s.error.as_ref().is_none_or(|(_, until)| *until <= now),
+            (Some(_), Some(d)) => d.expires_at <= now,
+            (Some(_), None) => false,
         }
     }
 
@@ -255,7 +288,8 @@ impl Lifecycle {
                 }
             }
             Decision::Advisory => {
-                let Ok(guard) = self.flight.try_lock() else {
+                let busy = self.in_flight.load(Ordering::Acquire);
+                let Some(guard) = (!busy).then(|| self.flight.try_lock().ok()).flatten() else {
                     return s.provided.clone().ok_or_else(nothing_cached);
                 };
                 return self
@@ -314,6 +348,7 @@ impl Lifecycle {
         }
 
         Counters::bump(&counters.fetches);
+        let flying = InFlight::start(&self.in_flight);
         let outcome = match settings.fetch_timeout {
             None => fetch().await,
             Some(limit) => match tokio::time::timeout(limit, fetch()).await {
@@ -323,6 +358,7 @@ impl Lifecycle {
                 })),
             },
         };
+        drop(flying);
         let now = settings.clock.now();
         let outcome = outcome.map_err(Failure::from_error).and_then(|p| {
             if policy::is_stale(p.expiration, now) {

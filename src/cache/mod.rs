@@ -3,7 +3,7 @@
 //! - [`policy`]: the refresh policy as pure functions (always built).
 //! - [`CredentialsCache`]: any provider kept fresh in memory, with a single flight,
 //!   serve-stale backoff and cached non-recoverable errors (feature `client`).
-//! - `RoleCache`: one such lifecycle per role, bounded, for services that assume a
+//! - [`RoleCache`]: one such lifecycle per role, bounded, for services that assume a
 //!   role per tenant (feature `client`).
 //! - `FileCache`: the AWS CLI's assumed-role cache, `~/.aws/cli/cache`, read and
 //!   written byte for byte as botocore does (feature `client`).
@@ -15,10 +15,14 @@ pub mod random;
 mod lifecycle;
 #[cfg(feature = "client")]
 mod memory;
+#[cfg(feature = "client")]
+mod multi;
 
 #[cfg(feature = "client")]
 pub use lifecycle::{CacheSnapshot, CacheStats};
 #[cfg(feature = "client")]
 pub use memory::{CredentialsCache, DEFAULT_FETCH_TIMEOUT};
+#[cfg(feature = "client")]
+pub use multi::{RoleCache, RoleKey};
 pub use policy::RefreshPolicy;
 pub use random::{Random, SystemRandom};

@@ -42,6 +42,19 @@ pub struct AssumeRole {
 }
 
 impl AssumeRole {
+    /// Every parameter but the MFA `TokenCode`, form-encoded: what identifies the
+    /// session asked for (a cache key; it holds the external id, so callers hash it and
+    /// wipe it).
+    pub(crate) fn identity_body(&self) -> zeroize::Zeroizing<Vec<u8>> {
+        let mut w = FormWriter::new(<Self as Operation>::ACTION, crate::sts::API_VERSION);
+        let without_code = AssumeRole {
+            token_code: None,
+            ..self.clone()
+        };
+        without_code.write_params(&mut w);
+        zeroize::Zeroizing::new(w.finish())
+    }
+
     /// Assume `role_arn` with the session name `role_session_name` for one hour.
     pub fn new(role_arn: impl Into<String>, role_session_name: impl Into<String>) -> Self {
         AssumeRole {
