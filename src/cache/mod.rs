@@ -5,19 +5,25 @@
 //!   serve-stale backoff and cached non-recoverable errors (feature `client`).
 //! - [`RoleCache`]: one such lifecycle per role, bounded, for services that assume a
 //!   role per tenant (feature `client`).
-//! - `FileCache`: the AWS CLI's assumed-role cache, `~/.aws/cli/cache`, read and
+//! - [`FileCache`]: the AWS CLI's assumed-role cache, `~/.aws/cli/cache`, read and
 //!   written byte for byte as botocore does (feature `client`).
 
 pub mod policy;
 pub mod random;
 
 #[cfg(feature = "client")]
+mod file;
+#[cfg(feature = "client")]
 mod lifecycle;
 #[cfg(feature = "client")]
 mod memory;
 #[cfg(feature = "client")]
 mod multi;
+#[cfg(feature = "client")]
+mod pyjson;
 
+#[cfg(feature = "client")]
+pub use file::{CacheKey, CachedCredentials, FileCache, Lookup, REUSE_WINDOW, parse_expiration};
 #[cfg(feature = "client")]
 pub use lifecycle::{CacheSnapshot, CacheStats};
 #[cfg(feature = "client")]

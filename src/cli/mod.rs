@@ -2,6 +2,7 @@
 
 mod args;
 mod commands;
+mod file_cache;
 mod output;
 mod source;
 
@@ -157,12 +158,23 @@ pub(crate) fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
     let endpoint = stskit::sts::Endpoint::from_params(&params);
     // Credentials that need no call (keys in the environment, static keys of a
     // profile) are printed without starting the transport or the runtime.
-    if let Command::Credentials(_, format) = &command
+    if let Command::Credentials(_, format, _) = &command
         && let Some(answer) =
             provider::default_chain_without_calls(&set, &profile, common.profile.is_some(), named)
     {
         return output::provided(&answer.map_err(source::chain_failure)?, *format);
     }
+    // The AWS CLI's file cache is read before the transport starts: a hit is printed
+    // without any call.
+    let pending = match &command {
+        Command::Credentials(_, format, Some(dir)) => {
+            match file_cache::before(dir, &set, &profile, common.profile.is_some())? {
+                file_cache::Before::Hit(c) => return output::credentials(&c.credentials, *format),
+                file_cache::Before::After(p) => p,
+            }
+        }
+        _ => None,
+    };
     let deadline = common.timeout.unwrap_or(Duration::from_secs(30));
     let attempt = deadline.min(Duration::from_secs(10));
     let transport_config = provider::transport_config_from_env().map_err(input_failure)?;
@@ -196,7 +208,7 @@ pub(crate) fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
     // Unsigned calls read no source credentials at all.
     let needs_source = command.signed() || matches!(command, Command::Credentials(..));
     let token_code = match &command {
-        Command::Credentials(code, _) => code.clone(),
+        Command::Credentials(code, ..) => code.clone(),
         _ => None,
     };
     let now = time::OffsetDateTime::now_utc();
@@ -205,6 +217,21 @@ pub(crate) fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
         Err(e) => StsRunner::without_client(e, now),
     }
     .with_mfa(source::mfa_callback(token_code));
+    if let Command::Credentials(_, format, Some(_)) = &command {
+        let outcome = runtime
+            .block_on(provider::default_chain_session(
+                &runner,
+                &set,
+                &profile,
+                common.profile.is_some(),
+                named,
+            ))
+            .map_err(source::chain_failure);
+        return match file_cache::after(pending, outcome)? {
+            file_cache::Printable::Provided(p) => output::provided(&p, *format),
+            file_cache::Printable::Cached(c) => output::credentials(&c.credentials, *format),
+        };
+    }
     let provided = if needs_source {
         Some(
             runtime
@@ -221,7 +248,7 @@ pub(crate) fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
         None
     };
     let source = provided.as_ref().map(|p| &p.credentials);
-    if let Command::Credentials(_, format) = command {
+    if let Command::Credentials(_, format, _) = command {
         return match &provided {
             Some(p) => output::provided(p, format),
             None => Err(Failure::usage("no credentials were resolved")),

@@ -10,12 +10,14 @@ use time::OffsetDateTime;
 use super::credentials_provider::{
     CredentialsError, ProvideCredentials, ProvideError, ProvideFuture, Provided,
 };
+use super::credentials_provider::{LastCall, Session};
 use super::os::env_var;
 use super::process::run_credential_process;
 use super::secret_file::read_web_identity_token;
 use crate::client::{Clock, StsClient};
 use crate::credentials::Credentials;
 use crate::profile::{BaseCredentials, Plan, ProfileSet, RoleHop, plan};
+use crate::sts::response::{AssumeRoleOutput, AssumeRoleWithWebIdentityOutput};
 use crate::sts::{AssumeRole, AssumeRoleWithWebIdentity};
 use crate::transport::Transport;
 
@@ -158,7 +160,7 @@ impl<T: Transport, C: Clock> StsRunner<T, C> {
         role_arn: &str,
         token_file: &str,
         session_name: Option<&str>,
-    ) -> Result<Provided, CredentialsError> {
+    ) -> Result<AssumeRoleWithWebIdentityOutput, CredentialsError> {
         let path = super::files::expand_home(token_file)?;
         let token =
             read_web_identity_token("web_identity_token_file", std::path::Path::new(&path))?;
@@ -167,22 +169,20 @@ impl<T: Transport, C: Clock> StsRunner<T, C> {
             session_name.unwrap_or(&self.session_name),
             token,
         );
-        let out = self
-            .client()?
+        self.client()?
             .send(None, &op)
             .await
             .map_err(|error| CredentialsError::Sts {
                 profile: profile.to_owned(),
                 error,
-            })?;
-        Ok(Provided::new(
-            out.credentials.to_credentials(),
-            Some(out.credentials.expiration()),
-            "web identity",
-        ))
+            })
     }
 
-    async fn hop(&self, source: &Credentials, hop: &RoleHop) -> Result<Provided, CredentialsError> {
+    async fn hop(
+        &self,
+        source: &Credentials,
+        hop: &RoleHop,
+    ) -> Result<AssumeRoleOutput, CredentialsError> {
         let mut op = AssumeRole::new(
             &hop.role_arn,
             hop.session_name.as_deref().unwrap_or(&self.session_name),
@@ -201,19 +201,13 @@ impl<T: Transport, C: Clock> StsRunner<T, C> {
             })?;
             op = op.with_mfa(serial, code.expose_secret());
         }
-        let out = self
-            .client()?
+        self.client()?
             .send(Some(source), &op)
             .await
             .map_err(|error| CredentialsError::Sts {
                 profile: hop.profile.clone(),
                 error,
-            })?;
-        Ok(Provided::new(
-            out.credentials.to_credentials(),
-            Some(out.credentials.expiration()),
-            "profile",
-        ))
+            })
     }
 
     /// Runs `plan`: its base credentials, then each role in turn.
@@ -224,6 +218,16 @@ impl<T: Transport, C: Clock> StsRunner<T, C> {
     /// `credential_process`, an unreadable token file, a missing MFA code, or an STS
     /// call that failed (naming the profile).
     pub async fn run(&self, plan: &Plan) -> Result<Provided, CredentialsError> {
+        Ok(self.run_session(plan).await?.provided)
+    }
+
+    /// As [`StsRunner::run`], with the answer of the last STS call (for a cache that
+    /// stores it, such as the AWS CLI's file cache).
+    ///
+    /// # Errors
+    /// As [`StsRunner::run`].
+    pub async fn run_session(&self, plan: &Plan) -> Result<Session, CredentialsError> {
+        let mut last_call = None;
         let mut current = match &plan.base {
             BaseCredentials::StaticKeys {
                 access_key_id,
@@ -258,8 +262,12 @@ impl<T: Transport, C: Clock> StsRunner<T, C> {
                 token_file,
                 session_name,
             } => {
-                self.web_identity(profile, role_arn, token_file, session_name.as_deref())
-                    .await?
+                let out = self
+                    .web_identity(profile, role_arn, token_file, session_name.as_deref())
+                    .await?;
+                let p = sts_provided(&out.credentials, "web identity");
+                last_call = Some(LastCall::WebIdentity(Box::new(out)));
+                p
             }
             BaseCredentials::Sso { profile, .. } => {
                 return Err(CredentialsError::NotSupported {
@@ -279,9 +287,14 @@ impl<T: Transport, C: Clock> StsRunner<T, C> {
             }
         };
         for hop in &plan.hops {
-            current = self.hop(&current.credentials, hop).await?;
+            let out = self.hop(&current.credentials, hop).await?;
+            current = sts_provided(&out.credentials, "profile");
+            last_call = Some(LastCall::AssumeRole(Box::new(out)));
         }
-        Ok(current)
+        Ok(Session {
+            provided: current,
+            last_call,
+        })
     }
 
     /// Plans and runs the credentials of `profile` in `set`.
@@ -304,6 +317,14 @@ impl<T: Transport, C: Clock> StsRunner<T, C> {
     /// [`ProvideError::NotConfigured`] without `AWS_WEB_IDENTITY_TOKEN_FILE`; a failure
     /// when `AWS_ROLE_ARN` is missing or the call fails.
     pub async fn web_identity_from_env(&self) -> Result<Provided, ProvideError> {
+        Ok(self.web_identity_from_env_session().await?.provided)
+    }
+
+    /// As [`StsRunner::web_identity_from_env`], with the call's answer.
+    ///
+    /// # Errors
+    /// As [`StsRunner::web_identity_from_env`].
+    pub async fn web_identity_from_env_session(&self) -> Result<Session, ProvideError> {
         let Some(file) = env_var("AWS_WEB_IDENTITY_TOKEN_FILE")? else {
             return Err(ProvideError::NotConfigured {
                 provider: "web identity",
@@ -317,10 +338,19 @@ impl<T: Transport, C: Clock> StsRunner<T, C> {
             .into());
         };
         let session = env_var("AWS_ROLE_SESSION_NAME")?;
-        Ok(self
+        let out = self
             .web_identity("(environment)", &role, &file, session.as_deref())
-            .await?)
+            .await?;
+        Ok(Session {
+            provided: sts_provided(&out.credentials, "web identity"),
+            last_call: Some(LastCall::WebIdentity(Box::new(out))),
+        })
     }
+}
+
+/// STS credentials as a provider's answer.
+fn sts_provided(c: &crate::credentials::StsCredentials, source: &'static str) -> Provided {
+    Provided::new(c.to_credentials(), Some(c.expiration()), source)
 }
 
 /// A profile's static keys as credentials without an expiry.
@@ -409,14 +439,34 @@ pub async fn default_chain<T: Transport, C: Clock>(
     explicit: bool,
     named: bool,
 ) -> Result<Provided, ProvideError> {
+    Ok(default_chain_session(runner, set, profile, explicit, named)
+        .await?
+        .provided)
+}
+
+/// As [`default_chain`], with the answer of the last STS call.
+///
+/// # Errors
+/// As [`default_chain`].
+pub async fn default_chain_session<T: Transport, C: Clock>(
+    runner: &StsRunner<T, C>,
+    set: &ProfileSet,
+    profile: &str,
+    explicit: bool,
+    named: bool,
+) -> Result<Session, ProvideError> {
     if let Some(answer) = default_chain_without_calls(set, profile, explicit, named) {
-        return answer;
+        return answer.map(|provided| Session {
+            provided,
+            last_call: None,
+        });
     }
     if !explicit {
-        match runner.web_identity_from_env().await {
+        match runner.web_identity_from_env_session().await {
             Err(ProvideError::NotConfigured { .. }) => {}
             other => return other,
         }
     }
-    Ok(runner.profile(set, profile).await?)
+    let plan = plan(set, profile).map_err(CredentialsError::from)?;
+    Ok(runner.run_session(&plan).await?)
 }

@@ -38,6 +38,26 @@ impl Provided {
     }
 }
 
+/// What a run of the chain gave, with the answer of its last STS call.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Session {
+    /// The credentials.
+    pub provided: Provided,
+    /// The last STS call's answer (`None` when the credentials needed no call).
+    pub last_call: Option<LastCall>,
+}
+
+/// The answer of the STS call that gave a run's credentials.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum LastCall {
+    /// The last role of a profile chain.
+    AssumeRole(Box<crate::sts::response::AssumeRoleOutput>),
+    /// Web identity (from a profile or the environment).
+    WebIdentity(Box<crate::sts::response::AssumeRoleWithWebIdentityOutput>),
+}
+
 /// Why a configured provider failed. Messages name profiles, keys, files and lines,
 /// never a value from them.
 #[derive(Debug)]

@@ -13,10 +13,10 @@ pub mod secret_file;
 
 pub use chain::{
     ChainProvider, EnvironmentProvider, MfaCallback, StsRunner, default_chain,
-    default_chain_without_calls, environment_credentials,
+    default_chain_session, default_chain_without_calls, environment_credentials,
 };
 pub use credentials_provider::{
-    CredentialsError, ProvideCredentials, ProvideError, ProvideFuture, Provided,
+    CredentialsError, LastCall, ProvideCredentials, ProvideError, ProvideFuture, Provided, Session,
 };
 pub use env::{
     credentials_from_env, endpoint_from_env, endpoint_params_from_env, transport_config_from_env,

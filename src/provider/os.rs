@@ -47,3 +47,55 @@ pub fn read_regular_file(path: &std::path::Path, max: u64) -> std::io::Result<Ve
     }
     Ok(data)
 }
+
+/// Writes `bytes` to `dir/name` so that no reader ever sees a partial file and no
+/// other user can read it: `dir` is created (mode 0700) when missing, the bytes go
+/// to a new temporary file `tmp<random>.tmp` in `dir` (mode 0600, created
+/// exclusively, so an existing file or link there is never followed), are synced,
+/// and the file is renamed over `name`. The temporary file is removed on failure.
+///
+/// # Errors
+/// The `io::Error` of creating, writing, syncing or renaming.
+pub fn write_private_file(
+    dir: &std::path::Path,
+    name: &str,
+    bytes: &[u8],
+    random: u64,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    create_private_dir(dir)?;
+    let tmp = dir.join(format!("tmp{random:016x}.tmp"));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let written = options.open(&tmp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, dir.join(name))
+    });
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// Creates `dir` and any missing parents with mode 0700 (an existing directory is
+/// left as it is).
+fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}

@@ -97,8 +97,18 @@ pub(crate) enum Command {
     DelegatedAccessToken(Box<GetDelegatedAccessToken>, Format),
     WebIdentityToken(Box<GetWebIdentityToken>),
     ScopedCredentials(Box<GetScopedCredentials>, Format),
-    /// The resolved source credentials themselves (`--token-code`, format).
-    Credentials(Option<String>, Format),
+    /// The resolved source credentials themselves (`--token-code`, format, the AWS
+    /// CLI's file cache).
+    Credentials(Option<String>, Format, Option<CacheDir>),
+}
+
+/// Where `--cache` reads and writes the AWS CLI's assumed-role cache.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum CacheDir {
+    /// `~/.aws/cli/cache` (`--cache`).
+    AwsCli,
+    /// `--cache-dir DIR`.
+    Dir(String),
 }
 
 impl Command {

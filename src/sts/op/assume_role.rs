@@ -45,6 +45,7 @@ impl AssumeRole {
     /// Every parameter but the MFA `TokenCode`, form-encoded: what identifies the
     /// session asked for (a cache key; it holds the external id, so callers hash it and
     /// wipe it).
+    #[cfg(feature = "client")]
     pub(crate) fn identity_body(&self) -> zeroize::Zeroizing<Vec<u8>> {
         let mut w = FormWriter::new(<Self as Operation>::ACTION, crate::sts::API_VERSION);
         let without_code = AssumeRole {
