@@ -380,3 +380,103 @@ async fn nothing_the_cache_shows_holds_a_secret() {
     }
     assert!(shown.contains(got.credentials.access_key_id()));
 }
+
+/// Answers from a queue: `Some(lifetime)` for credentials, `None` for a recoverable
+/// failure.
+struct Queue {
+    clock: TestClock,
+    answers: Arc<Mutex<std::collections::VecDeque<Option<i64>>>>,
+    calls: Arc<AtomicUsize>,
+}
+
+impl ProvideCredentials for Queue {
+    fn provide_credentials(&self) -> ProvideFuture<'_> {
+        let n = self.calls.fetch_add(1, Ordering::SeqCst);
+        let answer = self.answers.lock().unwrap().pop_front().flatten();
+        let now = self.clock.now();
+        Box::pin(async move {
+            match answer {
+                Some(lifetime) => Ok(Provided::new(
+                    Credentials::new(format!("Q{n}"), "s", Some("t".into())),
+                    Some(now + time::Duration::seconds(lifetime)),
+                    "queue",
+                )),
+                None => Err(ProvideError::Failed(CredentialsError::FetchTimeout {
+                    seconds: 1,
+                })),
+            }
+        })
+    }
+}
+
+fn queue(
+    policy: stskit::cache::RefreshPolicy,
+    answers: &[Option<i64>],
+) -> (CredentialsCache, TestClock, Arc<AtomicUsize>) {
+    let clock = TestClock::at(OffsetDateTime::from_unix_timestamp(1_900_000_000).unwrap());
+    let calls = Arc::new(AtomicUsize::new(0));
+    let q = Queue {
+        clock: clock.clone(),
+        answers: Arc::new(Mutex::new(answers.iter().copied().collect())),
+        calls: calls.clone(),
+    };
+    let c = clock.clone();
+    let cache = CredentialsCache::new(q)
+        .with_clock(move || c.now())
+        .with_random(|| 120) // backoff 420 s
+        .with_policy(policy);
+    (cache, clock, calls)
+}
+
+#[tokio::test]
+async fn without_backoff_the_next_caller_retries_and_expired_credentials_are_an_error() {
+    let policy = stskit::cache::RefreshPolicy::new().without_backoff();
+    let (cache, clock, calls) = queue(policy, &[Some(900), None, None, None, Some(900)]);
+    let first = cache.credentials().await.unwrap();
+    clock.advance(900 - 200); // advisory
+    for n in 2..=3 {
+        let got = cache.credentials().await.unwrap();
+        assert_eq!(
+            got.credentials.access_key_id(),
+            first.credentials.access_key_id()
+        );
+        assert_eq!(calls.load(Ordering::SeqCst), n, "each caller retries");
+    }
+    clock.advance(300); // expired
+    assert!(
+        cache.credentials().await.is_err(),
+        "never served once expired"
+    );
+    assert_eq!(
+        cache
+            .credentials()
+            .await
+            .unwrap()
+            .credentials
+            .access_key_id(),
+        "Q4"
+    );
+}
+
+#[tokio::test]
+async fn a_capped_backoff_retries_at_expiry() {
+    let policy = stskit::cache::RefreshPolicy::new().with_backoff_capped_at_expiry();
+    let (cache, clock, calls) = queue(policy, &[Some(900), None, Some(900)]);
+    cache.credentials().await.unwrap();
+    clock.advance(900 - 100); // advisory, 100 s left: fails, backoff capped at expiry
+    cache.credentials().await.unwrap();
+    clock.advance(99);
+    cache.credentials().await.unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 2, "inside the backoff");
+    clock.advance(1); // the moment of expiry: the retry comes
+    assert_eq!(
+        cache
+            .credentials()
+            .await
+            .unwrap()
+            .credentials
+            .access_key_id(),
+        "Q2"
+    );
+    assert_eq!(cache.stats().served_expired, 0);
+}

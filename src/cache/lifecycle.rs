@@ -325,6 +325,13 @@ impl Lifecycle {
                 (Some(f), Some(_)) if s.backoff_until.is_some_and(|u| now < u) => {
                     serve_stale(&s, now, counters, f.clone())
                 }
+                (Some(f), Some(p))
+                    if !settings.policy.backs_off()
+                        && !f.is_non_recoverable()
+                        && s.deadlines.is_none_or(|d| now < d.expires_at) =>
+                {
+                    Ok(p.clone())
+                }
                 (Some(f), _) => Err(f.clone()),
                 (None, None) => Err(nothing_cached()),
             };
@@ -401,9 +408,19 @@ impl Lifecycle {
                     next.error = Some((f.clone(), policy::after(now, ttl)));
                     self.store(next);
                     Err(f)
+                } else if s.provided.is_some() && !settings.policy.backs_off() {
+                    let usable = s.deadlines.is_none_or(|d| now < d.expires_at);
+                    self.store(next);
+                    if usable {
+                        Counters::bump(&counters.served_stale);
+                        s.provided.clone().ok_or(f)
+                    } else {
+                        Err(f)
+                    }
                 } else if s.provided.is_some() {
                     let wait = policy::backoff(settings.random.next_u64());
-                    next.backoff_until = Some(policy::after(now, wait));
+                    let expires = s.deadlines.map(|d| d.expires_at);
+                    next.backoff_until = Some(settings.policy.backoff_until(now, wait, expires));
                     let served = serve_stale(&next, now, counters, f);
                     self.store(next);
                     served

@@ -52,6 +52,8 @@ pub fn advisory_for_lifetime(lifetime: Duration) -> Duration {
 pub struct RefreshPolicy {
     fixed_advisory: Option<Duration>,
     jitter: f64,
+    backoff: bool,
+    cap_at_expiry: bool,
 }
 
 impl Default for RefreshPolicy {
@@ -66,7 +68,49 @@ impl RefreshPolicy {
         RefreshPolicy {
             fixed_advisory: None,
             jitter: 0.0,
+            backoff: true,
+            cap_at_expiry: false,
         }
+    }
+
+    /// Ends a backoff no later than the cached credentials' expiry while they are
+    /// still valid, so the last retry comes before they expire: after an outage that
+    /// ends before then, no caller is served expired credentials. Off by default (the
+    /// cross-SDK design keeps the whole 300-600 s); once the credentials have expired
+    /// the backoff is the full one either way.
+    pub const fn with_backoff_capped_at_expiry(mut self) -> Self {
+        self.cap_at_expiry = true;
+        self
+    }
+
+    /// When the backoff after a recoverable failure at `now` ends: `now + wait`, or
+    /// the expiry if that comes first, the credentials are still valid and the cap is
+    /// on.
+    pub fn backoff_until(
+        &self,
+        now: OffsetDateTime,
+        wait: Duration,
+        expires_at: Option<OffsetDateTime>,
+    ) -> OffsetDateTime {
+        let until = after(now, wait);
+        match expires_at {
+            Some(exp) if self.cap_at_expiry && now < exp => until.min(exp),
+            _ => until,
+        }
+    }
+
+    /// No backoff after a recoverable failure: the next caller tries again, and the
+    /// old credentials are served only while they have not expired. This is the
+    /// behaviour the backoff replaces (kept to measure what the backoff buys); the
+    /// default backs off.
+    pub const fn without_backoff(mut self) -> Self {
+        self.backoff = false;
+        self
+    }
+
+    /// Whether a recoverable failure starts a backoff.
+    pub const fn backs_off(&self) -> bool {
+        self.backoff
     }
 
     /// A fixed advisory window instead of the lifetime table.
@@ -346,6 +390,18 @@ mod tests {
         let p = RefreshPolicy::new().with_advisory_window(Duration::from_secs(30));
         let w = p.windows(Duration::from_secs(3600), 0);
         assert_eq!((w.advisory.as_secs(), w.mandatory.as_secs()), (30, 30));
+    }
+
+    #[test]
+    fn a_capped_backoff_ends_at_expiry_only_while_the_credentials_are_valid() {
+        let wait = Duration::from_secs(420);
+        let p = RefreshPolicy::new();
+        assert_eq!(p.backoff_until(at(-30), wait, Some(at(0))), at(390));
+        let capped = p.with_backoff_capped_at_expiry();
+        assert_eq!(capped.backoff_until(at(-30), wait, Some(at(0))), at(0));
+        assert_eq!(capped.backoff_until(at(-600), wait, Some(at(0))), at(-180));
+        assert_eq!(capped.backoff_until(at(5), wait, Some(at(0))), at(425));
+        assert_eq!(capped.backoff_until(at(5), wait, None), at(425));
     }
 
     #[test]
