@@ -3,7 +3,7 @@
 //! [`super::CredentialsCache`] (one source) and [`super::RoleCache`] (one per role).
 
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -11,6 +11,8 @@ use time::OffsetDateTime;
 
 use super::policy::{self, CacheView, Deadlines, Decision, RefreshPolicy};
 use super::random::Random;
+use super::stats::CacheSnapshot;
+use super::stats::{Counters, bump};
 use crate::client::Clock;
 use crate::provider::{CredentialsError, ProvideError, Provided};
 
@@ -75,73 +77,6 @@ impl State {
     }
 }
 
-/// Counters of what callers got (only the paths that are not a plain hit count, so a
-/// hit touches no shared counter).
-#[derive(Debug, Default)]
-pub(crate) struct Counters {
-    pub(crate) fetches: AtomicU64,
-    pub(crate) failures: AtomicU64,
-    pub(crate) rate_limited: AtomicU64,
-    pub(crate) served_stale: AtomicU64,
-    pub(crate) served_expired: AtomicU64,
-    pub(crate) cached_errors: AtomicU64,
-}
-
-/// Counts of a cache's work since it was made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub struct CacheStats {
-    /// Calls to the source (each refresh or first fetch).
-    pub fetches: u64,
-    /// Of those, the ones that failed (errors and already-expired answers).
-    pub failures: u64,
-    /// Callers that got the cached credentials because a backoff held a due refresh off.
-    pub rate_limited: u64,
-    /// Callers that got the cached credentials after a refresh failed, or during a
-    /// backoff.
-    pub served_stale: u64,
-    /// Of those, the ones whose credentials had already expired (only during a backoff).
-    pub served_expired: u64,
-    /// Callers that got a cached non-recoverable error without a call.
-    pub cached_errors: u64,
-}
-
-impl Counters {
-    pub(crate) fn snapshot(&self) -> CacheStats {
-        let l = |a: &AtomicU64| a.load(Ordering::Relaxed);
-        CacheStats {
-            fetches: l(&self.fetches),
-            failures: l(&self.failures),
-            rate_limited: l(&self.rate_limited),
-            served_stale: l(&self.served_stale),
-            served_expired: l(&self.served_expired),
-            cached_errors: l(&self.cached_errors),
-        }
-    }
-
-    fn bump(a: &AtomicU64) {
-        a.fetch_add(1, Ordering::Relaxed);
-    }
-}
-
-/// What a cache holds now, without secrets.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub struct CacheSnapshot {
-    /// The cached access key id.
-    pub access_key_id: Option<String>,
-    /// When the cached credentials expire.
-    pub expiration: Option<OffsetDateTime>,
-    /// Their advisory window.
-    pub advisory_window: Option<Duration>,
-    /// When a refresh is wanted (`None`: never).
-    pub refresh_at: Option<OffsetDateTime>,
-    /// No refresh before this moment.
-    pub backoff_until: Option<OffsetDateTime>,
-    /// The last failure, as text (no secrets: errors never carry any).
-    pub last_failure: Option<String>,
-}
-
 /// The shared settings of the caches' entries.
 #[derive(Clone)]
 pub(crate) struct Settings {
@@ -151,10 +86,43 @@ pub(crate) struct Settings {
     pub(crate) fetch_timeout: Option<Duration>,
 }
 
-/// One cached set of credentials and its single flight.
+/// What the hot path reads: until when the credentials need no refresh (unix
+/// nanoseconds), and the credentials.
+#[derive(Debug)]
+struct Hot {
+    valid_until: i128,
+    provided: Option<Arc<Provided>>,
+}
+
+impl Default for Hot {
+    fn default() -> Self {
+        Hot {
+            valid_until: i128::MIN,
+            provided: None,
+        }
+    }
+}
+
+/// A value alone on its cache lines, so readers of one replica do not slow the
+/// readers of another.
 #[derive(Debug, Default)]
+#[repr(align(128))]
+struct Padded<T>(T);
+
+static NEXT_SLOT: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    /// This thread's replica index (threads take turns).
+    static SLOT: usize = NEXT_SLOT.fetch_add(1, Ordering::Relaxed);
+}
+
+/// One cached set of credentials and its single flight.
+#[derive(Debug)]
 pub(crate) struct Lifecycle {
     state: RwLock<Arc<State>>,
+    /// Replicas of the hot data, each with its own copy of the credentials (so the
+    /// threads that read different replicas share no lock and no reference count).
+    hot: Box<[Padded<RwLock<Hot>>]>,
     flight: tokio::sync::Mutex<()>,
     /// Set while a fetch runs, so advisory callers see it with a plain load (no write
     /// to a shared cache line) and go on with the cached credentials.
@@ -177,7 +145,68 @@ impl Drop for InFlight<'_> {
     }
 }
 
+impl Default for Lifecycle {
+    fn default() -> Self {
+        Lifecycle::new(1)
+    }
+}
+
 impl Lifecycle {
+    /// An empty entry whose hot path has `replicas` copies (at least one).
+    pub(crate) fn new(replicas: usize) -> Self {
+        Lifecycle {
+            state: RwLock::default(),
+            hot: (0..replicas.max(1)).map(|_| Padded::default()).collect(),
+            flight: tokio::sync::Mutex::default(),
+            in_flight: AtomicBool::default(),
+        }
+    }
+
+    fn replica(&self) -> &RwLock<Hot> {
+        let n = self.hot.len();
+        let i = if n == 1 { 0 } else { SLOT.with(|s| *s % n) };
+        &self.hot[i].0
+    }
+
+    /// Copies what the hot path needs from `s` to every replica.
+    fn publish(&self, s: &State) {
+        let valid_until = match (&s.provided, s.deadlines) {
+            (None, _) => i128::MIN,
+            (Some(_), None) => i128::MAX,
+            (Some(_), Some(d)) => d.refresh_at.unix_timestamp_nanos(),
+        };
+        for (i, slot) in self.hot.iter().enumerate() {
+            let provided = match (&s.provided, i) {
+                (Some(p), 0) => Some(p.clone()),
+                (Some(p), _) => Some(Arc::new(Provided::clone(p))),
+                (None, _) => None,
+            };
+            let mut h = match slot.0.write() {
+                Ok(h) => h,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            *h = Hot {
+                valid_until,
+                provided,
+            };
+        }
+    }
+
+    /// The cached credentials when they need no refresh at `now_nanos` (unix
+    /// nanoseconds): one read lock on this thread's replica, no IO, nothing that a
+    /// refresh holds.
+    pub(crate) fn valid_at(&self, now_nanos: i128) -> Option<Arc<Provided>> {
+        let h = match self.replica().read() {
+            Ok(h) => h,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if now_nanos < h.valid_until {
+            h.provided.clone()
+        } else {
+            None
+        }
+    }
+
     fn load(&self) -> Arc<State> {
         match self.state.read() {
             Ok(s) => s.clone(),
@@ -187,19 +216,14 @@ impl Lifecycle {
 
     fn store(&self, state: State) {
         let state = Arc::new(state);
-        match self.state.write() {
-            Ok(mut s) => *s = state,
-            Err(poisoned) => *poisoned.into_inner() = state,
+        {
+            let mut guard = match self.state.write() {
+                Ok(g) => g,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            *guard = state.clone();
         }
-    }
-
-    /// The cached credentials when they need no refresh at `now` (the lock-free path).
-    pub(crate) fn valid(&self, now: OffsetDateTime) -> Option<Arc<Provided>> {
-        let s = self.load();
-        match policy::decide(now, &s.view()) {
-            Decision::Valid => s.provided.clone(),
-            _ => None,
-        }
+        self.publish(&state);
     }
 
     /// Whether the entry holds nothing worth keeping at `now`: credentials that have
@@ -245,7 +269,10 @@ impl Lifecycle {
         if matches {
             let mut next = State::clone(&guard);
             next.deadlines = Some(Deadlines::rejected(now));
-            *guard = Arc::new(next);
+            let next = Arc::new(next);
+            *guard = next.clone();
+            drop(guard);
+            self.publish(&next);
         }
     }
 
@@ -278,11 +305,11 @@ impl Lifecycle {
                 }
             }
             Decision::Backoff => {
-                Counters::bump(&counters.rate_limited);
+                bump(&counters.rate_limited);
                 return serve_stale(&s, now, counters, nothing_cached());
             }
             Decision::CachedError => {
-                Counters::bump(&counters.cached_errors);
+                bump(&counters.cached_errors);
                 if let Some((e, _)) = &s.error {
                     return Err(e.clone());
                 }
@@ -347,14 +374,14 @@ impl Lifecycle {
             Decision::Backoff => return serve_stale(&s, now, counters, nothing_cached()),
             Decision::CachedError => {
                 if let Some((e, _)) = &s.error {
-                    Counters::bump(&counters.cached_errors);
+                    bump(&counters.cached_errors);
                     return Err(e.clone());
                 }
             }
             _ => {}
         }
 
-        Counters::bump(&counters.fetches);
+        bump(&counters.fetches);
         let flying = InFlight::start(&self.in_flight);
         let outcome = match settings.fetch_timeout {
             None => fetch().await,
@@ -401,7 +428,7 @@ impl Lifecycle {
                 Ok(p)
             }
             Err(f) => {
-                Counters::bump(&counters.failures);
+                bump(&counters.failures);
                 next.last_failure = Some(f.clone());
                 if f.is_non_recoverable() {
                     let ttl = policy::error_ttl(settings.random.next_u64());
@@ -412,7 +439,7 @@ impl Lifecycle {
                     let usable = s.deadlines.is_none_or(|d| now < d.expires_at);
                     self.store(next);
                     if usable {
-                        Counters::bump(&counters.served_stale);
+                        bump(&counters.served_stale);
                         s.provided.clone().ok_or(f)
                     } else {
                         Err(f)
@@ -442,9 +469,9 @@ fn serve_stale(
     otherwise: Failure,
 ) -> Result<Arc<Provided>, Failure> {
     let p = s.provided.clone().ok_or(otherwise)?;
-    Counters::bump(&counters.served_stale);
+    bump(&counters.served_stale);
     if s.deadlines.is_some_and(|d| d.expires_at <= now) {
-        Counters::bump(&counters.served_expired);
+        bump(&counters.served_expired);
     }
     Ok(p)
 }

@@ -3,9 +3,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::lifecycle::{CacheSnapshot, CacheStats, Counters, Lifecycle, Settings};
+use super::lifecycle::{Lifecycle, Settings};
 use super::policy::RefreshPolicy;
 use super::random::{Random, SystemRandom};
+use super::stats::{CacheSnapshot, CacheStats, Counters};
 use crate::client::{Clock, SystemClock};
 use crate::provider::{ProvideCredentials, ProvideError, ProvideFuture, Provided};
 
@@ -57,6 +58,10 @@ struct Inner {
     counters: Counters,
 }
 
+type ProvideLater<'a> = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<Arc<Provided>, ProvideError>> + Send + 'a>,
+>;
+
 impl std::fmt::Debug for CredentialsCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CredentialsCache")
@@ -86,7 +91,7 @@ impl CredentialsCache {
             inner: Arc::new(Inner {
                 provider,
                 settings,
-                entry: Lifecycle::default(),
+                entry: Lifecycle::new(replicas()),
                 counters: Counters::default(),
             }),
         }
@@ -132,23 +137,27 @@ impl CredentialsCache {
     /// (returned at once and cached for 1-5 s), or the cached one.
     pub async fn credentials(&self) -> Result<Arc<Provided>, ProvideError> {
         let inner = &*self.inner;
-        if let Some(p) = inner.entry.valid(inner.settings.clock.now()) {
+        if let Some(p) = inner.entry.valid_at(inner.settings.clock.now_unix_nanos()) {
             return Ok(p);
         }
-        inner
-            .entry
-            .get(&inner.settings, &inner.counters, || {
-                inner.provider.provide_credentials()
-            })
-            .await
-            .map_err(|f| f.to_error())
+        // Boxed, so the future a hit builds stays small.
+        let slow: ProvideLater<'_> = Box::pin(async move {
+            inner
+                .entry
+                .get(&inner.settings, &inner.counters, || {
+                    inner.provider.provide_credentials()
+                })
+                .await
+                .map_err(|f| f.to_error())
+        });
+        slow.await
     }
 
     /// The cached credentials when they need no refresh now, without waiting and
     /// without IO (the path every caller takes between refreshes).
     pub fn valid_credentials(&self) -> Option<Arc<Provided>> {
         let inner = &*self.inner;
-        inner.entry.valid(inner.settings.clock.now())
+        inner.entry.valid_at(inner.settings.clock.now_unix_nanos())
     }
 
     /// Reports that AWS rejected a request signed with the key `access_key_id`
@@ -176,6 +185,13 @@ impl CredentialsCache {
     pub fn stats(&self) -> CacheStats {
         self.inner.counters.snapshot()
     }
+}
+
+/// Replicas of the hot path: two per hardware thread, at least 8 and at most 64
+/// (threads take replicas in turn, so more replicas than cores keeps two running
+/// threads apart more often).
+fn replicas() -> usize {
+    std::thread::available_parallelism().map_or(8, |n| (n.get() * 2).clamp(8, 64))
 }
 
 impl ProvideCredentials for CredentialsCache {

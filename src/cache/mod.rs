@@ -21,14 +21,16 @@ mod memory;
 mod multi;
 #[cfg(feature = "client")]
 mod pyjson;
+#[cfg(feature = "client")]
+mod stats;
 
 #[cfg(feature = "client")]
 pub use file::{CacheKey, CachedCredentials, FileCache, Lookup, REUSE_WINDOW, parse_expiration};
-#[cfg(feature = "client")]
-pub use lifecycle::{CacheSnapshot, CacheStats};
 #[cfg(feature = "client")]
 pub use memory::{CredentialsCache, DEFAULT_FETCH_TIMEOUT};
 #[cfg(feature = "client")]
 pub use multi::{RoleCache, RoleKey};
 pub use policy::RefreshPolicy;
 pub use random::{Random, SystemRandom};
+#[cfg(feature = "client")]
+pub use stats::{CacheSnapshot, CacheStats};

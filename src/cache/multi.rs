@@ -9,10 +9,11 @@ use std::sync::{Arc, RwLock};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use super::lifecycle::{CacheStats, Counters, Lifecycle, Settings};
+use super::lifecycle::{Lifecycle, Settings};
 use super::memory::DEFAULT_FETCH_TIMEOUT;
 use super::policy::RefreshPolicy;
 use super::random::{Random, SystemRandom};
+use super::stats::{CacheStats, Counters};
 use crate::client::{Clock, StsClient, SystemClock};
 use crate::credentials::Credentials;
 use crate::provider::{CredentialsError, ProvideError, Provided};
@@ -168,12 +169,10 @@ impl<T: Transport, C: Clock> RoleCache<T, C> {
         source: &Credentials,
         op: &AssumeRole,
     ) -> Result<Arc<Provided>, ProvideError> {
-        let now = self.settings.clock.now();
+        let now = self.settings.clock.now_unix_nanos();
         let entry = self.entry(key, now);
-        entry
-            .last_used
-            .store(stamp(now), std::sync::atomic::Ordering::Relaxed);
-        if let Some(p) = entry.life.valid(now) {
+        entry.last_used.store(stamp(now), Ordering::Relaxed);
+        if let Some(p) = entry.life.valid_at(now) {
             return Ok(p);
         }
         let fetch = || async {
@@ -196,7 +195,7 @@ impl<T: Transport, C: Clock> RoleCache<T, C> {
             .map_err(|f| f.to_error())
     }
 
-    fn entry(&self, key: &RoleKey, now: OffsetDateTime) -> Arc<Entry> {
+    fn entry(&self, key: &RoleKey, now_nanos: i128) -> Arc<Entry> {
         if let Some(e) = read(&self.entries).get(key) {
             return e.clone();
         }
@@ -208,6 +207,8 @@ impl<T: Transport, C: Clock> RoleCache<T, C> {
             return e.clone();
         }
         if map.len() >= self.capacity {
+            let now = OffsetDateTime::from_unix_timestamp_nanos(now_nanos)
+                .unwrap_or(OffsetDateTime::UNIX_EPOCH);
             map.retain(|_, e| !e.life.is_dead(now));
         }
         while map.len() >= self.capacity {
@@ -222,7 +223,7 @@ impl<T: Transport, C: Clock> RoleCache<T, C> {
         }
         let e = Arc::new(Entry {
             life: Lifecycle::default(),
-            last_used: AtomicI64::new(stamp(now)),
+            last_used: AtomicI64::new(stamp(now_nanos)),
         });
         map.insert(*key, e.clone());
         e
@@ -275,6 +276,6 @@ fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
     }
 }
 
-fn stamp(now: OffsetDateTime) -> i64 {
-    i64::try_from(now.unix_timestamp_nanos()).unwrap_or(i64::MAX)
+fn stamp(now_nanos: i128) -> i64 {
+    i64::try_from(now_nanos).unwrap_or(i64::MAX)
 }

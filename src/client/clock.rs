@@ -6,6 +6,13 @@ use time::OffsetDateTime;
 pub trait Clock: Send + Sync {
     /// The current time.
     fn now(&self) -> OffsetDateTime;
+
+    /// The current time as nanoseconds since the Unix epoch (a cache's hot path
+    /// compares these without building a calendar date). The default reads
+    /// [`Clock::now`].
+    fn now_unix_nanos(&self) -> i128 {
+        self.now().unix_timestamp_nanos()
+    }
 }
 
 /// The system clock.
@@ -15,6 +22,13 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> OffsetDateTime {
         OffsetDateTime::now_utc()
+    }
+
+    fn now_unix_nanos(&self) -> i128 {
+        match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+            Ok(d) => d.as_nanos() as i128,
+            Err(e) => -(e.duration().as_nanos() as i128),
+        }
     }
 }
 
