@@ -74,14 +74,63 @@
 //! default, or any closure), retries what is worth retrying, and returns a typed
 //! [`Error`].
 //!
+//! A long-running service keeps its credentials fresh with a
+//! [`cache::CredentialsCache`] around any provider: it refreshes ahead of expiry (the
+//! cross-SDK advisory and mandatory windows), makes one call however many tasks ask,
+//! serves the old credentials through a short STS outage, and returns errors that no
+//! retry heals at once. Its clock and random source are injected, so a test walks the
+//! whole lifecycle without sleeping:
+//!
+//! ```
+//! use std::sync::Arc;
+//! use std::sync::atomic::{AtomicI64, Ordering};
+//! use stskit::Credentials;
+//! use stskit::cache::CredentialsCache;
+//! use stskit::provider::{ProvideCredentials, ProvideFuture, Provided};
+//! use time::OffsetDateTime;
+//!
+//! /// A source that hands out one-hour credentials, numbered.
+//! struct Numbered(Arc<AtomicI64>, Arc<AtomicI64>);
+//! impl ProvideCredentials for Numbered {
+//!     fn provide_credentials(&self) -> ProvideFuture<'_> {
+//!         let n = self.0.fetch_add(1, Ordering::SeqCst);
+//!         let now = OffsetDateTime::from_unix_timestamp(self.1.load(Ordering::SeqCst)).unwrap();
+//!         Box::pin(async move {
+//!             Ok(Provided::new(
+//!                 Credentials::new(format!("ASIA{n}"), "secret", Some("token".into())),
+//!                 Some(now + time::Duration::hours(1)),
+//!                 "numbered",
+//!             ))
+//!         })
+//!     }
+//! }
+//!
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(async {
+//! let now = Arc::new(AtomicI64::new(1_900_000_000));
+//! let clock = now.clone();
+//! let cache = CredentialsCache::new(Numbered(Arc::default(), now.clone()))
+//!     .with_clock(move || OffsetDateTime::from_unix_timestamp(clock.load(Ordering::SeqCst)).unwrap());
+//! assert_eq!(cache.credentials().await?.credentials.access_key_id(), "ASIA0");
+//! now.fetch_add(30 * 60, Ordering::SeqCst); // half an hour on: still valid, no call
+//! assert_eq!(cache.credentials().await?.credentials.access_key_id(), "ASIA0");
+//! now.fetch_add(20 * 60, Ordering::SeqCst); // 10 minutes left: refreshed ahead
+//! assert_eq!(cache.credentials().await?.credentials.access_key_id(), "ASIA1");
+//! assert_eq!(cache.stats().fetches, 2);
+//! # Ok::<(), Box<dyn std::error::Error>>(()) })?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! ## Features
 //!
-//! - `client` (default): [`transport::ReqwestTransport`], [`provider`] and the `stskit`
-//!   binary. Adds reqwest (rustls, compiled-in roots, HTTP/1.1) and tokio (timers).
+//! - `client` (default): [`transport::ReqwestTransport`], [`provider`], the caches in
+//!   [`cache`] and the `stskit` binary. Adds reqwest (rustls, compiled-in roots,
+//!   HTTP/1.1), tokio (timers, the single flight), serde_json and sha1 (the AWS CLI's
+//!   file cache).
 //! - `test-util`: [`test_util::StsDouble`], a loopback STS that checks signatures and
 //!   plays faults, for this crate's tests and yours.
 //!
-//! Without default features the crate is the sans-IO core: [`sigv4`], [`sts`], [`http`].
+//! Without default features the crate is the sans-IO core: [`sigv4`], [`sts`], [`http`],
+//! [`profile`] and the refresh policy ([`cache::policy`]).
 //!
 //! ## Security
 //!
@@ -111,9 +160,8 @@
 //!
 //! ## What it does not do
 //!
-//! SigV4A (ECDSA) and streaming (chunked) payload signing; `AssumeRoleWithWebIdentity`
-//! and `AssumeRoleWithSAML` requests (their answers parse with
-//! [`sts::parse_assume_role`]); reading `~/.aws/config` profiles.
+//! SigV4A (ECDSA) and streaming (chunked) payload signing; instance and container
+//! metadata and SSO credentials (not yet).
 //!
 //! References: [SigV4](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html),
 //! [STS API](https://docs.aws.amazon.com/STS/latest/APIReference/welcome.html),
