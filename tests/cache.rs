@@ -179,6 +179,10 @@ async fn advisory_callers_get_the_cached_credentials_while_one_refreshes() {
     let (cache, g) = gate(&clock);
     let first = cache.credentials().await.unwrap(); // 1 h: advisory 15 min
     clock.advance(3600 - 600); // 10 minutes left: advisory
+    assert!(
+        cache.valid_credentials().is_none(),
+        "advisory, nothing in flight yet"
+    );
     let refresher = {
         let cache = cache.clone();
         tokio::spawn(async move { cache.credentials().await })
@@ -194,9 +198,12 @@ async fn advisory_callers_get_the_cached_credentials_while_one_refreshes() {
             first.credentials.access_key_id()
         );
     }
-    assert!(
-        cache.valid_credentials().is_none(),
-        "in the advisory window"
+    let hot = cache
+        .valid_credentials()
+        .expect("advisory with a refresh in flight");
+    assert_eq!(
+        hot.credentials.access_key_id(),
+        first.credentials.access_key_id()
     );
     g.release.add_permits(1);
     let fresh = refresher.await.unwrap().unwrap();

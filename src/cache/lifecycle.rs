@@ -91,6 +91,9 @@ pub(crate) struct Settings {
 #[derive(Debug)]
 struct Hot {
     valid_until: i128,
+    /// Until when the credentials are at most in the advisory window (the start of
+    /// the mandatory window).
+    advisory_until: i128,
     provided: Option<Arc<Provided>>,
 }
 
@@ -98,6 +101,7 @@ impl Default for Hot {
     fn default() -> Self {
         Hot {
             valid_until: i128::MIN,
+            advisory_until: i128::MIN,
             provided: None,
         }
     }
@@ -170,10 +174,13 @@ impl Lifecycle {
 
     /// Copies what the hot path needs from `s` to every replica.
     fn publish(&self, s: &State) {
-        let valid_until = match (&s.provided, s.deadlines) {
-            (None, _) => i128::MIN,
-            (Some(_), None) => i128::MAX,
-            (Some(_), Some(d)) => d.refresh_at.unix_timestamp_nanos(),
+        let (valid_until, advisory_until) = match (&s.provided, s.deadlines) {
+            (None, _) => (i128::MIN, i128::MIN),
+            (Some(_), None) => (i128::MAX, i128::MAX),
+            (Some(_), Some(d)) => (
+                d.refresh_at.unix_timestamp_nanos(),
+                d.mandatory_at.unix_timestamp_nanos(),
+            ),
         };
         for (i, slot) in self.hot.iter().enumerate() {
             let provided = match (&s.provided, i) {
@@ -187,20 +194,24 @@ impl Lifecycle {
             };
             *h = Hot {
                 valid_until,
+                advisory_until,
                 provided,
             };
         }
     }
 
-    /// The cached credentials when they need no refresh at `now_nanos` (unix
-    /// nanoseconds): one read lock on this thread's replica, no IO, nothing that a
-    /// refresh holds.
+    /// The cached credentials when the policy gives them at `now_nanos` (unix
+    /// nanoseconds) without anything else to do: valid, or in the advisory window
+    /// while a refresh is in flight. One read lock on this thread's replica, no IO,
+    /// nothing that a refresh holds.
     pub(crate) fn valid_at(&self, now_nanos: i128) -> Option<Arc<Provided>> {
         let h = match self.replica().read() {
             Ok(h) => h,
             Err(poisoned) => poisoned.into_inner(),
         };
-        if now_nanos < h.valid_until {
+        if now_nanos < h.valid_until
+            || (now_nanos < h.advisory_until && self.in_flight.load(Ordering::Acquire))
+        {
             h.provided.clone()
         } else {
             None

@@ -153,8 +153,10 @@ impl CredentialsCache {
         slow.await
     }
 
-    /// The cached credentials when they need no refresh now, without waiting and
-    /// without IO (the path every caller takes between refreshes).
+    /// The cached credentials when the policy hands them out now without any work:
+    /// valid, or in the advisory window while a refresh is in flight. No waiting, no
+    /// IO (the path every caller takes between refreshes); `None` when a caller has to
+    /// go through [`CredentialsCache::credentials`].
     pub fn valid_credentials(&self) -> Option<Arc<Provided>> {
         let inner = &*self.inner;
         inner.entry.valid_at(inner.settings.clock.now_unix_nanos())

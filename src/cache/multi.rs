@@ -48,6 +48,10 @@ impl std::fmt::Debug for RoleKey {
     }
 }
 
+type SlowPath<'a> = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<Arc<Provided>, ProvideError>> + Send + 'a>,
+>;
+
 /// The keys are SHA-256 digests already: their first eight bytes are the hash.
 #[derive(Clone, Copy, Default)]
 struct DigestHasher(u64);
@@ -170,29 +174,37 @@ impl<T: Transport, C: Clock> RoleCache<T, C> {
         op: &AssumeRole,
     ) -> Result<Arc<Provided>, ProvideError> {
         let now = self.settings.clock.now_unix_nanos();
-        let entry = self.entry(key, now);
-        entry.last_used.store(stamp(now), Ordering::Relaxed);
-        if let Some(p) = entry.life.valid_at(now) {
-            return Ok(p);
+        // The hit: under the map's read lock, no reference to the entry taken.
+        if let Some(e) = read(&self.entries).get(key) {
+            e.last_used.store(stamp(now), Ordering::Relaxed);
+            if let Some(p) = e.life.valid_at(now) {
+                return Ok(p);
+            }
         }
-        let fetch = || async {
-            let out = self.client.send(Some(source), op).await.map_err(|error| {
-                CredentialsError::Sts {
-                    profile: String::from("(role cache)"),
-                    error,
-                }
-            })?;
-            Ok(Provided::new(
-                out.credentials.to_credentials(),
-                Some(out.credentials.expiration()),
-                "role cache",
-            ))
-        };
-        entry
-            .life
-            .get(&self.settings, &self.counters, fetch)
-            .await
-            .map_err(|f| f.to_error())
+        // Boxed, so the future a hit builds stays small.
+        let slow: SlowPath<'_> = Box::pin(async move {
+            let entry = self.entry(key, now);
+            entry.last_used.store(stamp(now), Ordering::Relaxed);
+            let fetch = || async {
+                let out = self.client.send(Some(source), op).await.map_err(|error| {
+                    CredentialsError::Sts {
+                        profile: String::from("(role cache)"),
+                        error,
+                    }
+                })?;
+                Ok(Provided::new(
+                    out.credentials.to_credentials(),
+                    Some(out.credentials.expiration()),
+                    "role cache",
+                ))
+            };
+            entry
+                .life
+                .get(&self.settings, &self.counters, fetch)
+                .await
+                .map_err(|f| f.to_error())
+        });
+        slow.await
     }
 
     fn entry(&self, key: &RoleKey, now_nanos: i128) -> Arc<Entry> {

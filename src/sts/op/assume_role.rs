@@ -48,12 +48,50 @@ impl AssumeRole {
     #[cfg(feature = "client")]
     pub(crate) fn identity_body(&self) -> zeroize::Zeroizing<Vec<u8>> {
         let mut w = FormWriter::new(<Self as Operation>::ACTION, crate::sts::API_VERSION);
-        let without_code = AssumeRole {
-            token_code: None,
-            ..self.clone()
-        };
-        without_code.write_params(&mut w);
+        self.write_all(&mut w, false);
         zeroize::Zeroizing::new(w.finish())
+    }
+
+    /// The parameters in the model's order; the MFA code only with `with_code`.
+    fn write_all(&self, w: &mut FormWriter, with_code: bool) {
+        w.param("RoleArn", &self.role_arn);
+        w.param("RoleSessionName", &self.role_session_name);
+        write_policy_arns(w, &self.policy_arns);
+        if let Some(p) = &self.policy {
+            w.param("Policy", p);
+        }
+        write_number(w, "DurationSeconds", self.duration_seconds);
+        write_tags(w, &self.tags);
+        for (i, k) in self.transitive_tag_keys.iter().enumerate() {
+            w.param(&format!("TransitiveTagKeys.member.{}", i + 1), k);
+        }
+        if let Some(id) = &self.external_id {
+            w.param("ExternalId", id.expose_secret());
+        }
+        if let Some(s) = &self.serial_number {
+            w.param("SerialNumber", s);
+        }
+        if let Some(c) = self.token_code.as_ref().filter(|_| with_code) {
+            w.param("TokenCode", c.expose_secret());
+        }
+        if let Some(s) = &self.source_identity {
+            w.param("SourceIdentity", s);
+        }
+        for (i, (arn, assertion)) in self.provided_contexts.iter().enumerate() {
+            w.param(
+                &format!("ProvidedContexts.member.{}.ProviderArn", i + 1),
+                arn,
+            );
+            w.param(
+                &format!("ProvidedContexts.member.{}.ContextAssertion", i + 1),
+                assertion,
+            );
+        }
+        write_number(
+            w,
+            "MinimumSessionTokenSize",
+            self.minimum_session_token_size,
+        );
     }
 
     /// Assume `role_arn` with the session name `role_session_name` for one hour.
@@ -241,44 +279,7 @@ impl Operation for AssumeRole {
 
     /// The parameters in the order of the STS API model (as botocore writes them).
     fn write_params(&self, w: &mut FormWriter) {
-        w.param("RoleArn", &self.role_arn);
-        w.param("RoleSessionName", &self.role_session_name);
-        write_policy_arns(w, &self.policy_arns);
-        if let Some(p) = &self.policy {
-            w.param("Policy", p);
-        }
-        write_number(w, "DurationSeconds", self.duration_seconds);
-        write_tags(w, &self.tags);
-        for (i, k) in self.transitive_tag_keys.iter().enumerate() {
-            w.param(&format!("TransitiveTagKeys.member.{}", i + 1), k);
-        }
-        if let Some(id) = &self.external_id {
-            w.param("ExternalId", id.expose_secret());
-        }
-        if let Some(s) = &self.serial_number {
-            w.param("SerialNumber", s);
-        }
-        if let Some(c) = &self.token_code {
-            w.param("TokenCode", c.expose_secret());
-        }
-        if let Some(s) = &self.source_identity {
-            w.param("SourceIdentity", s);
-        }
-        for (i, (arn, assertion)) in self.provided_contexts.iter().enumerate() {
-            w.param(
-                &format!("ProvidedContexts.member.{}.ProviderArn", i + 1),
-                arn,
-            );
-            w.param(
-                &format!("ProvidedContexts.member.{}.ContextAssertion", i + 1),
-                assertion,
-            );
-        }
-        write_number(
-            w,
-            "MinimumSessionTokenSize",
-            self.minimum_session_token_size,
-        );
+        self.write_all(w, true);
     }
 
     fn partitioned_arns(&self) -> Vec<(&'static str, &str)> {
