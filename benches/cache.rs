@@ -54,7 +54,9 @@ fn hit(c: &mut Criterion) {
     });
     // The same hit with a clock that costs nothing: what the cache adds to the clock.
     let fixed = OffsetDateTime::now_utc();
-    let still = CredentialsCache::new(Source).with_clock(move || fixed);
+    let still = CredentialsCache::builder(Source)
+        .with_clock(move || fixed)
+        .build();
     rt.block_on(still.credentials()).unwrap();
     c.bench_function("cache/hit_fixed_clock", |b| {
         b.iter(|| poll_ready(still.credentials()).unwrap())
@@ -140,11 +142,12 @@ fn seed_then_hold(rt: &tokio::runtime::Runtime, offset: &Arc<AtomicI64>) -> Cred
         }
     }
     let o = offset.clone();
-    let cache = CredentialsCache::new(Once(AtomicU64::new(0)))
+    let cache = CredentialsCache::builder(Once(AtomicU64::new(0)))
         .with_clock(move || {
             OffsetDateTime::now_utc() + time::Duration::seconds(o.load(Ordering::Relaxed))
         })
-        .with_fetch_timeout(None);
+        .with_fetch_timeout(None)
+        .build();
     rt.block_on(cache.credentials()).unwrap();
     offset.store(3600 - 600, Ordering::Relaxed); // 10 minutes left: advisory
     let refresher = cache.clone();

@@ -198,7 +198,7 @@ fn run(cfg: &Config) -> Report {
     let caches: Vec<CredentialsCache> = (0..cfg.processes)
         .map(|i| {
             let n = now.clone();
-            CredentialsCache::new(Source(sts.clone()))
+            CredentialsCache::builder(Source(sts.clone()))
                 .with_clock(move || {
                     OffsetDateTime::from_unix_timestamp(n.load(Ordering::Relaxed))
                         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
@@ -208,6 +208,7 @@ fn run(cfg: &Config) -> Report {
                 ))
                 .with_policy(policy)
                 .with_fetch_timeout(None)
+                .build()
         })
         .collect();
     use stskit::cache::Random;

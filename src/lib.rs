@@ -108,8 +108,9 @@
 //! # tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(async {
 //! let now = Arc::new(AtomicI64::new(1_900_000_000));
 //! let clock = now.clone();
-//! let cache = CredentialsCache::new(Numbered(Arc::default(), now.clone()))
-//!     .with_clock(move || OffsetDateTime::from_unix_timestamp(clock.load(Ordering::SeqCst)).unwrap());
+//! let cache = CredentialsCache::builder(Numbered(Arc::default(), now.clone()))
+//!     .with_clock(move || OffsetDateTime::from_unix_timestamp(clock.load(Ordering::SeqCst)).unwrap())
+//!     .build();
 //! assert_eq!(cache.credentials().await?.credentials.access_key_id(), "ASIA0");
 //! now.fetch_add(30 * 60, Ordering::SeqCst); // half an hour on: still valid, no call
 //! assert_eq!(cache.credentials().await?.credentials.access_key_id(), "ASIA0");

@@ -95,7 +95,9 @@ async fn a_thousand_callers_at_expiry_cause_one_sts_call() {
     let runner = Arc::new(StsRunner::new(client, clock.now()));
     let provider = ProfileProvider::new(runner, role_set(&[]), "role");
     let c = clock.clone();
-    let cache = CredentialsCache::new(provider).with_clock(move || c.now());
+    let cache = CredentialsCache::builder(provider)
+        .with_clock(move || c.now())
+        .build();
     let first = cache.credentials().await.unwrap();
     assert_eq!(d.request_count(), 1);
     let expiry = first.expiration.unwrap();
@@ -167,9 +169,10 @@ fn gate(clock: &TestClock) -> (CredentialsCache, Gate) {
         clock: clock.clone(),
     };
     let c = clock.clone();
-    let cache = CredentialsCache::new(shared)
+    let cache = CredentialsCache::builder(shared)
         .with_clock(move || c.now())
-        .with_random(SystemRandom::seeded(3));
+        .with_random(SystemRandom::seeded(3))
+        .build();
     (cache, g)
 }
 
@@ -257,7 +260,9 @@ async fn the_mfa_callback_is_asked_only_when_a_fetch_needs_a_code() {
     let clock = TestClock::at(OffsetDateTime::now_utc());
     let provider = ProfileProvider::new(runner(&d.endpoint_url(), Some(mfa)), set.clone(), "role");
     let c = clock.clone();
-    let cache = CredentialsCache::new(provider).with_clock(move || c.now());
+    let cache = CredentialsCache::builder(provider)
+        .with_clock(move || c.now())
+        .build();
     for _ in 0..5 {
         cache.credentials().await.unwrap();
     }
@@ -334,12 +339,13 @@ async fn expired_credentials_come_back_only_during_a_backoff() {
         let clock = TestClock::at(OffsetDateTime::from_unix_timestamp(1_900_000_000).unwrap());
         let steps = SystemRandom::seeded(seed);
         let c = clock.clone();
-        let cache = CredentialsCache::new(Chaos {
+        let cache = CredentialsCache::builder(Chaos {
             clock: clock.clone(),
             random: SystemRandom::seeded(seed + 1000),
         })
         .with_clock(move || c.now())
-        .with_random(SystemRandom::seeded(seed + 2000));
+        .with_random(SystemRandom::seeded(seed + 2000))
+        .build();
         for _ in 0..2000 {
             clock.advance((steps.next_u64() % 400) as i64);
             let before = cache.stats().served_expired;
@@ -428,10 +434,11 @@ fn queue(
         calls: calls.clone(),
     };
     let c = clock.clone();
-    let cache = CredentialsCache::new(q)
+    let cache = CredentialsCache::builder(q)
         .with_clock(move || c.now())
         .with_random(|| 120) // backoff 420 s
-        .with_policy(policy);
+        .with_policy(policy)
+        .build();
     (cache, clock, calls)
 }
 

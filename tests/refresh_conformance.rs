@@ -132,10 +132,11 @@ async fn run_case(index: usize) {
         policy = policy.with_advisory_window(Duration::from_secs(secs));
     }
     let c = clock.clone();
-    let cache = CredentialsCache::new(source.clone())
+    let cache = CredentialsCache::builder(source.clone())
         .with_clock(move || c.now())
         .with_random(move || draw)
-        .with_policy(policy);
+        .with_policy(policy)
+        .build();
 
     let state = given["cachedCredentials"].as_str().unwrap();
     if state != "none" {

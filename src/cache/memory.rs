@@ -29,8 +29,9 @@ pub const DEFAULT_FETCH_TIMEOUT: Duration = Duration::from_secs(90);
 /// ([`crate::provider::CredentialsError::is_non_recoverable`]) is returned and cached
 /// for 1-5 s.
 ///
-/// The clock and the random source are injected ([`CredentialsCache::with_clock`],
-/// [`CredentialsCache::with_random`]) so tests drive the lifecycle without sleeping.
+/// The clock and the random source are injected ([`CredentialsCacheBuilder::with_clock`],
+/// [`CredentialsCacheBuilder::with_random`]) so tests drive the lifecycle without
+/// sleeping.
 /// The cache never logs; [`CredentialsCache::stats`] and
 /// [`CredentialsCache::snapshot`] report what it did, without secrets.
 ///
@@ -75,59 +76,20 @@ impl CredentialsCache {
     /// A cache over `provider`, with the system clock, a fresh random source, the
     /// default policy and [`DEFAULT_FETCH_TIMEOUT`].
     pub fn new(provider: impl ProvideCredentials + 'static) -> Self {
-        CredentialsCache::from_parts(
-            Box::new(provider),
-            Settings {
+        CredentialsCache::builder(provider).build()
+    }
+
+    /// A cache over `provider`, configured before it is built (and shared).
+    pub fn builder(provider: impl ProvideCredentials + 'static) -> CredentialsCacheBuilder {
+        CredentialsCacheBuilder {
+            provider: Box::new(provider),
+            settings: Settings {
                 clock: Arc::new(SystemClock),
                 random: Arc::new(SystemRandom::new()),
                 policy: RefreshPolicy::new(),
                 fetch_timeout: Some(DEFAULT_FETCH_TIMEOUT),
             },
-        )
-    }
-
-    fn from_parts(provider: Box<dyn ProvideCredentials>, settings: Settings) -> Self {
-        CredentialsCache {
-            inner: Arc::new(Inner {
-                provider,
-                settings,
-                entry: Lifecycle::new(replicas()),
-                counters: Counters::default(),
-            }),
         }
-    }
-
-    fn rebuild(self, change: impl FnOnce(&mut Settings)) -> Self {
-        match Arc::try_unwrap(self.inner) {
-            Ok(inner) => {
-                let mut settings = inner.settings;
-                change(&mut settings);
-                CredentialsCache::from_parts(inner.provider, settings)
-            }
-            // Shared already (cloned before being configured): keep it as it is.
-            Err(inner) => CredentialsCache { inner },
-        }
-    }
-
-    /// Reads the time from `clock` (configure before cloning).
-    pub fn with_clock(self, clock: impl Clock + 'static) -> Self {
-        self.rebuild(|s| s.clock = Arc::new(clock))
-    }
-
-    /// Draws backoffs, error lifetimes and jitter from `random`.
-    pub fn with_random(self, random: impl Random + 'static) -> Self {
-        self.rebuild(|s| s.random = Arc::new(random))
-    }
-
-    /// Chooses the advisory window (and its jitter) with `policy`.
-    pub fn with_policy(self, policy: RefreshPolicy) -> Self {
-        self.rebuild(|s| s.policy = policy)
-    }
-
-    /// Bounds one fetch from the source (`None`: unbounded; the source's own limits
-    /// apply). A fetch that runs out is a recoverable failure.
-    pub fn with_fetch_timeout(self, timeout: Option<Duration>) -> Self {
-        self.rebuild(|s| s.fetch_timeout = timeout)
     }
 
     /// Credentials for this caller: the cached ones, or a refresh's.
@@ -194,6 +156,61 @@ impl CredentialsCache {
 /// threads apart more often).
 fn replicas() -> usize {
     std::thread::available_parallelism().map_or(8, |n| (n.get() * 2).clamp(8, 64))
+}
+
+/// Configures a [`CredentialsCache`] before it is built.
+pub struct CredentialsCacheBuilder {
+    provider: Box<dyn ProvideCredentials>,
+    settings: Settings,
+}
+
+impl std::fmt::Debug for CredentialsCacheBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CredentialsCacheBuilder")
+            .field("policy", &self.settings.policy)
+            .field("fetch_timeout", &self.settings.fetch_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CredentialsCacheBuilder {
+    /// Reads the time from `clock` (the system clock by default).
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.settings.clock = Arc::new(clock);
+        self
+    }
+
+    /// Draws backoffs, error lifetimes and jitter from `random` (a fresh
+    /// [`SystemRandom`] by default).
+    pub fn with_random(mut self, random: impl Random + 'static) -> Self {
+        self.settings.random = Arc::new(random);
+        self
+    }
+
+    /// Chooses the advisory window, its jitter and the backoff with `policy`.
+    pub fn with_policy(mut self, policy: RefreshPolicy) -> Self {
+        self.settings.policy = policy;
+        self
+    }
+
+    /// Bounds one fetch from the source (`None`: unbounded; the source's own limits
+    /// apply). A fetch that runs out is a recoverable failure.
+    pub fn with_fetch_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.settings.fetch_timeout = timeout;
+        self
+    }
+
+    /// The cache.
+    pub fn build(self) -> CredentialsCache {
+        CredentialsCache {
+            inner: Arc::new(Inner {
+                provider: self.provider,
+                settings: self.settings,
+                entry: Lifecycle::new(replicas()),
+                counters: Counters::default(),
+            }),
+        }
+    }
 }
 
 impl ProvideCredentials for CredentialsCache {

@@ -27,7 +27,7 @@ mod stats;
 #[cfg(feature = "client")]
 pub use file::{CacheKey, CachedCredentials, FileCache, Lookup, REUSE_WINDOW, parse_expiration};
 #[cfg(feature = "client")]
-pub use memory::{CredentialsCache, DEFAULT_FETCH_TIMEOUT};
+pub use memory::{CredentialsCache, CredentialsCacheBuilder, DEFAULT_FETCH_TIMEOUT};
 #[cfg(feature = "client")]
 pub use multi::{RoleCache, RoleKey};
 pub use policy::RefreshPolicy;
