@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-900}
 shift || true
-TARGETS=${*:-parse_response parse_error canonical_request endpoint_and_dates parse_operations profile_parser}
+TARGETS=${*:-parse_response parse_error canonical_request endpoint_and_dates parse_operations profile_parser file_cache}
 
 mkdir -p fuzz/corpus/profile_parser
 python3 - <<'PY'
@@ -25,6 +25,11 @@ for i, c in enumerate(roles):
                    for name, props in c["input"]["profiles"].items())
     open(f"fuzz/corpus/profile_parser/seed-role-{i}", "w").write(text + "\n" * len(text.encode()))
 PY
+mkdir -p fuzz/corpus/file_cache
+for form in Z +00:00 UTC " UTC" "" ; do
+    printf '{"Credentials": {"AccessKeyId": "ASIAFAKE", "SecretAccessKey": "secret/key", "SessionToken": "token", "Expiration": "2026-11-30T05:25:17%s", "AccountId": "123456789012"}, "AssumedRoleUser": {"AssumedRoleId": "AROA:s", "Arn": "arn:aws:sts::123456789012:assumed-role/demo/s"}}' "$form" \
+        > "fuzz/corpus/file_cache/seed-$(echo "$form" | tr -dc 'A-Z0-9' | tr -d ' ')x"
+done
 mkdir -p fuzz/corpus/parse_response fuzz/corpus/parse_error fuzz/corpus/canonical_request fuzz/corpus/endpoint_and_dates fuzz/corpus/parse_operations
 # parse_operations: the first byte selects the parser, in this order.
 OPS=(assume_role assume_role_with_saml assume_role_with_web_identity assume_root get_session_token

@@ -215,3 +215,84 @@ async fn without_the_flag_or_for_static_keys_nothing_is_written() {
     let o = run(&home, &["credentials", "--profile", "role", "--cache-dir="]).await;
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[tokio::test]
+async fn web_identity_from_the_environment_is_cached_under_the_cli_v1_key() {
+    let d = double().await;
+    let home = Home::new("webid", &d.endpoint_url());
+    let token = home.dir.join("token");
+    std::fs::write(&token, "eyJhbGciOiJub25lIn0.eyJzdWIiOiJmYWtlIn0.sig").unwrap();
+    let run_wi = |home: &Home| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_stskit"));
+        cmd.args([
+            "credentials",
+            "--cache",
+            "--endpoint",
+            &d.endpoint_url(),
+            "--region",
+            "us-east-1",
+        ])
+        .env_clear()
+        .env("HOME", &home.dir)
+        .env("AWS_WEB_IDENTITY_TOKEN_FILE", &token)
+        .env("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/wi");
+        cmd
+    };
+    let first = json(
+        &tokio::task::spawn_blocking({
+            let mut c = run_wi(&home);
+            move || c.output().unwrap()
+        })
+        .await
+        .unwrap(),
+    );
+    assert_eq!(d.request_count(), 1);
+    assert!(
+        home.cache()
+            .join("81a5103c50ca8f0506cdaabcf9ebab018cc5e3a5.json")
+            .is_file()
+    );
+    let again = json(
+        &tokio::task::spawn_blocking({
+            let mut c = run_wi(&home);
+            move || c.output().unwrap()
+        })
+        .await
+        .unwrap(),
+    );
+    assert_eq!(d.request_count(), 1, "served from the cache");
+    assert_eq!(again["AccessKeyId"], first["AccessKeyId"]);
+    // A rotated token is another identity: another file, a new call.
+    std::fs::write(&token, "eyJhbGciOiJub25lIn0.eyJzdWIiOiJvdGhlciJ9.sig").unwrap();
+    json(
+        &tokio::task::spawn_blocking({
+            let mut c = run_wi(&home);
+            move || c.output().unwrap()
+        })
+        .await
+        .unwrap(),
+    );
+    assert_eq!(d.request_count(), 2);
+}
+
+#[tokio::test]
+async fn a_cache_that_cannot_be_written_is_a_warning_not_a_failure() {
+    let d = double().await;
+    let home = Home::new("unwritable", &d.endpoint_url());
+    let file = home.dir.join("not-a-directory");
+    std::fs::write(&file, "x").unwrap();
+    let dir = file.to_string_lossy().into_owned();
+    let o = run(
+        &home,
+        &["credentials", "--profile", "role", "--cache-dir", &dir],
+    )
+    .await;
+    let got = json(&o);
+    assert!(got["AccessKeyId"].as_str().unwrap().starts_with("ASIA"));
+    assert!(
+        stderr(&o).contains("warning: could not write the cache file"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains(got["SecretAccessKey"].as_str().unwrap()));
+}

@@ -331,6 +331,16 @@ fn entry_json(
     entry.finish()
 }
 
+impl CachedCredentials {
+    /// The credentials of a cache file's text, or `None` when it is not an entry
+    /// botocore could use (invalid JSON, the wrong shape, a missing or empty member,
+    /// an `Expiration` without a zone). Whether they are still fresh is
+    /// [`FileCache::load`]'s question.
+    pub fn from_json(bytes: &[u8]) -> Option<Self> {
+        read_entry(bytes)
+    }
+}
+
 /// The credentials of a cache file, or `None` when it is not one botocore could use.
 fn read_entry(bytes: &[u8]) -> Option<CachedCredentials> {
     let v: Value = serde_json::from_slice(bytes).ok()?;
