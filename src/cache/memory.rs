@@ -35,7 +35,8 @@ pub const DEFAULT_FETCH_TIMEOUT: Duration = Duration::from_secs(90);
 /// The cache never logs; [`CredentialsCache::stats`] and
 /// [`CredentialsCache::snapshot`] report what it did, without secrets.
 ///
-/// Needs a tokio runtime (the single flight and the fetch timeout are tokio's).
+/// Needs a tokio runtime with timers enabled (`enable_time`/`enable_all`, as
+/// [`crate::client::StsClient`] does): the fetch timeout is a tokio timer.
 ///
 /// ```
 /// # async fn demo() -> Result<(), stskit::provider::ProvideError> {

@@ -92,7 +92,7 @@ struct Entry {
 /// a map lookup; the scan that finds what to evict runs only when a new role arrives
 /// at capacity, a moment that costs an STS call anyway.
 ///
-/// Needs a tokio runtime.
+/// Needs a tokio runtime with timers enabled, as [`StsClient`] does.
 pub struct RoleCache<T, C> {
     client: StsClient<T, C>,
     entries: RwLock<HashMap<RoleKey, Arc<Entry>, DigestHash>>,

@@ -8,9 +8,8 @@ use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
 use super::credentials_provider::{
-    CredentialsError, ProvideCredentials, ProvideError, ProvideFuture, Provided,
+    CredentialsError, LastCall, ProvideCredentials, ProvideError, ProvideFuture, Provided, Session,
 };
-use super::credentials_provider::{LastCall, Session};
 use super::os::env_var;
 use super::process::run_credential_process;
 use super::secret_file::read_web_identity_token;
