@@ -144,6 +144,11 @@ impl StsCredentials {
         self.expiration
     }
 
+    /// The expiration in RFC 3339 form for display (`2031-05-06T07:08:09Z`).
+    pub fn expiration_rfc3339(&self) -> crate::date::Rfc3339 {
+        crate::date::Rfc3339(self.expiration)
+    }
+
     /// Whether the credentials expire within `window` of `now` (or have expired).
     /// With the `client` feature, [`StsCredentials::expires_within`] reads the system
     /// clock.
@@ -170,6 +175,24 @@ impl StsCredentials {
             self.secret_access_key.expose_secret(),
             Some(self.session_token.expose_secret().to_owned()),
         )
+    }
+}
+
+/// Temporary credentials to sign with (the expiration is dropped: keep it if you need
+/// it).
+impl From<StsCredentials> for Credentials {
+    fn from(c: StsCredentials) -> Self {
+        Credentials {
+            access_key_id: c.access_key_id,
+            secret_access_key: c.secret_access_key,
+            session_token: Some(c.session_token),
+        }
+    }
+}
+
+impl From<&StsCredentials> for Credentials {
+    fn from(c: &StsCredentials) -> Self {
+        c.to_credentials()
     }
 }
 
@@ -205,6 +228,21 @@ mod tests {
         assert_eq!(short.short_access_key_id().to_string(), "AKID1234");
         let wide = Credentials::new("ÄÖÜßéèêëx", "s", None);
         assert_eq!(wide.short_access_key_id().to_string(), "ÄÖÜß...èêëx");
+    }
+
+    #[test]
+    fn sts_credentials_sign_as_credentials_and_show_their_expiration() {
+        let exp = time::OffsetDateTime::from_unix_timestamp(1_900_000_000).unwrap();
+        let sts = StsCredentials::new("ASIAX", "s".into(), "t".into(), exp);
+        assert_eq!(sts.expiration_rfc3339().to_string(), "2030-03-17T17:46:40Z");
+        let c: Credentials = (&sts).into();
+        assert!(c.is_temporary());
+        let c: Credentials = sts.into();
+        assert_eq!(c.access_key_id(), "ASIAX");
+        assert_eq!(
+            c.session_token().map(ExposeSecret::expose_secret),
+            Some("t")
+        );
     }
 
     #[test]

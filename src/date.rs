@@ -85,6 +85,17 @@ pub fn parse_rfc3339(s: &str) -> Option<OffsetDateTime> {
     to_utc(date.with_time(time).assume_offset(offset))
 }
 
+/// A time shown in RFC 3339 form, in UTC, to the second (`2031-05-06T07:08:09Z`), as
+/// STS and the AWS CLI write expirations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rfc3339(pub OffsetDateTime);
+
+impl std::fmt::Display for Rfc3339 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&format_rfc3339(self.0))
+    }
+}
+
 /// Formats a time as RFC 3339 in UTC with whole seconds: `2031-05-06T07:08:09Z` (the
 /// `credential_process` `Expiration` format). A time that cannot be moved to UTC keeps
 /// its own offset (`9999-12-31T23:59:59-01:00`): still RFC 3339, never a panic.

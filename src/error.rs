@@ -34,6 +34,13 @@ pub enum Error {
     InvalidInput(InputError),
     /// STS returned credentials that had already expired when they arrived.
     ExpiredCredentials,
+    /// The async client was polled outside a tokio runtime (it needs one, with timers:
+    /// [`crate::blocking`] owns one for plain `fn main`, and [`crate::sts::fetch`]
+    /// needs none).
+    NoRuntime,
+    /// A [`crate::blocking`] call was made from inside a tokio runtime, where blocking
+    /// would stall it: use the async API there.
+    InsideRuntime,
 }
 
 impl fmt::Display for Error {
@@ -47,6 +54,13 @@ impl fmt::Display for Error {
             Error::ExpiredCredentials => {
                 f.write_str("STS returned credentials that are already expired")
             }
+            Error::InsideRuntime => f.write_str(
+                "stskit::blocking was called from inside a tokio runtime: use the async API there",
+            ),
+            Error::NoRuntime => f.write_str(
+                "no tokio runtime is running: the async client needs one with timers \
+                 (stskit::blocking owns one; stskit::sts::fetch needs none)",
+            ),
         }
     }
 }
@@ -57,7 +71,11 @@ impl std::error::Error for Error {
             Error::Parse(e) => Some(e),
             Error::Transport(e) => Some(e),
             Error::InvalidInput(e) => Some(e),
-            Error::Service(_) | Error::Status(_) | Error::ExpiredCredentials => None,
+            Error::Service(_)
+            | Error::Status(_)
+            | Error::ExpiredCredentials
+            | Error::NoRuntime
+            | Error::InsideRuntime => None,
         }
     }
 }
@@ -79,7 +97,10 @@ impl Error {
                 e.kind(),
                 TransportErrorKind::Connect | TransportErrorKind::Timeout | TransportErrorKind::Dns
             ),
-            Error::InvalidInput(_) | Error::ExpiredCredentials => false,
+            Error::InvalidInput(_)
+            | Error::ExpiredCredentials
+            | Error::NoRuntime
+            | Error::InsideRuntime => false,
         }
     }
 

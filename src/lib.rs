@@ -170,6 +170,8 @@
 
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "client")]
+pub mod blocking;
 pub mod cache;
 #[cfg(feature = "client")]
 pub mod client;
@@ -190,3 +192,6 @@ pub mod transport;
 pub use credentials::{Credentials, ShortKeyId, StsCredentials};
 pub use error::Error;
 pub use http::{Header, Request, Response};
+/// The secret types stskit hands out, re-exported so callers use the same version
+/// (`expose_secret` needs the trait of the version the values were made with).
+pub use secrecy;

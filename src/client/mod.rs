@@ -28,10 +28,31 @@ use crate::transport::{ReqwestTransport, Transport};
 
 type Observer = Arc<dyn Fn(&SigningOutput) + Send + Sync>;
 
+/// Credentials checked by [`StsClient::verify`]: whose they are, and how long STS took
+/// to say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Verified {
+    /// The account id.
+    pub account: String,
+    /// The ARN of the principal (`arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`).
+    pub arn: String,
+    /// The user id (`AROA...:SESSION` for a role).
+    pub user_id: String,
+    /// The round trip, retries included.
+    pub latency: Duration,
+}
+
 /// Calls STS: any [`Operation`], signed with source credentials or unsigned.
 ///
 /// Generic over the [`Transport`] and the [`Clock`] so tests replay recorded answers
 /// at a fixed time with no network.
+///
+/// The client is async and needs a **tokio runtime with timers** (`enable_time` or
+/// `enable_all`) for its timeouts, backoff and deadline, whatever the transport:
+/// polled outside one it returns [`Error::NoRuntime`] instead of panicking. Without an
+/// async runtime, use [`crate::blocking`] (it owns one) or the sans-IO
+/// [`crate::sts::fetch`] (a plain closure sends).
 pub struct StsClient<T = ReqwestTransport, C = SystemClock> {
     transport: T,
     clock: C,
@@ -150,7 +171,7 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
         let out = self
             .attempts(source, unsigned, sts::SERVICE, O::parse)
             .await
-            .map_err(|e| redact_echo(e, operation.secret_values(), source))?;
+            .map_err(|e| sts::fetch::redact_echo(e, operation.secret_values(), source))?;
         if O::expiration(&out).is_some_and(|t| t <= self.now()) {
             return Err(Error::ExpiredCredentials);
         }
@@ -176,6 +197,24 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
     /// Any [`Error`] variant from the call.
     pub async fn get_caller_identity(&self, source: &Credentials) -> Result<CallerIdentity, Error> {
         self.send(Some(source), &GetCallerIdentity).await
+    }
+
+    /// Checks that `credentials` work before they are used: a `GetCallerIdentity`
+    /// signed with them, with the account, ARN and user id it names and the round
+    /// trip's latency (retries included).
+    ///
+    /// # Errors
+    /// Any [`Error`] variant from the call (`InvalidClientTokenId` and `ExpiredToken`
+    /// come back as [`Error::Service`]).
+    pub async fn verify(&self, credentials: &Credentials) -> Result<Verified, Error> {
+        let started = std::time::Instant::now();
+        let who = self.get_caller_identity(credentials).await?;
+        Ok(Verified {
+            account: who.account,
+            arn: who.arn,
+            user_id: who.user_id,
+            latency: started.elapsed(),
+        })
     }
 
     /// Signs and sends `unsigned` (a Query API POST built for this endpoint), with the
@@ -218,6 +257,9 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
         service: &str,
         parse: ParseFn<O>,
     ) -> Result<O, Error> {
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(Error::NoRuntime);
+        }
         let start = tokio::time::Instant::now();
         let deadline = start + self.config.deadline;
         let mut attempt = 0u32;
@@ -304,29 +346,6 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
             }
             Err(e) => Err(Attempt::Failed(e)),
         }
-    }
-}
-
-/// An error document that echoes a secret of the request (a parameter, or the
-/// source's secret key or session token) has it removed before anyone can print it.
-fn redact_echo<'a>(
-    error: Error,
-    mut secrets: Vec<&'a str>,
-    source: Option<&'a Credentials>,
-) -> Error {
-    use secrecy::ExposeSecret;
-    match error {
-        Error::Service(mut e) => {
-            if let Some(c) = source {
-                secrets.push(c.secret_access_key().expose_secret());
-                if let Some(t) = c.session_token() {
-                    secrets.push(t.expose_secret());
-                }
-            }
-            e.redact(&secrets);
-            Error::Service(e)
-        }
-        other => other,
     }
 }
 

@@ -24,6 +24,11 @@ pub struct Provided {
 }
 
 impl Provided {
+    /// The expiration in RFC 3339 form for display, when there is one.
+    pub fn expiration_rfc3339(&self) -> Option<crate::date::Rfc3339> {
+        self.expiration.map(crate::date::Rfc3339)
+    }
+
     /// Credentials from `source`.
     pub fn new(
         credentials: Credentials,
@@ -123,6 +128,8 @@ pub enum CredentialsError {
         /// Which provider gave them.
         source: &'static str,
     },
+    /// A [`crate::blocking`] call was made from inside a tokio runtime.
+    InsideRuntime,
     /// One failure shared by every caller that waited for the same fetch (a cache
     /// hands it to each of them); [`CredentialsError::root`] looks inside.
     Shared(Arc<CredentialsError>),
@@ -180,7 +187,8 @@ impl CredentialsError {
             | CredentialsError::File { .. }
             | CredentialsError::NotSupported { .. }
             | CredentialsError::EmptySource { .. }
-            | CredentialsError::MfaCodeNeeded { .. } => true,
+            | CredentialsError::MfaCodeNeeded { .. }
+            | CredentialsError::InsideRuntime => true,
             _ => false,
         }
     }
@@ -236,6 +244,9 @@ impl fmt::Display for CredentialsError {
                 "the {source} provider returned credentials that had already expired"
             ),
             CredentialsError::Shared(inner) => inner.fmt(f),
+            CredentialsError::InsideRuntime => f.write_str(
+                "stskit::blocking was called from inside a tokio runtime: use the async API there",
+            ),
         }
     }
 }

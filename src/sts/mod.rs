@@ -8,6 +8,7 @@
 //! See the STS API reference: <https://docs.aws.amazon.com/STS/latest/APIReference/>.
 
 pub mod endpoint;
+pub mod fetch;
 pub mod form;
 pub mod op;
 pub mod partition;
@@ -17,6 +18,7 @@ mod rules;
 use time::OffsetDateTime;
 
 pub use endpoint::{Endpoint, EndpointParams, EndpointRuleError};
+pub use fetch::{FetchError, fetch};
 pub use form::FormWriter;
 pub use op::{
     AssumeRole, AssumeRoleWithSaml, AssumeRoleWithWebIdentity, AssumeRoot,
