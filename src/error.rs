@@ -35,7 +35,7 @@ pub enum Error {
     /// STS returned credentials that had already expired when they arrived.
     ExpiredCredentials,
     /// The async client was polled outside a tokio runtime (it needs one, with timers:
-    /// [`crate::blocking`] owns one for plain `fn main`, and [`crate::sts::fetch`]
+    /// [`crate::blocking`] owns one for plain `fn main`, and [`crate::sts::fetch()`]
     /// needs none).
     NoRuntime,
     /// A [`crate::blocking`] call was made from inside a tokio runtime, where blocking

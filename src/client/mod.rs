@@ -52,7 +52,7 @@ pub struct Verified {
 /// `enable_all`) for its timeouts, backoff and deadline, whatever the transport:
 /// polled outside one it returns [`Error::NoRuntime`] instead of panicking. Without an
 /// async runtime, use [`crate::blocking`] (it owns one) or the sans-IO
-/// [`crate::sts::fetch`] (a plain closure sends).
+/// [`crate::sts::fetch()`] (a plain closure sends).
 pub struct StsClient<T = ReqwestTransport, C = SystemClock> {
     transport: T,
     clock: C,
