@@ -115,6 +115,11 @@ impl Error {
         )
     }
 
+    /// One line of advice for the common STS error codes ([`ServiceError::advice`]).
+    pub fn advice(&self) -> Option<&'static str> {
+        self.service_error().and_then(ServiceError::advice)
+    }
+
     /// The STS error, when STS answered with one.
     pub fn service_error(&self) -> Option<&ServiceError> {
         match self {

@@ -468,7 +468,10 @@ async fn sts_error_exits_3_with_code_status_request_id_and_message() {
     assert_eq!(
         stderr(&o),
         "stskit: STS error AccessDenied (HTTP 403, request id 00000000-0000-0000-0000-00000000d0b1): \
-         User: arn:aws:iam::123456789012:user/x is not authorized to perform: sts:AssumeRole\n"
+         User: arn:aws:iam::123456789012:user/x is not authorized to perform: sts:AssumeRole\n\
+         stskit: hint: check the role's trust policy (it must name this principal), that the \
+         caller may call sts:AssumeRole on the role, and that any external id matches the trust \
+         policy's sts:ExternalId condition\n"
     );
     // A wrong secret gets the double's SignatureDoesNotMatch: exit 3, not retried.
     let d = double().await;

@@ -240,8 +240,12 @@ pub(crate) fn read_flags(
             None => (body, None),
         };
         let Some(flag) = table.iter().chain(COMMON).find(|f| f.name == name) else {
+            let known = table.iter().chain(COMMON).map(|f| f.name);
+            let hint = closest(name, known)
+                .map(|c| format!("; did you mean '--{c}'?"))
+                .unwrap_or_default();
             return Err(Failure::usage(format!(
-                "unknown option '--{}'",
+                "unknown option '--{}'{hint}",
                 sanitize_arg(name)
             )));
         };
@@ -269,6 +273,34 @@ pub(crate) fn read_flags(
 }
 
 /// Parses the whole command line.
+/// The known name nearest to `typed` (by edit distance, at most a third of its
+/// length, at least 1, and at most 3), for a "did you mean" hint.
+pub(crate) fn closest<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (typed.chars().count() / 3).clamp(1, 3);
+    known
+        .map(|k| (edit_distance(typed, k), k))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// Levenshtein distance over characters (names are short: a row at a time).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            let next = (row[j + 1] + 1).min(row[j] + 1).min(prev + cost);
+            prev = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
 pub(crate) fn parse(argv: Vec<OsString>) -> Result<Parsed, Failure> {
     let mut it = argv.into_iter();
     let Some(first) = it.next() else {
@@ -294,8 +326,11 @@ pub(crate) fn parse(argv: Vec<OsString>) -> Result<Parsed, Failure> {
         _ => {}
     }
     let Some(command) = CommandName::from_name(&first) else {
+        let hint = closest(&first, commands::names())
+            .map(|c| format!("; did you mean '{c}'?"))
+            .unwrap_or_default();
         return Err(Failure::usage(format!(
-            "unknown command '{}'",
+            "unknown command '{}'{hint}",
             sanitize_arg(&first)
         )));
     };
@@ -371,6 +406,11 @@ mod tests {
     fn unknown_missing_and_malformed_flags_are_usage_errors() {
         assert!(usage(&[]).starts_with("missing command"));
         assert!(usage(&["nope"]).starts_with("unknown command 'nope'"));
+        assert!(usage(&["asume-role"]).contains("did you mean 'assume-role'?"));
+        assert!(usage(&["assume-role", "--rol-arn", "x"]).contains("did you mean '--role-arn'?"));
+        assert!(!usage(&["assume-role", "--zzzzzz", "x"]).contains("did you mean"));
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "ab"), 2);
         assert!(usage(&["get-caller-identity", "--role-arn", "x"]).starts_with("unknown option"));
         assert!(usage(&["assume-role", "--role-arn"]).starts_with("--role-arn needs a value"));
         assert!(usage(&["assume-role", "--debug=1"]).starts_with("--debug takes no value"));

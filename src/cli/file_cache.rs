@@ -41,7 +41,7 @@ pub(crate) fn before(
 ) -> Result<Before, Failure> {
     let cache = match dir {
         CacheDir::AwsCli => {
-            FileCache::aws_cli().map_err(|e| Failure::usage(terminal_safe(&e.to_string(), 300)))?
+            FileCache::aws_cli().map_err(|e| Failure::config(terminal_safe(&e.to_string(), 300)))?
         }
         CacheDir::Dir(d) => FileCache::new(d),
     };

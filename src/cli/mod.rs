@@ -33,10 +33,20 @@ pub(crate) struct Failure {
 }
 
 impl Failure {
+    /// A mistake on the command line: the message and a pointer to `--help`.
     pub(crate) fn usage(message: impl Into<String>) -> Failure {
         Failure {
             code: EXIT_USAGE,
             message: format!("{}\nTry 'stskit --help'.", message.into()),
+        }
+    }
+
+    /// A configuration error (exit 2 too): the message alone, since `--help` would not
+    /// help and a `credential_process` caller shows the whole text.
+    pub(crate) fn config(message: impl Into<String>) -> Failure {
+        Failure {
+            code: EXIT_USAGE,
+            message: message.into(),
         }
     }
 }
@@ -90,14 +100,16 @@ fn describe(err: &Error) -> Failure {
             break;
         }
     }
-    Failure {
-        code,
-        message: terminal_safe(&message, 600),
+    let mut message = terminal_safe(&message, 600);
+    if let Some(advice) = err.advice() {
+        message.push_str("\nstskit: hint: ");
+        message.push_str(advice);
     }
+    Failure { code, message }
 }
 
 fn input_failure(e: InputError) -> Failure {
-    Failure::usage(e.to_string())
+    Failure::config(e.to_string())
 }
 
 /// What one command's call needs: the runtime, the client and the source.
@@ -251,7 +263,7 @@ pub(crate) fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
     if let Command::Credentials(_, format, _) = command {
         return match &provided {
             Some(p) => output::provided(p, format),
-            None => Err(Failure::usage("no credentials were resolved")),
+            None => Err(Failure::config("no credentials were resolved")),
         };
     }
     let client = runner.client().map_err(input_failure)?;
@@ -261,7 +273,7 @@ pub(crate) fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
         source,
     };
     match command {
-        Command::Credentials(..) => Err(Failure::usage("no credentials were resolved")),
+        Command::Credentials(..) => Err(Failure::config("no credentials were resolved")),
         Command::AssumeRole(op, format) => run.credentials(&*op, format),
         Command::WebIdentity(op, format) => run.credentials(&*op, format),
         Command::Saml(op, format) => run.credentials(&*op, format),

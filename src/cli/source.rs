@@ -13,7 +13,7 @@ use super::{EXIT_USAGE, Failure, describe, terminal_safe};
 /// exits as that error does (3 for an STS answer, 4 for no usable answer).
 pub(crate) fn chain_failure(e: ProvideError) -> Failure {
     match e {
-        ProvideError::NotConfigured { .. } => Failure::usage(
+        ProvideError::NotConfigured { .. } => Failure::config(
             "no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or name a profile \
              with --profile or AWS_PROFILE (or put keys in the default profile)",
         ),

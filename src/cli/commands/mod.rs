@@ -40,6 +40,11 @@ pub(crate) enum CommandName {
     Credentials,
 }
 
+/// Every command's name.
+pub(crate) fn names() -> impl Iterator<Item = &'static str> {
+    ALL.into_iter().map(CommandName::name)
+}
+
 const ALL: [CommandName; 13] = [
     CommandName::Credentials,
     CommandName::AssumeRole,
@@ -204,7 +209,11 @@ pub(crate) fn build(command: CommandName, values: Values) -> Result<Command, Fai
         CommandName::GetSessionToken => sessions::session_token::build(values),
         CommandName::GetFederationToken => sessions::federation_token::build(values),
         CommandName::AssumeRoot => sessions::assume_root::build(values),
-        CommandName::GetCallerIdentity => Ok(Command::GetCallerIdentity),
+        CommandName::GetCallerIdentity => {
+            let mut values = values;
+            shared::json_only(&mut values)?;
+            Ok(Command::GetCallerIdentity)
+        }
         CommandName::GetAccessKeyInfo => lookups::access_key_info::build(values),
         CommandName::DecodeAuthorizationMessage => lookups::decode_message::build(values),
         CommandName::GetDelegatedAccessToken => tokens::delegated::build(values),

@@ -35,6 +35,23 @@ pub(super) const OUTPUT: Flag = once(
     "json (credential_process, the default), env, fish,\npowershell",
 );
 
+/// The `--output` flag of commands that print JSON only.
+pub(super) const JSON_OUTPUT: Flag = once(
+    "output",
+    "FORMAT",
+    "json (the only format; accepted for scripts)",
+);
+
+/// Reads `--output` of a command that prints JSON only.
+pub(super) fn json_only(v: &mut Values) -> Result<(), Failure> {
+    match v.take("output").as_deref() {
+        None | Some("json") => Ok(()),
+        Some(_) => Err(Failure::usage(
+            "--output: this command prints JSON only (--output json)",
+        )),
+    }
+}
+
 /// `--policy`, `--policy-file` and `--policy-arn`.
 pub(super) const POLICY: Flag = once("policy", "JSON", "inline session policy");
 pub(super) const POLICY_FILE: Flag = once(

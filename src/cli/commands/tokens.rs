@@ -9,7 +9,8 @@ use super::super::Failure;
 use super::super::args::{Flag, Values};
 use super::Command;
 use super::shared::{
-    OUTPUT, POLICY, POLICY_FILE, format, number, once, policy, repeat, required, secret_file, tags,
+    JSON_OUTPUT, OUTPUT, POLICY, POLICY_FILE, format, json_only, number, once, policy, repeat,
+    required, secret_file, tags,
 };
 
 /// The largest trade-in token file read.
@@ -48,7 +49,7 @@ pub(super) mod web_identity_token {
 
     pub(in super::super) const TITLE: &str =
         "get a signed JWT of the caller's AWS identity for an outside service";
-    pub(in super::super) const USAGE: &str = "stskit get-web-identity-token --audience AUD... --signing-algorithm RS256|ES384\n      [--duration-seconds N] [--subject-mode AWSIdentity|OriginIdentity] [--scope SCOPE]\n      [--tag KEY=VALUE]...";
+    pub(in super::super) const USAGE: &str = "stskit get-web-identity-token --audience AUD... --signing-algorithm RS256|ES384\n      [--duration-seconds N] [--subject-mode AWSIdentity|OriginIdentity] [--scope SCOPE]\n      [--tag KEY=VALUE]... [--output json]";
     pub(in super::super) const TAIL: &str =
         "Prints {\"WebIdentityToken\":...,\"Expiration\":...} as one line of JSON.\n";
     pub(in super::super) const FLAGS: &[Flag] = &[
@@ -62,9 +63,11 @@ pub(super) mod web_identity_token {
             "OAuth scopes (only with OriginIdentity and one audience)",
         ),
         repeat("tag", "KEY=VALUE", "custom claim, at most 50"),
+        JSON_OUTPUT,
     ];
 
     pub(in super::super) fn build(mut v: Values) -> Result<Command, Failure> {
+        json_only(&mut v)?;
         let audiences = v.take_all("audience");
         let Some((first, rest)) = audiences.split_first() else {
             return Err(Failure::usage("get-web-identity-token needs --audience"));

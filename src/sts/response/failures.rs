@@ -53,6 +53,42 @@ impl ServiceError {
         self.http_status
     }
 
+    /// One line of advice for the common error codes (a trailing `Exception` is
+    /// ignored), `None` for the others. The CLI prints it under the error.
+    pub fn advice(&self) -> Option<&'static str> {
+        let code = self.code.strip_suffix("Exception").unwrap_or(&self.code);
+        Some(match code {
+            "AccessDenied" => {
+                "check the role's trust policy (it must name this principal), that the caller may call sts:AssumeRole on the role, and that any external id matches the trust policy's sts:ExternalId condition"
+            }
+            "MalformedPolicyDocument" => {
+                "the session policy is not a valid IAM policy: check its JSON, its Version and each statement's Effect, Action and Resource"
+            }
+            "PackedPolicyTooLarge" => {
+                "the session policies and tags are too large once packed: use fewer or shorter policies, policy ARNs or session tags"
+            }
+            "RegionDisabled" => {
+                "STS is not activated in this region for the account: activate it (IAM > Account settings) or call another region"
+            }
+            "ExpiredToken" => {
+                "the source session token has expired: get fresh source credentials (or refresh them) and try again"
+            }
+            "InvalidClientTokenId" => {
+                "the access key id is not known to AWS: check the key, that it is active, and that the region's partition (aws, aws-cn, aws-us-gov) is the key's"
+            }
+            "SignatureDoesNotMatch" => {
+                "the request signature is wrong: check the secret access key (whitespace, a truncated copy) and that the system clock is right"
+            }
+            "InvalidIdentityToken" | "IDPRejectedClaim" => {
+                "the identity provider's token was refused: check that it has not expired, that its audience (aud) is registered with the IAM OIDC provider, and the role's trust policy conditions"
+            }
+            "RequestExpired" | "RequestTimeTooSkewed" => {
+                "the system clock is off by more than five minutes: synchronize it"
+            }
+            _ => return None,
+        })
+    }
+
     /// Removes every occurrence of each of `secrets` (as sent, and form-encoded) from
     /// the server's text: a server that echoes a token or a code back in its message
     /// must not have it printed. Values shorter than four characters are left alone.
