@@ -121,3 +121,31 @@ async fn configuration_errors_carry_no_help_pointer() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn bash_completes_commands_and_flags_from_the_parser_tables() {
+    let o = output(command(&["completions", "bash"], &[] as &[(&str, &str)])).await;
+    assert!(o.status.success());
+    let script = String::from_utf8(o.stdout).unwrap();
+    let probe = format!(
+        "{script}\nCOMP_WORDS=(stskit assume-role --role-s); COMP_CWORD=2; _stskit; echo \"${{COMPREPLY[@]}}\"\n\
+         COMP_WORDS=(stskit get-caller); COMP_CWORD=1; _stskit; echo \"${{COMPREPLY[@]}}\"\n"
+    );
+    let mut bash = std::process::Command::new("bash");
+    bash.args(["--norc", "-c", &probe]);
+    let o = output(bash).await;
+    let lines = String::from_utf8(o.stdout).unwrap();
+    let mut lines = lines.lines();
+    assert_eq!(lines.next(), Some("--role-session-name"));
+    assert_eq!(lines.next(), Some("get-caller-identity"));
+    for shell in ["zsh", "fish"] {
+        let o = output(command(&["completions", shell], &[] as &[(&str, &str)])).await;
+        let s = String::from_utf8(o.stdout).unwrap();
+        assert!(
+            s.contains("role-session-name") && s.contains("get-caller-identity"),
+            "{shell}"
+        );
+    }
+    let o = output(command(&["completions", "tcsh"], &[] as &[(&str, &str)])).await;
+    assert_eq!(o.status.code(), Some(2));
+}

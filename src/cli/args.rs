@@ -84,6 +84,7 @@ Usage:
   stskit get-web-identity-token --audience AUD --signing-algorithm ALG [options]
   stskit get-scoped-credentials [--policy JSON] [--duration-seconds N]
   stskit help COMMAND
+  stskit completions bash|zsh|fish
   stskit --help | --version
 
 Source credentials are resolved as the AWS CLI resolves them: AWS_ACCESS_KEY_ID and
@@ -272,7 +273,6 @@ pub(crate) fn read_flags(
     Ok(Ok(values))
 }
 
-/// Parses the whole command line.
 /// The known name nearest to `typed` (by edit distance, at most a third of its
 /// length, at least 1, and at most 3), for a "did you mean" hint.
 pub(crate) fn closest<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
@@ -301,6 +301,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// Parses the whole command line.
 pub(crate) fn parse(argv: Vec<OsString>) -> Result<Parsed, Failure> {
     let mut it = argv.into_iter();
     let Some(first) = it.next() else {
@@ -310,6 +311,15 @@ pub(crate) fn parse(argv: Vec<OsString>) -> Result<Parsed, Failure> {
     match first.as_str() {
         "--help" | "-h" => return Ok(Parsed::Help(MAIN_HELP.into())),
         "--version" | "-V" => return Ok(Parsed::Version),
+        "completions" => {
+            let shell = it.next().map(|a| text(a, "the shell")).transpose()?;
+            return match shell.as_deref().and_then(super::completions::script) {
+                Some(s) => Ok(Parsed::Help(s)),
+                None => Err(Failure::usage(
+                    "completions needs a shell: bash, zsh or fish",
+                )),
+            };
+        }
         "help" => {
             let topic = it.next().map(|a| text(a, "the topic")).transpose()?;
             return match topic.as_deref() {

@@ -2,6 +2,7 @@
 
 mod args;
 mod commands;
+mod completions;
 mod file_cache;
 mod output;
 mod source;

@@ -45,6 +45,11 @@ pub(crate) fn names() -> impl Iterator<Item = &'static str> {
     ALL.into_iter().map(CommandName::name)
 }
 
+/// Every command, in the order the help lists them.
+pub(crate) fn all() -> impl Iterator<Item = CommandName> {
+    ALL.into_iter()
+}
+
 const ALL: [CommandName; 13] = [
     CommandName::Credentials,
     CommandName::AssumeRole,
