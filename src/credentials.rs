@@ -65,6 +65,13 @@ impl Credentials {
 #[derive(Debug, Clone, Copy)]
 pub struct ShortKeyId<'a>(&'a str);
 
+impl<'a> ShortKeyId<'a> {
+    /// `access_key_id` shortened.
+    pub fn of(access_key_id: &'a str) -> Self {
+        ShortKeyId(access_key_id)
+    }
+}
+
 impl fmt::Display for ShortKeyId<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.0.chars().count();

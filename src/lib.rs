@@ -129,6 +129,13 @@
 //!   file cache).
 //! - `test-util`: [`test_util::StsDouble`], a loopback STS that checks signatures and
 //!   plays faults, for this crate's tests and yours.
+//! - `tracing` (off by default): a span per STS call (operation, endpoint host) and per
+//!   attempt, events for each answer (status, request id), retry (reason, wait) and
+//!   failure, the caches' refreshes, backoffs and stale answers, and
+//!   `credential_process` exits. No field ever holds a secret: error codes are recorded
+//!   only when they are known STS codes and request ids only in their UUID form, since a
+//!   server can echo anything there (a test checks every field under 2,000 random
+//!   secrets).
 //!
 //! Without default features the crate is the sans-IO core: [`sigv4`], [`sts`], [`http`],
 //! [`profile`] and the refresh policy ([`cache::policy`]).
@@ -187,6 +194,8 @@ pub mod sigv4;
 pub mod sts;
 #[cfg(feature = "test-util")]
 pub mod test_util;
+#[cfg(feature = "client")]
+mod trace;
 pub mod transport;
 
 pub use credentials::{Credentials, ShortKeyId, StsCredentials};

@@ -3,12 +3,13 @@
 //! [`super::CredentialsCache`] (one source) and [`super::RoleCache`] (one per role).
 
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use time::OffsetDateTime;
 
+use super::hot::{Hot, Padded, SLOT};
 use super::policy::{self, CacheView, Deadlines, Decision, RefreshPolicy};
 use super::random::Random;
 use super::stats::CacheSnapshot;
@@ -84,40 +85,6 @@ pub(crate) struct Settings {
     pub(crate) random: Arc<dyn Random>,
     pub(crate) policy: RefreshPolicy,
     pub(crate) fetch_timeout: Option<Duration>,
-}
-
-/// What the hot path reads: until when the credentials need no refresh (unix
-/// nanoseconds), and the credentials.
-#[derive(Debug)]
-struct Hot {
-    valid_until: i128,
-    /// Until when the credentials are at most in the advisory window (the start of
-    /// the mandatory window).
-    advisory_until: i128,
-    provided: Option<Arc<Provided>>,
-}
-
-impl Default for Hot {
-    fn default() -> Self {
-        Hot {
-            valid_until: i128::MIN,
-            advisory_until: i128::MIN,
-            provided: None,
-        }
-    }
-}
-
-/// A value alone on its cache lines, so readers of one replica do not slow the
-/// readers of another.
-#[derive(Debug, Default)]
-#[repr(align(128))]
-struct Padded<T>(T);
-
-static NEXT_SLOT: AtomicUsize = AtomicUsize::new(0);
-
-thread_local! {
-    /// This thread's replica index (threads take turns).
-    static SLOT: usize = NEXT_SLOT.fetch_add(1, Ordering::Relaxed);
 }
 
 /// One cached set of credentials and its single flight.
@@ -321,6 +288,7 @@ impl Lifecycle {
             }
             Decision::CachedError => {
                 bump(&counters.cached_errors);
+                crate::trace::cached_error();
                 if let Some((e, _)) = &s.error {
                     return Err(e.clone());
                 }
@@ -416,6 +384,12 @@ impl Lifecycle {
         });
         let mut next = State::clone(&s);
         next.generation = s.generation + 1;
+        match &outcome {
+            Ok(p) => {
+                crate::trace::refreshed("fresh", Some(p.credentials.access_key_id()), p.expiration)
+            }
+            Err(_) => crate::trace::refreshed("failed", None, None),
+        }
         match outcome {
             Ok(p) => {
                 let (deadlines, advisory) = match p.expiration {
@@ -457,6 +431,7 @@ impl Lifecycle {
                     }
                 } else if s.provided.is_some() {
                     let wait = policy::backoff(settings.random.next_u64());
+                    crate::trace::backoff(wait.as_secs(), || f.to_error());
                     let expires = s.deadlines.map(|d| d.expires_at);
                     next.backoff_until = Some(settings.policy.backoff_until(now, wait, expires));
                     let served = serve_stale(&next, now, counters, f);
@@ -481,9 +456,11 @@ fn serve_stale(
 ) -> Result<Arc<Provided>, Failure> {
     let p = s.provided.clone().ok_or(otherwise)?;
     bump(&counters.served_stale);
-    if s.deadlines.is_some_and(|d| d.expires_at <= now) {
+    let expired = s.deadlines.is_some_and(|d| d.expires_at <= now);
+    if expired {
         bump(&counters.served_expired);
     }
+    crate::trace::served_stale(expired);
     Ok(p)
 }
 

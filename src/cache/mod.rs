@@ -14,6 +14,8 @@ pub mod random;
 #[cfg(feature = "client")]
 mod file;
 #[cfg(feature = "client")]
+mod hot;
+#[cfg(feature = "client")]
 mod lifecycle;
 #[cfg(feature = "client")]
 mod memory;

@@ -168,8 +168,8 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
             (true, Some(s)) => Some(s),
             (false, _) => None,
         };
-        let out = self
-            .attempts(source, unsigned, sts::SERVICE, O::parse)
+        let call = self.attempts(source, unsigned, sts::SERVICE, O::parse);
+        let out = crate::trace::call(call, O::ACTION, self.endpoint.host())
             .await
             .map_err(|e| sts::fetch::redact_echo(e, operation.secret_values(), source))?;
         if O::expiration(&out).is_some_and(|t| t <= self.now()) {
@@ -286,8 +286,19 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
             // that cannot be sent is the caller's error here, not a transport failure.
             request.check_sendable()?;
             let budget = self.config.attempt_timeout.min(deadline - now);
-            let result = match tokio::time::timeout(budget, self.transport.send(request)).await {
-                Ok(Ok(response)) => self.interpret(&response, parse, &mut skew_corrected),
+            let sent = crate::trace::attempt(
+                tokio::time::timeout(budget, self.transport.send(request)),
+                attempt,
+            );
+            let result = match sent.await {
+                Ok(Ok(response)) => {
+                    crate::trace::answered(
+                        attempt,
+                        response.status(),
+                        response.header("x-amzn-requestid"),
+                    );
+                    self.interpret(&response, parse, &mut skew_corrected)
+                }
                 Ok(Err(e)) => Err(Attempt::Failed(e.into())),
                 Err(_) if budget < self.config.attempt_timeout => Err(Attempt::Failed(
                     TransportError::new(TransportErrorKind::DeadlineExceeded).into(),
@@ -306,13 +317,16 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
                 Err(Attempt::Failed(e)) => e,
             };
             if !error.is_retryable() || attempt >= self.config.max_attempts {
+                crate::trace::gave_up(attempt, &error);
                 return Err(error);
             }
             let exp = backoff_cap(attempt, self.config.backoff_base, self.config.backoff_cap);
             let wait = (self.jitter)(exp).min(exp);
             if tokio::time::Instant::now() + wait >= deadline {
+                crate::trace::gave_up(attempt, &error);
                 return Err(error);
             }
+            crate::trace::retrying(attempt, &error, wait);
             tokio::time::sleep(wait).await;
         }
     }

@@ -176,6 +176,7 @@ pub fn run_credential_process(
             }
         }
     };
+    crate::trace::process_exited(profile, status.code(), started.elapsed().as_millis());
     // The command has exited: what it wrote is in the pipe already.
     let collect =
         |rx: std::sync::mpsc::Receiver<Zeroizing<Vec<u8>>>| rx.recv_timeout(PIPE_GRACE).ok();
