@@ -129,6 +129,10 @@
 //!   file cache).
 //! - `test-util`: [`test_util::StsDouble`], a loopback STS that checks signatures and
 //!   plays faults, for this crate's tests and yours.
+//! - `aws-sdk` (off by default): [`sdk`]: stskit's credentials convert into
+//!   `aws_credential_types::Credentials`, and its providers and caches are
+//!   `aws_credential_types` providers for AWS SDK clients. The default build does not
+//!   pull the SDK's crates.
 //! - `tracing` (off by default): a span per STS call (operation, endpoint host) and per
 //!   attempt, events for each answer (status, request id), retry (reason, wait) and
 //!   failure, the caches' refreshes, backoffs and stale answers, and
@@ -190,6 +194,8 @@ pub mod http;
 pub mod profile;
 #[cfg(feature = "client")]
 pub mod provider;
+#[cfg(feature = "aws-sdk")]
+pub mod sdk;
 pub mod sigv4;
 pub mod sts;
 #[cfg(feature = "test-util")]
