@@ -121,6 +121,79 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! ## For each user
+//!
+//! **Credential-chain bootstrap.** The AWS CLI's profiles are parsed and planned with no
+//! IO (`stskit::provider::load_profiles` reads the real files; a
+//! [`provider::ProfileProvider`] runs the plan with stskit's own STS calls, and
+//! [`client::StsClient::verify`] checks the result):
+//!
+//! ```
+//! use stskit::profile::{plan, BaseCredentials, ProfileSet};
+//!
+//! let config = "[profile app]\nrole_arn = arn:aws:iam::123456789012:role/app\nsource_profile = ops\n\
+//!               [profile ops]\nrole_arn = arn:aws:iam::123456789012:role/ops\nsource_profile = base\n";
+//! let credentials = "[base]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = secret\n";
+//! let set = ProfileSet::parse(config, credentials).map_err(|(_, e)| e)?;
+//! let chain = plan(&set, "app")?;
+//! assert!(matches!(chain.base, BaseCredentials::StaticKeys { .. }));
+//! let roles: Vec<&str> = chain.hops.iter().map(|h| h.role_arn.as_str()).collect();
+//! assert_eq!(roles, ["arn:aws:iam::123456789012:role/ops", "arn:aws:iam::123456789012:role/app"]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! **Tests that replay recorded answers.** A closure is a transport and a closure is a
+//! clock, so a test checks the request and answers from a recording, with no network:
+//!
+//! ```
+//! # #[cfg(feature = "client")] {
+//! use stskit::{Credentials, client::StsClient, http::{Request, Response}};
+//! use stskit::sts::{AssumeRole, Endpoint};
+//! use time::macros::datetime;
+//!
+//! # let recorded = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/sts/assume_role.ok.smithy-rs.xml")).unwrap();
+//! let transport = move |req: Request| {
+//!     assert!(req.header("authorization").unwrap().contains("/sts/aws4_request"));
+//!     let body = recorded.clone();
+//!     async move { Ok(Response::new(200, vec![], body)) }
+//! };
+//! let client = StsClient::with_transport(
+//!     Endpoint::resolve(None, Some("us-east-1")).unwrap(),
+//!     transport,
+//!     || datetime!(2021-08-05 19:00:00 UTC), // before the recording's expiry
+//! );
+//! let source = Credentials::new("AKIDEXAMPLE", "secret", None);
+//! let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+//! let out = rt
+//!     .block_on(client.assume_role(&source, &AssumeRole::new("arn:aws:iam::123456789012:role/demo", "test")))
+//!     .unwrap();
+//! assert_eq!(out.credentials.access_key_id(), "ASIARTESTID");
+//! # }
+//! ```
+//!
+//! With no async runtime at all, [`sts::fetch()`] does one call through a plain closure.
+//!
+//! **Signing any AWS request, and presigned URLs.** The signer is generic SigV4:
+//!
+//! ```
+//! use std::time::Duration;
+//! use stskit::{Credentials, http::Request, sigv4::{self, SigningParams}};
+//! use time::macros::datetime;
+//!
+//! let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None);
+//! let mut url = Request::new("GET", "https://examplebucket.s3.eu-west-1.amazonaws.com/cat.jpg");
+//! let params = SigningParams::new("eu-west-1", "s3", datetime!(2026-11-30 12:00 UTC));
+//! sigv4::presign(&mut url, &creds, &params, Duration::from_secs(900))?;
+//! assert!(url.url().contains("X-Amz-Expires=900") && url.url().contains("X-Amz-Signature="));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! **Long-running services**: [`cache::CredentialsCache`] (above), [`cache::RoleCache`]
+//! for a role per tenant. **AWS SDK clients**: the `aws-sdk` feature ([`sdk`] with that
+//! feature). **Plain `fn main`**: [`blocking`]. **A shell**: the `stskit` binary
+//! (`stskit credentials --profile NAME --cache`). Each has a runnable program under
+//! `examples/`.
+//!
 //! ## Features
 //!
 //! - `client` (default): [`transport::ReqwestTransport`], [`provider`], the caches in
