@@ -3,6 +3,8 @@
 mod args;
 mod commands;
 mod completions;
+#[cfg(feature = "tracing")]
+mod debug_trace;
 mod file_cache;
 mod output;
 mod source;
@@ -200,6 +202,10 @@ pub(crate) fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
                 .with_deadline(deadline)
                 .with_attempt_timeout(attempt),
         );
+        #[cfg(feature = "tracing")]
+        if common.debug {
+            debug_trace::install();
+        }
         if !common.debug {
             return client;
         }
