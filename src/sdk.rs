@@ -133,8 +133,11 @@ impl sdk::ProvideCredentials for CredentialsCache {
 
 /// The SDK trait for stskit's own providers, each through its stskit implementation.
 macro_rules! sdk_provider {
-    ($($t:ty),* $(,)?) => {$(
-        impl sdk::ProvideCredentials for $t {
+    ($(impl$(<$($g:ident),*>)? for $t:ty;)*) => {$(
+        impl$(<$($g),*>)? sdk::ProvideCredentials for $t
+        where
+            $t: ProvideCredentials + std::fmt::Debug,
+        {
             fn provide_credentials<'a>(&'a self) -> sdk::future::ProvideCredentials<'a>
             where
                 Self: 'a,
@@ -150,42 +153,11 @@ macro_rules! sdk_provider {
     )*};
 }
 
-sdk_provider!(ChainProvider, EnvironmentProvider);
-
-impl<T, C> sdk::ProvideCredentials for ProfileProvider<T, C>
-where
-    T: crate::transport::Transport + 'static,
-    C: crate::client::Clock + 'static,
-{
-    fn provide_credentials<'a>(&'a self) -> sdk::future::ProvideCredentials<'a>
-    where
-        Self: 'a,
-    {
-        sdk::future::ProvideCredentials::new(async move {
-            ProvideCredentials::provide_credentials(self)
-                .await
-                .map(|p| (&p).into())
-                .map_err(to_sdk_error)
-        })
-    }
-}
-
-impl<T, C> sdk::ProvideCredentials for WebIdentityEnvProvider<T, C>
-where
-    T: crate::transport::Transport + 'static,
-    C: crate::client::Clock + 'static,
-{
-    fn provide_credentials<'a>(&'a self) -> sdk::future::ProvideCredentials<'a>
-    where
-        Self: 'a,
-    {
-        sdk::future::ProvideCredentials::new(async move {
-            ProvideCredentials::provide_credentials(self)
-                .await
-                .map(|p| (&p).into())
-                .map_err(to_sdk_error)
-        })
-    }
+sdk_provider! {
+    impl for ChainProvider;
+    impl for EnvironmentProvider;
+    impl<T, C> for ProfileProvider<T, C>;
+    impl<T, C> for WebIdentityEnvProvider<T, C>;
 }
 
 #[cfg(test)]

@@ -155,19 +155,7 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
         source: Option<&Credentials>,
         operation: &O,
     ) -> Result<O::Output, Error> {
-        let chained = source.is_some_and(Credentials::is_temporary);
-        let unsigned = operation.to_request(&self.endpoint, chained)?;
-        let source = match (O::SIGNED, source) {
-            (true, None) => {
-                return Err(InputError::Invalid {
-                    field: "credentials",
-                    rule: "this call is signed: source credentials are needed",
-                }
-                .into());
-            }
-            (true, Some(s)) => Some(s),
-            (false, _) => None,
-        };
+        let (unsigned, source) = sts::fetch::prepare(operation, &self.endpoint, source)?;
         let call = self.attempts(source, unsigned, sts::SERVICE, O::parse);
         let out = crate::trace::call(call, O::ACTION, self.endpoint.host())
             .await

@@ -96,19 +96,7 @@ where
     O: Operation,
     S: FnOnce(Request) -> Result<Response, E>,
 {
-    let chained = source.is_some_and(Credentials::is_temporary);
-    let mut request = operation.to_request(endpoint, chained)?;
-    let source = match (O::SIGNED, source) {
-        (true, None) => {
-            return Err(InputError::Invalid {
-                field: "credentials",
-                rule: "this call is signed: source credentials are needed",
-            }
-            .into());
-        }
-        (true, Some(s)) => Some(s),
-        (false, _) => None,
-    };
+    let (mut request, source) = prepare(operation, endpoint, source)?;
     if let Some(source) = source {
         let params = SigningParams::new(endpoint.signing_region(), SERVICE, now);
         sign(&mut request, source, &params).map_err(InputError::Signing)?;
@@ -121,6 +109,27 @@ where
         return Err(Error::ExpiredCredentials.into());
     }
     Ok(out)
+}
+
+/// Validates `operation` and builds its unsigned POST to `endpoint` (as chained when
+/// `source` is temporary), with the credentials to sign it with: `source` for a signed
+/// operation (refused when there is none), nothing for an unsigned one (its source
+/// credentials are never read).
+pub(crate) fn prepare<'a, O: Operation>(
+    operation: &O,
+    endpoint: &Endpoint,
+    source: Option<&'a Credentials>,
+) -> Result<(Request, Option<&'a Credentials>), InputError> {
+    let chained = source.is_some_and(Credentials::is_temporary);
+    let request = operation.to_request(endpoint, chained)?;
+    match (O::SIGNED, source) {
+        (true, None) => Err(InputError::Invalid {
+            field: "credentials",
+            rule: "this call is signed: source credentials are needed",
+        }),
+        (true, Some(s)) => Ok((request, Some(s))),
+        (false, _) => Ok((request, None)),
+    }
 }
 
 /// An STS error document can echo what was sent: every secret of the request (and the
