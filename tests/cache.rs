@@ -494,3 +494,30 @@ async fn a_capped_backoff_retries_at_expiry() {
     );
     assert_eq!(cache.stats().served_expired, 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_caller_waiting_around_a_clear_gets_credentials_not_an_error() {
+    let clock = TestClock::at(OffsetDateTime::now_utc());
+    let (cache, g) = gate(&clock);
+    g.calls.store(1, Ordering::SeqCst); // every fetch waits for a permit
+    let first = {
+        let cache = cache.clone();
+        tokio::spawn(async move { cache.credentials().await })
+    };
+    while g.calls.load(Ordering::SeqCst) < 2 {
+        tokio::task::yield_now().await;
+    }
+    let second = {
+        let cache = cache.clone();
+        tokio::spawn(async move { cache.credentials().await })
+    };
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    g.release.add_permits(1);
+    first.await.unwrap().unwrap();
+    cache.clear();
+    g.release.add_permits(1);
+    // The waiting caller either shared the first fetch or, after the clear, made its own:
+    // never an error.
+    let got = second.await.unwrap();
+    assert!(got.is_ok(), "{got:?}");
+}

@@ -324,8 +324,10 @@ impl Lifecycle {
     {
         let s = self.load();
         let now = settings.clock.now();
-        if s.generation != seen {
-            // A fetch finished while this caller waited: its outcome is this caller's.
+        // A fetch finished while this caller waited: its outcome is this caller's (after
+        // a `clear()` there is none, and the caller fetches).
+        let outcome_known = s.last_failure.is_some() || s.provided.is_some();
+        if s.generation != seen && outcome_known {
             return match (&s.last_failure, &s.provided) {
                 (None, Some(p)) => Ok(p.clone()),
                 (Some(f), Some(_)) if s.backoff_until.is_some_and(|u| now < u) => {
