@@ -276,23 +276,12 @@ impl Lifecycle {
     {
         let now = settings.clock.now();
         let s = self.load();
-        match policy::decide(now, &s.view()) {
-            Decision::Valid => {
-                if let Some(p) = &s.provided {
-                    return Ok(p.clone());
-                }
-            }
-            Decision::Backoff => {
-                bump(&counters.rate_limited);
-                return serve_stale(&s, now, counters, nothing_cached());
-            }
-            Decision::CachedError => {
-                bump(&counters.cached_errors);
-                crate::trace::cached_error();
-                if let Some((e, _)) = &s.error {
-                    return Err(e.clone());
-                }
-            }
+        let decision = policy::decide(now, &s.view());
+        if let Some(answer) = without_fetch(decision, &s, now, counters) {
+            return answer;
+        }
+        match decision {
+            Decision::Valid | Decision::Backoff | Decision::CachedError => {}
             Decision::Advisory => {
                 let busy = self.in_flight.load(Ordering::Acquire);
                 let Some(guard) = (!busy).then(|| self.flight.try_lock().ok()).flatten() else {
@@ -346,20 +335,8 @@ impl Lifecycle {
         }
         // Nothing changed while waiting: ask the policy again (a cached error may be
         // live, or the credentials may be valid after an invalidation was undone).
-        match policy::decide(now, &s.view()) {
-            Decision::Valid => {
-                if let Some(p) = &s.provided {
-                    return Ok(p.clone());
-                }
-            }
-            Decision::Backoff => return serve_stale(&s, now, counters, nothing_cached()),
-            Decision::CachedError => {
-                if let Some((e, _)) = &s.error {
-                    bump(&counters.cached_errors);
-                    return Err(e.clone());
-                }
-            }
-            _ => {}
+        if let Some(answer) = without_fetch(policy::decide(now, &s.view()), &s, now, counters) {
+            return answer;
         }
 
         bump(&counters.fetches);
@@ -445,6 +422,31 @@ impl Lifecycle {
                 }
             }
         }
+    }
+}
+
+/// The answer of a decision that needs no fetch (valid, backoff, cached error),
+/// counted and traced the same way wherever the decision is taken; `None` when the
+/// caller has to fetch or wait.
+fn without_fetch(
+    decision: Decision,
+    s: &State,
+    now: OffsetDateTime,
+    counters: &Counters,
+) -> Option<Result<Arc<Provided>, Failure>> {
+    match decision {
+        Decision::Valid => s.provided.clone().map(Ok),
+        Decision::Backoff => {
+            bump(&counters.rate_limited);
+            Some(serve_stale(s, now, counters, nothing_cached()))
+        }
+        Decision::CachedError => {
+            let (e, _) = s.error.as_ref()?;
+            bump(&counters.cached_errors);
+            crate::trace::cached_error();
+            Some(Err(e.clone()))
+        }
+        Decision::Fetch | Decision::Advisory | Decision::Mandatory => None,
     }
 }
 
