@@ -3,8 +3,12 @@
 //! snapshots, stats, keys, file entries and errors) holds any 8-byte piece of them.
 #![cfg(feature = "client")]
 
+#[path = "common/windows.rs"]
+mod windows;
+
 use std::future::Future;
 use std::task::{Context, Poll, Waker};
+use windows::windows;
 
 use proptest::prelude::*;
 use secrecy::SecretString;
@@ -36,13 +40,6 @@ impl ProvideCredentials for Fixed {
         );
         Box::pin(async move { Ok(p) })
     }
-}
-
-fn windows(secret: &str) -> Vec<&str> {
-    let b = secret.as_bytes();
-    (0..=b.len().saturating_sub(8))
-        .filter_map(|i| secret.get(i..i + 8))
-        .collect()
 }
 
 proptest! {

@@ -55,6 +55,12 @@ impl Drop for Home {
     }
 }
 
+async fn output(mut cmd: Command) -> Output {
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
 async fn run(home: &Home, args: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_stskit"));
     cmd.args(args).env_clear().env("HOME", &home.dir);
@@ -238,40 +244,19 @@ async fn web_identity_from_the_environment_is_cached_under_the_cli_v1_key() {
         .env("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/wi");
         cmd
     };
-    let first = json(
-        &tokio::task::spawn_blocking({
-            let mut c = run_wi(&home);
-            move || c.output().unwrap()
-        })
-        .await
-        .unwrap(),
-    );
+    let first = json(&output(run_wi(&home)).await);
     assert_eq!(d.request_count(), 1);
     assert!(
         home.cache()
             .join("81a5103c50ca8f0506cdaabcf9ebab018cc5e3a5.json")
             .is_file()
     );
-    let again = json(
-        &tokio::task::spawn_blocking({
-            let mut c = run_wi(&home);
-            move || c.output().unwrap()
-        })
-        .await
-        .unwrap(),
-    );
+    let again = json(&output(run_wi(&home)).await);
     assert_eq!(d.request_count(), 1, "served from the cache");
     assert_eq!(again["AccessKeyId"], first["AccessKeyId"]);
     // A rotated token is another identity: another file, a new call.
     std::fs::write(&token, "eyJhbGciOiJub25lIn0.eyJzdWIiOiJvdGhlciJ9.sig").unwrap();
-    json(
-        &tokio::task::spawn_blocking({
-            let mut c = run_wi(&home);
-            move || c.output().unwrap()
-        })
-        .await
-        .unwrap(),
-    );
+    json(&output(run_wi(&home)).await);
     assert_eq!(d.request_count(), 2);
 }
 

@@ -2,7 +2,11 @@
 //! and MFA codes, no `Debug` or `Display` output of any public value or error holds
 //! any 8-byte piece of them.
 
+#[path = "common/windows.rs"]
+mod windows;
+
 use std::time::Duration;
+use windows::windows;
 
 use proptest::prelude::*;
 use secrecy::SecretString;
@@ -12,13 +16,6 @@ use stskit::sigv4::{self, SigningParams, derive_signing_key};
 use stskit::sts::{AssumeRole, Endpoint, Operation, parse_assume_role, parse_error};
 use stskit::{Credentials, StsCredentials};
 use time::macros::datetime;
-
-fn windows(secret: &str) -> Vec<&str> {
-    let b = secret.as_bytes();
-    (0..=b.len().saturating_sub(8))
-        .filter_map(|i| secret.get(i..i + 8))
-        .collect()
-}
 
 fn assert_clean(shown: &[String], secrets: &[&str]) {
     for s in shown {

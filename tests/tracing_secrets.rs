@@ -3,10 +3,14 @@
 //! and token, MFA code, external id), holds none of them, even when the server echoes
 //! them back in its error code, message and request id.
 
+#[path = "common/windows.rs"]
+mod windows;
+
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use windows::windows;
 
 use proptest::prelude::*;
 use secrecy::SecretString;
@@ -124,13 +128,6 @@ impl ProvideCredentials for Flaky {
             ))
         })
     }
-}
-
-fn windows(secret: &str) -> Vec<&str> {
-    let b = secret.as_bytes();
-    (0..=b.len().saturating_sub(8))
-        .filter_map(|i| secret.get(i..i + 8))
-        .collect()
 }
 
 proptest! {
