@@ -67,9 +67,7 @@ async fn run(home: &Home, args: &[&str]) -> Output {
     if let Ok(path) = std::env::var("PATH") {
         cmd.env("PATH", path);
     }
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
+    output(cmd).await
 }
 
 fn json(o: &Output) -> serde_json::Value {
