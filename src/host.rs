@@ -49,6 +49,33 @@ impl Host {
     }
 }
 
+impl Host {
+    /// Whether the host is one of the fixed link-local addresses AWS serves
+    /// credentials on: instance metadata (`169.254.169.254`, `[fd00:ec2::254]`) and
+    /// the container endpoints (`169.254.170.2`, `169.254.170.23`, `[fd00:ec2::23]`).
+    /// Only these exact addresses: nothing else in `169.254.0.0/16` or `fd00:ec2::/64`.
+    pub(crate) fn is_aws_metadata(&self) -> bool {
+        match self {
+            Host::V4(ip) => AWS_METADATA_V4.contains(&ip.octets()),
+            Host::V6(ip) => AWS_METADATA_V6.contains(&ip.segments()),
+            Host::Name(_) => false,
+        }
+    }
+}
+
+/// The IPv4 link-local addresses of instance metadata and the container endpoints.
+const AWS_METADATA_V4: [[u8; 4]; 3] = [
+    [169, 254, 169, 254],
+    [169, 254, 170, 2],
+    [169, 254, 170, 23],
+];
+/// The IPv6 addresses of instance metadata (`fd00:ec2::254`) and EKS Pod Identity
+/// (`fd00:ec2::23`).
+const AWS_METADATA_V6: [[u16; 8]; 2] = [
+    [0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254],
+    [0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x23],
+];
+
 /// `localhost` or a name under `.localhost` (already lowercased).
 pub(crate) fn is_loopback_name(name: &str) -> bool {
     name == "localhost" || name.ends_with(".localhost")
@@ -109,6 +136,15 @@ impl Target<'_> {
 /// # Errors
 /// The rule the URL breaks.
 pub(crate) fn parse_target(url: &str) -> Result<Target<'_>, &'static str> {
+    parse_target_with(url, false)
+}
+
+/// As [`parse_target`]; with `metadata`, plain `http` may also go to the fixed AWS
+/// metadata addresses ([`Host::is_aws_metadata`]), which serve only plain http.
+///
+/// # Errors
+/// The rule the URL breaks.
+pub(crate) fn parse_target_with(url: &str, metadata: bool) -> Result<Target<'_>, &'static str> {
     let parts = crate::http::UrlParts::of(url);
     let (Some(scheme), Some(authority)) = (parts.scheme, parts.authority) else {
         return Err("must be an absolute http(s) URL");
@@ -127,8 +163,14 @@ pub(crate) fn parse_target(url: &str) -> Result<Target<'_>, &'static str> {
         parts.path
     };
     check_path(path)?;
-    if !https && !authority.host.is_loopback() {
-        return Err("plain http is allowed only to a loopback host");
+    let allowed =
+        https || authority.host.is_loopback() || (metadata && authority.host.is_aws_metadata());
+    if !allowed {
+        return Err(if metadata {
+            "plain http is allowed only to a loopback host or an AWS metadata address"
+        } else {
+            "plain http is allowed only to a loopback host"
+        });
     }
     Ok(Target {
         https,

@@ -60,7 +60,8 @@ pub enum TransportErrorKind {
     /// The proxy refused to open a tunnel (`403`, `407`; never retried).
     Proxy,
     /// The transport refused to send the request: it would go out in another form
-    /// than the one signed, or over plain http to a host that is not loopback (never
+    /// than the one signed, or over plain http to a host that is neither loopback nor an
+    /// AWS metadata address (never
     /// retried).
     Refused,
 }

@@ -601,6 +601,7 @@ fn assume_role_form(rng: &mut Rng) -> (&'static str, Vec<u8>, Params) {
 fn botocore(cases: &[Value]) -> Vec<Value> {
     let python = common::pyenv_python();
     let mut child = Command::new(python)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
         .arg(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/scripts/botocore_sign.py"
@@ -707,6 +708,7 @@ fn endpoints_agree_with_botocore_for_every_region_and_flag() {
     }
     let python = common::pyenv_python();
     let mut child = Command::new(python)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
         .arg(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/scripts/botocore_endpoints.py"

@@ -18,6 +18,7 @@ async fn botocore_calls_every_operation_on_the_double() {
     let python = common::pyenv_python();
     let out = tokio::task::spawn_blocking(move || {
         Command::new(python)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
             .arg(concat!(
                 env!("CARGO_MANIFEST_DIR"),
                 "/scripts/botocore_calls.py"

@@ -26,7 +26,9 @@ const CANNED: &str = "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/
 /// Runs the binary with only the given environment (plus PATH).
 async fn run(args: &[&str], env: &[(&str, &str)]) -> (Output, Duration) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_stskit"));
-    cmd.args(args).env_clear();
+    cmd.args(args)
+        .env_clear()
+        .env("AWS_EC2_METADATA_DISABLED", "true");
     if let Ok(path) = std::env::var("PATH") {
         cmd.env("PATH", path);
     }
@@ -824,7 +826,8 @@ print(json.dumps({"AccessKeyId": f.access_key, "SecretAccessKey": f.secret_key, 
                   "Expiration": c._expiry_time.strftime("%Y-%m-%dT%H:%M:%SZ"), "Method": c.method}))
 "#;
     let mut cmd = Command::new(&python);
-    cmd.arg("-c")
+    cmd.env("AWS_EC2_METADATA_DISABLED", "true")
+        .arg("-c")
         .arg(script)
         .env("AWS_CONFIG_FILE", &config)
         .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("none"))

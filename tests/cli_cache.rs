@@ -63,7 +63,10 @@ async fn output(mut cmd: Command) -> Output {
 
 async fn run(home: &Home, args: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_stskit"));
-    cmd.args(args).env_clear().env("HOME", &home.dir);
+    cmd.args(args)
+        .env_clear()
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("HOME", &home.dir);
     if let Ok(path) = std::env::var("PATH") {
         cmd.env("PATH", path);
     }
@@ -237,6 +240,7 @@ async fn web_identity_from_the_environment_is_cached_under_the_cli_v1_key() {
             "us-east-1",
         ])
         .env_clear()
+        .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("HOME", &home.dir)
         .env("AWS_WEB_IDENTITY_TOKEN_FILE", &token)
         .env("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/wi");

@@ -112,6 +112,7 @@ async fn configuration_errors_carry_no_help_pointer() {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_stskit"));
     cmd.args(["credentials"])
         .env_clear()
+        .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("HOME", "/nonexistent");
     let o = output(cmd).await;
     assert_eq!(o.status.code(), Some(2));

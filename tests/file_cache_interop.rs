@@ -58,6 +58,7 @@ async fn stskit(d: &Dir, profile: &str) -> serde_json::Value {
         &path(d, "cache"),
     ])
     .env_clear()
+    .env("AWS_EC2_METADATA_DISABLED", "true")
     .env("AWS_CONFIG_FILE", path(d, "config"))
     .env("AWS_SHARED_CREDENTIALS_FILE", path(d, "credentials"));
     let o = tokio::task::spawn_blocking(move || cmd.output().unwrap())

@@ -46,6 +46,7 @@ fn start_moto(setup_actions: u32) -> Moto {
         .unwrap()
         .port();
     let child = Command::new(python_bin_dir().join("moto_server"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
         .args(["-H", "127.0.0.1", "-p", &port.to_string()])
         .env("INITIAL_NO_AUTH_ACTION_COUNT", setup_actions.to_string())
         .env("MOTO_ALLOW_NONEXISTENT_REGION", "true")
@@ -301,6 +302,7 @@ async fn run_cli(args: Vec<String>, env: Vec<(String, String)>) -> std::process:
         Command::new(env!("CARGO_BIN_EXE_stskit"))
             .args(&args)
             .env_clear()
+            .env("AWS_EC2_METADATA_DISABLED", "true")
             .envs(env)
             .output()
             .unwrap()

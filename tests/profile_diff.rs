@@ -302,6 +302,7 @@ async fn profile_chains_agree_with_botocore() {
     let input = serde_json::to_vec(&inputs).unwrap();
     let out = tokio::task::spawn_blocking(move || {
         let mut child = Command::new(python)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
             .arg(concat!(
                 env!("CARGO_MANIFEST_DIR"),
                 "/scripts/botocore_profiles.py"
@@ -344,7 +345,8 @@ async fn profile_chains_agree_with_botocore() {
                 "--profile",
                 input["profile"].as_str().unwrap(),
             ])
-            .env_clear();
+            .env_clear()
+            .env("AWS_EC2_METADATA_DISABLED", "true");
             if let Ok(path) = std::env::var("PATH") {
                 cmd.env("PATH", path);
             }

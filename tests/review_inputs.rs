@@ -35,6 +35,7 @@ fn via_sh(redirect: &str, args: &[&str]) -> Command {
         .arg(env!("CARGO_BIN_EXE_stskit"))
         .args(args)
         .env_clear()
+        .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("PATH", "/usr/bin:/bin")
         .env("AWS_ACCESS_KEY_ID", KEY)
         .env("AWS_SECRET_ACCESS_KEY", SECRET);

@@ -22,7 +22,7 @@ mod memory;
 #[cfg(feature = "client")]
 mod multi;
 #[cfg(feature = "client")]
-mod pyjson;
+pub(crate) mod pyjson;
 #[cfg(feature = "client")]
 mod stats;
 

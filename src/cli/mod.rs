@@ -235,7 +235,8 @@ pub(crate) fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
         Ok(client) => StsRunner::new(client, now),
         Err(e) => StsRunner::without_client(e, now),
     }
-    .with_mfa(source::mfa_callback(token_code));
+    .with_mfa(source::mfa_callback(token_code))
+    .with_profile_settings(set.profile(&profile).map(std::borrow::Cow::into_owned));
     if let Command::Credentials(_, format, Some(_)) = &command {
         let outcome = runtime
             .block_on(provider::default_chain_session(

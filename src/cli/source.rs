@@ -5,9 +5,27 @@
 use std::sync::Arc;
 
 use secrecy::SecretString;
-use stskit::provider::{CredentialsError, MfaCallback, ProvideError};
+use stskit::provider::{CredentialsError, MfaCallback, ProvideError, SourceFailure};
 
-use super::{EXIT_USAGE, Failure, describe, terminal_safe};
+use super::{EXIT_NO_ANSWER, EXIT_STS_ERROR, EXIT_USAGE, Failure, describe, terminal_safe};
+
+/// The exit code of a failure that is not an STS call's: the settings (2), an answer
+/// with an error code (3), no usable answer or expired credentials (4).
+fn source_exit_code(e: &CredentialsError) -> u8 {
+    use stskit::error::TransportErrorKind;
+    match e.root() {
+        CredentialsError::Source { failure, .. } => match failure {
+            SourceFailure::Config(_) | SourceFailure::LoginNeeded(_) => EXIT_USAGE,
+            SourceFailure::Unreachable(t) if t.kind() == TransportErrorKind::Refused => EXIT_USAGE,
+            SourceFailure::Status { code: Some(_), .. } | SourceFailure::Code(_) => EXIT_STS_ERROR,
+            _ => EXIT_NO_ANSWER,
+        },
+        CredentialsError::StaleCredentials { .. } | CredentialsError::FetchTimeout { .. } => {
+            EXIT_NO_ANSWER
+        }
+        _ => EXIT_USAGE,
+    }
+}
 
 /// Why the chain gave nothing: configuration problems exit 2; an STS error at any hop
 /// exits as that error does (3 for an STS answer, 4 for no usable answer).
@@ -15,8 +33,24 @@ pub(crate) fn chain_failure(e: ProvideError) -> Failure {
     match e {
         ProvideError::NotConfigured { .. } => Failure::config(
             "no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or name a profile \
-             with --profile or AWS_PROFILE (or put keys in the default profile)",
+             with --profile or AWS_PROFILE (or put keys in the default profile); the container \
+             endpoint is not configured and instance metadata is off",
         ),
+        ProvideError::Failed(e @ CredentialsError::Source { .. }) => {
+            let code = source_exit_code(&e);
+            let mut message = terminal_safe(&e.to_string(), 600);
+            if let CredentialsError::Source {
+                source: "instance metadata",
+                failure: SourceFailure::Unreachable(_),
+            } = &e
+            {
+                message = format!(
+                    "no credentials: nothing in the environment or the profile, no container \
+                     endpoint, and {message}"
+                );
+            }
+            Failure { code, message }
+        }
         ProvideError::Failed(CredentialsError::Sts { profile, error }) => {
             let inner = describe(&error);
             Failure {
@@ -29,7 +63,7 @@ pub(crate) fn chain_failure(e: ProvideError) -> Failure {
             }
         }
         ProvideError::Failed(e) => Failure {
-            code: EXIT_USAGE,
+            code: source_exit_code(&e),
             message: terminal_safe(&e.to_string(), 600),
         },
         other => Failure {

@@ -199,6 +199,16 @@ impl ProfileSet {
     /// # Errors
     /// [`ChainError::Config`] when `services` names a section that does not exist.
     pub fn sts_endpoint_url(&self, profile: &str) -> Result<Option<String>, ChainError> {
+        self.endpoint_url(profile, "sts")
+    }
+
+    /// The endpoint URL `profile` configures for `service` (`sts`, `sso`, `sso_oidc`):
+    /// the `services` section's `<service>` block `endpoint_url`, else the profile's
+    /// `endpoint_url`.
+    ///
+    /// # Errors
+    /// [`ChainError::Config`] when `services` names a section that does not exist.
+    pub fn endpoint_url(&self, profile: &str, service: &str) -> Result<Option<String>, ChainError> {
         let Some(p) = self.profile(profile) else {
             return Ok(None);
         };
@@ -210,8 +220,8 @@ impl ProfileSet {
                     rule: "names a services section that does not exist",
                 });
             };
-            if let Some(sts) = section.get("sts")
-                && let Some((_, url)) = sub_properties(sts)
+            if let Some(block) = section.get(service)
+                && let Some((_, url)) = sub_properties(block)
                     .into_iter()
                     .find(|(k, _)| k == "endpoint_url")
             {

@@ -102,6 +102,7 @@ pub struct StsRunner<T, C> {
     client: Result<StsClient<T, C>, crate::error::InputError>,
     session_name: String,
     mfa: Option<MfaCallback>,
+    sources: super::sources::Sources,
 }
 
 impl<T, C> std::fmt::Debug for StsRunner<T, C> {
@@ -110,6 +111,7 @@ impl<T, C> std::fmt::Debug for StsRunner<T, C> {
             .field("client", &self.client)
             .field("session_name", &self.session_name)
             .field("mfa", &self.mfa.is_some())
+            .field("sources", &self.sources)
             .finish()
     }
 }
@@ -136,6 +138,7 @@ impl<T: Transport, C: Clock> StsRunner<T, C> {
             client,
             session_name: format!("stskit-{}", now.unix_timestamp().max(0)),
             mfa: None,
+            sources: super::sources::Sources::default(),
         }
     }
 
@@ -143,6 +146,38 @@ impl<T: Transport, C: Clock> StsRunner<T, C> {
     pub fn with_mfa(mut self, mfa: MfaCallback) -> Self {
         self.mfa = Some(mfa);
         self
+    }
+
+    /// Uses `provider` for the container source (default: [`super::ContainerProvider`]
+    /// from the environment), for `credential_source = EcsContainer` and the default
+    /// chain.
+    pub fn with_container_provider(mut self, provider: Arc<dyn ProvideCredentials>) -> Self {
+        self.sources.container = Some(provider);
+        self
+    }
+
+    /// Uses `provider` for instance metadata (default: [`super::ImdsProvider`] from the
+    /// environment), for `credential_source = Ec2InstanceMetadata` and the default
+    /// chain.
+    pub fn with_instance_metadata_provider(
+        mut self,
+        provider: Arc<dyn ProvideCredentials>,
+    ) -> Self {
+        self.sources.imds = Some(provider);
+        self
+    }
+
+    /// Reads the instance metadata settings of `profile` too (`ec2_metadata_*`,
+    /// `metadata_service_*`), after the environment's, when the provider is built
+    /// from them.
+    pub fn with_profile_settings(mut self, profile: Option<crate::profile::Properties>) -> Self {
+        self.sources.profile = profile;
+        self
+    }
+
+    /// The container and instance metadata sources.
+    pub(crate) fn sources(&self) -> &super::sources::Sources {
+        &self.sources
     }
 
     /// The STS client.
@@ -212,8 +247,9 @@ impl<T: Transport, C: Clock> StsRunner<T, C> {
     /// Runs `plan`: its base credentials, then each role in turn.
     ///
     /// # Errors
-    /// [`CredentialsError`]: a source stskit does not support yet (instance or
-    /// container metadata, SSO), an empty environment source, a failed
+    /// [`CredentialsError`]: a named source that is not configured or fails
+    /// (instance metadata, the container endpoint), IAM Identity Center failing, an
+    /// empty environment source, a failed
     /// `credential_process`, an unreadable token file, a missing MFA code, or an STS
     /// call that failed (naming the profile).
     pub async fn run(&self, plan: &Plan) -> Result<Provided, CredentialsError> {
@@ -226,6 +262,20 @@ impl<T: Transport, C: Clock> StsRunner<T, C> {
     /// # Errors
     /// As [`StsRunner::run`].
     pub async fn run_session(&self, plan: &Plan) -> Result<Session, CredentialsError> {
+        self.run_session_in(plan, &ProfileSet::default(), "").await
+    }
+
+    /// As [`StsRunner::run_session`], with the files and the selected profile the plan
+    /// came from (an IAM Identity Center profile takes its endpoint settings from them).
+    ///
+    /// # Errors
+    /// As [`StsRunner::run`].
+    pub async fn run_session_in(
+        &self,
+        plan: &Plan,
+        set: &ProfileSet,
+        active: &str,
+    ) -> Result<Session, CredentialsError> {
         let mut last_call = None;
         let mut current = match &plan.base {
             BaseCredentials::StaticKeys {
@@ -244,16 +294,7 @@ impl<T: Transport, C: Clock> StsRunner<T, C> {
                     }
                     Err(ProvideError::Failed(e)) => return Err(e),
                 },
-                other => {
-                    return Err(CredentialsError::NotSupported {
-                        profile: profile.clone(),
-                        what: if other == "EcsContainer" {
-                            "credential_source EcsContainer (container credentials)"
-                        } else {
-                            "credential_source Ec2InstanceMetadata (instance metadata)"
-                        },
-                    });
-                }
+                other => self.sources.named(profile, other).await?,
             },
             BaseCredentials::WebIdentity {
                 profile,
@@ -268,11 +309,11 @@ impl<T: Transport, C: Clock> StsRunner<T, C> {
                 last_call = Some(LastCall::WebIdentity(Box::new(out)));
                 p
             }
-            BaseCredentials::Sso { profile, .. } => {
-                return Err(CredentialsError::NotSupported {
-                    profile: profile.clone(),
-                    what: "IAM Identity Center (SSO) credentials",
-                });
+            BaseCredentials::Sso { profile, settings } => {
+                let settings = super::sso::SsoSettings::resolve(profile, settings, set, active)?;
+                super::sso::SsoProvider::from_settings(settings)?
+                    .fetch()
+                    .await?
             }
             BaseCredentials::Process { profile, command } => {
                 let (profile, command) = (profile.clone(), command.clone());
@@ -306,7 +347,7 @@ impl<T: Transport, C: Clock> StsRunner<T, C> {
         profile: &str,
     ) -> Result<Provided, CredentialsError> {
         let plan = plan(set, profile)?;
-        self.run(&plan).await
+        Ok(self.run_session_in(&plan, set, profile).await?.provided)
     }
 
     /// Web identity from the environment: `AWS_WEB_IDENTITY_TOKEN_FILE` with
@@ -353,7 +394,7 @@ fn sts_provided(c: &crate::credentials::StsCredentials, source: &'static str) ->
 }
 
 /// A profile's static keys as credentials without an expiry.
-fn static_credentials(
+pub(crate) fn static_credentials(
     access_key_id: &str,
     secret_access_key: &SecretString,
     session_token: Option<&SecretString>,
@@ -367,105 +408,4 @@ fn static_credentials(
         None,
         "profile",
     )
-}
-
-/// The part of [`default_chain`] decided without any STS call or process: a named
-/// profile that does not exist, keys in the environment, nothing configured, a
-/// profile that cannot be planned, a profile's static keys. `None` when the answer
-/// needs a call (web identity, a role) or a `credential_process`.
-pub fn default_chain_without_calls(
-    set: &ProfileSet,
-    profile: &str,
-    explicit: bool,
-    named: bool,
-) -> Option<Result<Provided, ProvideError>> {
-    if named && set.profile(profile).is_none() {
-        return Some(Err(crate::profile::ChainError::ProfileNotFound {
-            profile: profile.to_owned(),
-        }
-        .into()));
-    }
-    if !explicit {
-        match environment_credentials() {
-            Err(ProvideError::NotConfigured { .. }) => {}
-            other => return Some(other),
-        }
-        match env_var("AWS_WEB_IDENTITY_TOKEN_FILE") {
-            Ok(None) => {}
-            Ok(Some(_)) => return None,
-            Err(e) => return Some(Err(e.into())),
-        }
-        if !named && set.profile(profile).is_none() {
-            return Some(Err(ProvideError::NotConfigured {
-                provider: "profile",
-            }));
-        }
-    }
-    match plan(set, profile) {
-        Err(e) => Some(Err(e.into())),
-        Ok(Plan {
-            base:
-                BaseCredentials::StaticKeys {
-                    access_key_id,
-                    secret_access_key,
-                    session_token,
-                    ..
-                },
-            hops,
-        }) if hops.is_empty() => Some(Ok(static_credentials(
-            &access_key_id,
-            &secret_access_key,
-            session_token.as_ref(),
-        ))),
-        Ok(_) => None,
-    }
-}
-
-/// The default chain in the AWS CLI's order. Without an explicit profile: the
-/// environment's keys, then web identity from the environment, then the profile
-/// (`AWS_PROFILE`, else `default`). With an explicit profile: only the profile (as
-/// `aws --profile` does). A named profile that does not exist is an error even when
-/// the environment has keys. What needs no call is decided by
-/// [`default_chain_without_calls`].
-///
-/// # Errors
-/// The first configured provider's failure; [`ProvideError::NotConfigured`] when
-/// nothing is configured.
-pub async fn default_chain<T: Transport, C: Clock>(
-    runner: &StsRunner<T, C>,
-    set: &ProfileSet,
-    profile: &str,
-    explicit: bool,
-    named: bool,
-) -> Result<Provided, ProvideError> {
-    Ok(default_chain_session(runner, set, profile, explicit, named)
-        .await?
-        .provided)
-}
-
-/// As [`default_chain`], with the answer of the last STS call.
-///
-/// # Errors
-/// As [`default_chain`].
-pub async fn default_chain_session<T: Transport, C: Clock>(
-    runner: &StsRunner<T, C>,
-    set: &ProfileSet,
-    profile: &str,
-    explicit: bool,
-    named: bool,
-) -> Result<Session, ProvideError> {
-    if let Some(answer) = default_chain_without_calls(set, profile, explicit, named) {
-        return answer.map(|provided| Session {
-            provided,
-            last_call: None,
-        });
-    }
-    if !explicit {
-        match runner.web_identity_from_env_session().await {
-            Err(ProvideError::NotConfigured { .. }) => {}
-            other => return other,
-        }
-    }
-    let plan = plan(set, profile).map_err(CredentialsError::from)?;
-    Ok(runner.run_session(&plan).await?)
 }

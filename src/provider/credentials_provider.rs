@@ -130,6 +130,14 @@ pub enum CredentialsError {
     },
     /// A [`crate::blocking`] call was made from inside a tokio runtime.
     InsideRuntime,
+    /// An HTTP source (instance metadata, a container endpoint, IAM Identity Center)
+    /// failed.
+    Source {
+        /// Which source: `instance metadata`, `container`, `IAM Identity Center`.
+        source: &'static str,
+        /// How.
+        failure: super::http_source::SourceFailure,
+    },
     /// One failure shared by every caller that waited for the same fetch (a cache
     /// hands it to each of them); [`CredentialsError::root`] looks inside.
     Shared(Arc<CredentialsError>),
@@ -189,6 +197,7 @@ impl CredentialsError {
             | CredentialsError::EmptySource { .. }
             | CredentialsError::MfaCodeNeeded { .. }
             | CredentialsError::InsideRuntime => true,
+            CredentialsError::Source { failure, .. } => failure.is_non_recoverable(),
             _ => false,
         }
     }
@@ -244,6 +253,7 @@ impl fmt::Display for CredentialsError {
                 "the {source} provider returned credentials that had already expired"
             ),
             CredentialsError::Shared(inner) => inner.fmt(f),
+            CredentialsError::Source { source, failure } => write!(f, "{source}: {failure}"),
             CredentialsError::InsideRuntime => f.write_str(
                 "stskit::blocking was called from inside a tokio runtime: use the async API there",
             ),

@@ -4,9 +4,11 @@
 use std::sync::Arc;
 
 use super::chain::{ChainProvider, EnvironmentProvider, StsRunner};
-use super::credentials_provider::{ProvideCredentials, ProvideError, ProvideFuture};
+use super::credentials_provider::{
+    CredentialsError, ProvideCredentials, ProvideError, ProvideFuture,
+};
 use crate::client::Clock;
-use crate::profile::ProfileSet;
+use crate::profile::{ChainError, ProfileSet};
 use crate::transport::Transport;
 
 /// A profile's credentials as a [`ProvideCredentials`]: the plan is made afresh at each
@@ -16,6 +18,9 @@ pub struct ProfileProvider<T, C> {
     runner: Arc<StsRunner<T, C>>,
     set: Arc<ProfileSet>,
     profile: String,
+    /// In the default chain without an explicit profile: a profile with no
+    /// credentials (or no files) is "not configured", so the chain goes on.
+    optional: bool,
 }
 
 impl<T, C> std::fmt::Debug for ProfileProvider<T, C> {
@@ -37,6 +42,7 @@ impl<T, C> ProfileProvider<T, C> {
             runner,
             set,
             profile: profile.into(),
+            optional: false,
         }
     }
 }
@@ -44,12 +50,18 @@ impl<T, C> ProfileProvider<T, C> {
 impl<T: Transport + 'static, C: Clock + 'static> ProvideCredentials for ProfileProvider<T, C> {
     fn provide_credentials(&self) -> ProvideFuture<'_> {
         Box::pin(async move {
+            let not_configured = Err(ProvideError::NotConfigured {
+                provider: "profile",
+            });
             if self.set.profile(&self.profile).is_none() {
-                return Err(ProvideError::NotConfigured {
-                    provider: "profile",
-                });
+                return not_configured;
             }
-            Ok(self.runner.profile(&self.set, &self.profile).await?)
+            match self.runner.profile(&self.set, &self.profile).await {
+                Err(CredentialsError::Chain(
+                    ChainError::NoProfiles | ChainError::NoCredentials { .. },
+                )) if self.optional => not_configured,
+                other => Ok(other?),
+            }
         })
     }
 }
@@ -82,9 +94,30 @@ impl<T: Transport + 'static, C: Clock + 'static> ProvideCredentials
     }
 }
 
+/// The container endpoint or instance metadata of a runner.
+struct RunnerSource<T, C> {
+    runner: Arc<StsRunner<T, C>>,
+    imds: bool,
+}
+
+impl<T: Transport + 'static, C: Clock + 'static> ProvideCredentials for RunnerSource<T, C> {
+    fn provide_credentials(&self) -> ProvideFuture<'_> {
+        Box::pin(async move {
+            let sources = self.runner.sources();
+            let p = if self.imds {
+                sources.imds()?
+            } else {
+                sources.container()?
+            };
+            p.provide_credentials().await
+        })
+    }
+}
+
 /// The default chain as one [`ProvideCredentials`]: without an explicit profile, the
-/// environment, web identity from the environment, then the profile; with one, the
-/// profile only. A named profile that does not exist fails at once.
+/// environment, web identity from the environment, the profile (one with no
+/// credentials is skipped), the container endpoint, then instance metadata; with an
+/// explicit profile, that profile only. A named profile that does not exist fails at once.
 pub fn default_chain_provider<T: Transport + 'static, C: Clock + 'static>(
     runner: Arc<StsRunner<T, C>>,
     set: Arc<ProfileSet>,
@@ -96,6 +129,15 @@ pub fn default_chain_provider<T: Transport + 'static, C: Clock + 'static>(
         providers.push(Box::new(EnvironmentProvider));
         providers.push(Box::new(WebIdentityEnvProvider::new(runner.clone())));
     }
-    providers.push(Box::new(ProfileProvider::new(runner, set, profile)));
+    let mut profile_provider = ProfileProvider::new(runner.clone(), set, profile);
+    profile_provider.optional = !explicit;
+    providers.push(Box::new(profile_provider));
+    if !explicit {
+        providers.push(Box::new(RunnerSource {
+            runner: runner.clone(),
+            imds: false,
+        }));
+        providers.push(Box::new(RunnerSource { runner, imds: true }));
+    }
     ChainProvider::new(providers)
 }

@@ -332,7 +332,7 @@ impl Endpoint {
     }
 }
 
-fn check_region(r: &str) -> Result<(), InputError> {
+pub(crate) fn check_region(r: &str) -> Result<(), InputError> {
     if r.split('-').any(|label| label == "fips") {
         return Err(InputError::Invalid {
             field: "region",

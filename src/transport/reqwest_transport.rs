@@ -125,7 +125,8 @@ impl ReqwestTransport {
         &self.config
     }
 
-    /// The client for plain http (loopback only, never proxied, no extra roots), for
+    /// The client for plain http (loopback and the AWS metadata addresses only, never
+    /// proxied, no extra roots), for
     /// https without a proxy, or for https through the environment's proxy.
     fn client(&self, loopback: bool, https: bool) -> Result<&reqwest::Client, TransportError> {
         let proxied = https && self.config.proxy_from_env && !loopback;
@@ -286,9 +287,11 @@ fn classify(e: reqwest::Error, authority: &str) -> TransportError {
 
 /// The request's URL in the one reading every layer shares: (authority as it will be
 /// connected to, loopback, path, query). Refuses what reqwest would send differently
-/// from what was signed, and plain http off loopback.
+/// from what was signed, and plain http off loopback and the AWS metadata addresses.
 fn check_url(url: &str) -> Result<(String, bool, bool), TransportError> {
-    let target = host::parse_target(url).map_err(|rule| refused(None, rule))?;
+    // Plain http goes to loopback, or to the fixed addresses AWS serves instance and
+    // container credentials on (which speak nothing else); never through a proxy.
+    let target = host::parse_target_with(url, true).map_err(|rule| refused(None, rule))?;
     let authority = target.host_header();
     let query = target.query.unwrap_or("");
     // What reqwest will put on the wire must be exactly what was signed.
@@ -303,7 +306,8 @@ fn check_url(url: &str) -> Result<(String, bool, bool), TransportError> {
             "the URL would be sent in another form than the one signed",
         ));
     }
-    let (loopback, https) = (target.authority.host.is_loopback(), target.https);
+    let host = &target.authority.host;
+    let (loopback, https) = (host.is_loopback() || host.is_aws_metadata(), target.https);
     Ok((authority, loopback, https))
 }
 
@@ -401,6 +405,11 @@ mod tests {
             "http://[::1]:9/",
             "http://[0:0:0:0:0:0:0:1]:9/",
             "http://127.9.9.9",
+            "http://169.254.169.254/latest/api/token",
+            "http://[fd00:ec2::254]/",
+            "http://169.254.170.2/v2/credentials",
+            "http://169.254.170.23/v1/credentials",
+            "http://[fd00:ec2::23]/",
         ] {
             assert!(check_url(url).unwrap().1, "{url}");
         }
@@ -414,6 +423,10 @@ mod tests {
             "http://2130706433/",
             "http://0x7f.1/",
             "http://128.0.0.1/",
+            "http://169.254.169.253/",
+            "http://169.254.170.3/",
+            "http://[fd00:ec2::255]/",
+            "http://169.254.169.254.nip.io/",
             "http://localhost.evil.com/",
             "http://127.0.0.1/a\\b",
             "http://127.0.0.1/%2e%2e/x",

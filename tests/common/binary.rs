@@ -9,7 +9,9 @@ use super::double::{KEY, ROLE, SECRET};
 /// `stskit args` with the source key and exactly `env` besides (plus PATH).
 pub(crate) fn command<V: AsRef<OsStr>>(args: &[&str], env: &[(&str, V)]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_stskit"));
-    cmd.args(args).env_clear();
+    cmd.args(args)
+        .env_clear()
+        .env("AWS_EC2_METADATA_DISABLED", "true");
     if let Ok(path) = std::env::var("PATH") {
         cmd.env("PATH", path);
     }

@@ -1,0 +1,272 @@
+//! The container credentials endpoint: ECS tasks (`AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`
+//! against `169.254.170.2`) and EKS Pod Identity or any agent
+//! (`AWS_CONTAINER_CREDENTIALS_FULL_URI`), with `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`
+//! (read at each fetch; it wins) or `AWS_CONTAINER_AUTHORIZATION_TOKEN` sent as the
+//! `Authorization` header.
+//!
+//! The full URI may use `https` to any host, and plain `http` only to a loopback IP
+//! address, `localhost`, `169.254.170.2`, `169.254.170.23` or `[fd00:ec2::23]`: the
+//! host is the URL's real host (user-info is refused, not skipped), checked before any
+//! connection. A token holding a CR or LF (a trailing newline in the file too, as
+//! botocore reads it) is refused and nothing is sent. A `5xx`, a timeout or a broken
+//! connection is tried again (three attempts, as botocore); a `4xx` is not.
+
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+
+use super::credentials_provider::{
+    CredentialsError, ProvideCredentials, ProvideError, ProvideFuture, Provided,
+};
+use super::http_source::{
+    SourceFailure, failed, json_object, metadata_credentials, send_within, status_failure,
+    transient,
+};
+use super::os::{env_var, read_regular_file};
+use crate::client::{Clock, SystemClock};
+use crate::error::InputError;
+use crate::host::Host;
+use crate::http::Request;
+use crate::transport::{ReqwestTransport, Transport};
+
+const SOURCE: &str = "container";
+const RELATIVE: &str = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI";
+const FULL: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
+const TOKEN: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
+const TOKEN_FILE: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE";
+const ATTEMPTS: u32 = 3;
+const ECS_HOST: &str = "http://169.254.170.2";
+
+/// Whether the environment configures the container source.
+///
+/// # Errors
+/// [`InputError::Invalid`] for a variable that is set but not UTF-8.
+pub fn container_configured() -> Result<bool, InputError> {
+    Ok(env_var(RELATIVE)?.is_some() || env_var(FULL)?.is_some())
+}
+
+/// The container endpoint as a [`ProvideCredentials`]; the environment is read at each
+/// fetch. Not configured when neither URI variable is set.
+pub struct ContainerProvider<T = ReqwestTransport, C = SystemClock> {
+    transport: T,
+    clock: C,
+    timeout: Duration,
+    relative_base: String,
+}
+
+impl<T, C> std::fmt::Debug for ContainerProvider<T, C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ContainerProvider")
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ContainerProvider {
+    /// The provider with its own transport (2 s per attempt, no proxy).
+    ///
+    /// # Errors
+    /// As [`super::transport_config_from_env`].
+    pub fn from_env() -> Result<Self, InputError> {
+        let timeout = Duration::from_secs(2);
+        let transport = ReqwestTransport::new(super::imds::metadata_transport_config(timeout)?);
+        Ok(ContainerProvider::new(transport, SystemClock))
+    }
+}
+
+impl<T: Transport, C: Clock> ContainerProvider<T, C> {
+    /// A provider sending with `transport`, reading `clock`.
+    pub fn new(transport: T, clock: C) -> Self {
+        ContainerProvider {
+            transport,
+            clock,
+            timeout: Duration::from_secs(2),
+            relative_base: ECS_HOST.to_owned(),
+        }
+    }
+
+    /// Resolves `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` against `base` instead of
+    /// `http://169.254.170.2` (for tests against a loopback double).
+    ///
+    /// # Errors
+    /// [`InputError::Endpoint`] when `base` is not loopback `http` or `https`.
+    pub fn with_relative_base(mut self, base: &str) -> Result<Self, InputError> {
+        let target = crate::host::parse_target_with(base, true)
+            .map_err(|rule| InputError::Endpoint { rule })?;
+        let scheme = if target.https { "https" } else { "http" };
+        self.relative_base = format!("{scheme}://{}", target.host_header());
+        Ok(self)
+    }
+
+    /// The URL to call and the token to send, from the environment; `None` when
+    /// nothing configures the source.
+    fn configured(&self) -> Result<Option<(String, Option<SecretString>)>, CredentialsError> {
+        let config = |rule: String| failed(SOURCE, SourceFailure::Config(rule));
+        let url = if let Some(rel) = env_var(RELATIVE)? {
+            if !rel.starts_with('/') {
+                return Err(config(format!("{RELATIVE} must start with /")));
+            }
+            format!("{}{rel}", self.relative_base)
+        } else if let Some(full) = env_var(FULL)? {
+            check_full_uri(&full).map_err(|rule| config(format!("{FULL}: {rule}")))?;
+            full
+        } else {
+            return Ok(None);
+        };
+        let token = if let Some(path) = env_var(TOKEN_FILE)? {
+            let bytes = zeroize::Zeroizing::new(
+                read_regular_file(std::path::Path::new(&path), 16 * 1024).map_err(|e| {
+                    config(format!(
+                        "{TOKEN_FILE}: {}",
+                        match e.kind() {
+                            std::io::ErrorKind::NotFound => "the file does not exist",
+                            std::io::ErrorKind::InvalidInput => "must name a regular file",
+                            std::io::ErrorKind::FileTooLarge => "the file is larger than 16 KiB",
+                            _ => "the file cannot be read",
+                        }
+                    ))
+                })?,
+            );
+            let text = std::str::from_utf8(&bytes)
+                .map_err(|_| config(format!("{TOKEN_FILE}: the file is not UTF-8")))?;
+            Some(checked_token(TOKEN_FILE, text)?)
+        } else if let Some(t) = env_var(TOKEN)? {
+            Some(checked_token(TOKEN, &t)?)
+        } else {
+            None
+        };
+        Ok(Some((url, token)))
+    }
+
+    /// Fetches credentials; `Ok(None)` when nothing configures the source.
+    ///
+    /// # Errors
+    /// [`CredentialsError::Source`]; [`CredentialsError::StaleCredentials`] when the
+    /// answer has already expired.
+    pub async fn fetch(&self) -> Result<Option<Provided>, CredentialsError> {
+        let Some((url, token)) = self.configured()? else {
+            return Ok(None);
+        };
+        let make = || {
+            let mut r = Request::new("GET", url.as_str()).with_header("Accept", "application/json");
+            if let Some(t) = &token {
+                r.append_sensitive_header("Authorization", t.expose_secret());
+            }
+            r
+        };
+        let secrets: Vec<&str> = token.iter().map(|t| t.expose_secret()).collect();
+        let mut last = None;
+        for attempt in 0..ATTEMPTS {
+            if attempt > 0 {
+                tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
+            }
+            match send_within(&self.transport, make(), self.timeout).await {
+                Ok(r) if r.status() == 200 => {
+                    let obj = json_object(r.body()).map_err(|f| failed(SOURCE, f))?;
+                    return metadata_credentials(SOURCE, &obj, self.clock.now()).map(Some);
+                }
+                Ok(r) if r.status() >= 500 => last = Some(status_failure(&r, &secrets)),
+                Ok(r) => return Err(failed(SOURCE, status_failure(&r, &secrets))),
+                Err(e) if transient(&e) => last = Some(SourceFailure::Unreachable(e)),
+                Err(e) => return Err(failed(SOURCE, SourceFailure::Unreachable(e))),
+            }
+        }
+        Err(failed(
+            SOURCE,
+            last.unwrap_or(SourceFailure::Malformed("no attempt was made")),
+        ))
+    }
+}
+
+/// A token that can go in a header: no CR or LF (nothing is sent otherwise), no other
+/// control character, not empty.
+fn checked_token(field: &str, t: &str) -> Result<SecretString, CredentialsError> {
+    let config = |rule: &str| failed(SOURCE, SourceFailure::Config(format!("{field}: {rule}")));
+    if t.contains(['\r', '\n']) {
+        return Err(config(
+            "the token holds a CR or LF (a trailing newline counts), which no header may carry",
+        ));
+    }
+    if t.is_empty() || t.bytes().any(|b| b < 0x20 || b == 0x7f) {
+        return Err(config("the token is empty or holds a control character"));
+    }
+    Ok(SecretString::from(t))
+}
+
+/// The full URI's rule: `https` to any host; `http` to a loopback IP address,
+/// `localhost`, or the container link-local addresses.
+fn check_full_uri(url: &str) -> Result<(), &'static str> {
+    let target = crate::host::parse_target_with(url, true)?;
+    if target.https {
+        return Ok(());
+    }
+    let allowed = match &target.authority.host {
+        Host::V4(ip) => {
+            ip.is_loopback() || [[169, 254, 170, 2], [169, 254, 170, 23]].contains(&ip.octets())
+        }
+        Host::V6(ip) => ip.is_loopback() || ip.segments() == [0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x23],
+        Host::Name(n) => n == "localhost",
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(
+            "plain http is allowed only to a loopback IP address, localhost, 169.254.170.2, \
+             169.254.170.23 or fd00:ec2::23 (https goes anywhere)",
+        )
+    }
+}
+
+impl<T: Transport, C: Clock> ProvideCredentials for ContainerProvider<T, C> {
+    fn provide_credentials(&self) -> ProvideFuture<'_> {
+        Box::pin(async move {
+            match self.fetch().await? {
+                Some(p) => Ok(p),
+                None => Err(ProvideError::NotConfigured { provider: SOURCE }),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_full_uri_rule_reads_the_real_host() {
+        for ok in [
+            "http://127.0.0.1:8080/creds",
+            "http://127.1.2.3/x",
+            "http://[::1]:9/x",
+            "http://localhost:9/x",
+            "http://169.254.170.2/v2/credentials/abc",
+            "http://169.254.170.23/v1/credentials",
+            "http://[fd00:ec2::23]/v1/credentials",
+            "https://creds.example.com/x",
+        ] {
+            assert!(check_full_uri(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://169.254.169.254/latest",
+            "http://[fd00:ec2::254]/",
+            "http://creds.example.com/",
+            "http://127.0.0.1@evil.com/",
+            "http://evil.com#@127.0.0.1/",
+            "http://a.localhost/",
+            "http://192.168.1.1/",
+            "ftp://127.0.0.1/",
+        ] {
+            assert!(check_full_uri(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn tokens_with_line_breaks_are_refused_and_not_shown() {
+        for bad in ["abc\r\nX-Evil: 1", "abc\n", "a\rb", "", "a\0b"] {
+            let e = checked_token(TOKEN, bad).unwrap_err().to_string();
+            assert!(e.contains(TOKEN), "{e}");
+            assert!(!e.contains("abc"), "{e}");
+        }
+        assert!(checked_token(TOKEN, "Bearer abc.def").is_ok());
+    }
+}

@@ -1,0 +1,299 @@
+//! What the HTTP credential sources share (instance metadata, the container endpoint,
+//! IAM Identity Center): how they fail, one bounded send, the credentials JSON they
+//! answer with, and the error text a server sends, kept short and free of secrets.
+
+use std::fmt;
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use super::credentials_provider::{CredentialsError, Provided};
+use crate::credentials::Credentials;
+use crate::error::{TransportError, TransportErrorKind, escape_for_terminal};
+use crate::http::{Request, Response};
+use crate::transport::Transport;
+
+/// Why an HTTP credentials source gave no credentials.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SourceFailure {
+    /// No answer: nothing listening, a timeout, a broken connection, a redirect, an
+    /// oversized body.
+    Unreachable(TransportError),
+    /// An HTTP error status, with the error code and message the server gave (a code
+    /// only when it looks like one; the message escaped, cut short and stripped of
+    /// every secret of the request).
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// The error code (`AccessDeniedException`, `invalid_grant`, ...).
+        code: Option<String>,
+        /// The server's message.
+        message: Option<String>,
+    },
+    /// Instance metadata answered with a `Code` other than `Success`.
+    Code(String),
+    /// The answer is not the JSON the source speaks (what is wrong, never a value).
+    Malformed(&'static str),
+    /// The settings are wrong: a refused endpoint, a token that cannot be sent.
+    Config(String),
+    /// IAM Identity Center needs a new login (`aws sso login`): why.
+    LoginNeeded(String),
+}
+
+impl SourceFailure {
+    /// Whether no retry can help: wrong settings, a login that is needed, or a `4xx`
+    /// other than `408` and `429`.
+    pub fn is_non_recoverable(&self) -> bool {
+        match self {
+            SourceFailure::Config(_) | SourceFailure::LoginNeeded(_) => true,
+            SourceFailure::Status { status, .. } => {
+                (400..500).contains(status) && *status != 408 && *status != 429
+            }
+            SourceFailure::Unreachable(e) => e.kind() == TransportErrorKind::Refused,
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for SourceFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SourceFailure::Unreachable(e) => {
+                write!(f, "{e}")?;
+                let mut cause = std::error::Error::source(e);
+                while let Some(c) = cause {
+                    write!(f, ": {c}")?;
+                    cause = c.source();
+                }
+                Ok(())
+            }
+            SourceFailure::Status {
+                status,
+                code,
+                message,
+            } => {
+                write!(f, "HTTP {status}")?;
+                if let Some(c) = code {
+                    write!(f, " {c}")?;
+                }
+                if let Some(m) = message {
+                    write!(f, ": {m}")?;
+                }
+                Ok(())
+            }
+            SourceFailure::Code(code) => write!(f, "answered with Code {code}"),
+            SourceFailure::Malformed(rule) => write!(f, "malformed answer: {rule}"),
+            SourceFailure::Config(rule) => f.write_str(rule),
+            SourceFailure::LoginNeeded(why) => write!(f, "{why}: run aws sso login"),
+        }
+    }
+}
+
+/// A failure of `source`.
+pub(crate) fn failed(source: &'static str, failure: SourceFailure) -> CredentialsError {
+    CredentialsError::Source { source, failure }
+}
+
+/// Sends `request` with `timeout` over the whole attempt, whatever the transport does.
+pub(crate) async fn send_within<T: Transport>(
+    transport: &T,
+    request: Request,
+    timeout: Duration,
+) -> Result<Response, TransportError> {
+    let authority = request.authority().unwrap_or("").to_owned();
+    match tokio::time::timeout(timeout, transport.send(request)).await {
+        Ok(answer) => answer,
+        Err(_) => Err(TransportError::new(TransportErrorKind::Timeout).with_host(authority)),
+    }
+}
+
+/// Whether another attempt may help: a connection that failed or broke, a timeout.
+pub(crate) fn transient(e: &TransportError) -> bool {
+    matches!(
+        e.kind(),
+        TransportErrorKind::Connect | TransportErrorKind::Timeout | TransportErrorKind::Other
+    )
+}
+
+/// The names of the members of a credentials JSON object.
+pub(crate) struct Members {
+    pub(crate) access_key_id: &'static str,
+    pub(crate) secret_access_key: &'static str,
+    pub(crate) token: &'static str,
+}
+
+/// Instance metadata and the container endpoint: `AccessKeyId`, `SecretAccessKey`,
+/// `Token`, `Expiration` (RFC 3339).
+pub(crate) const METADATA_MEMBERS: Members = Members {
+    access_key_id: "AccessKeyId",
+    secret_access_key: "SecretAccessKey",
+    token: "Token",
+};
+
+/// Reads a JSON object (untrusted: serde_json, bounded by the transport's body cap).
+pub(crate) fn json_object(
+    body: &[u8],
+) -> Result<serde_json::Map<String, serde_json::Value>, SourceFailure> {
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(map)) => Ok(map),
+        Ok(_) => Err(SourceFailure::Malformed("not a JSON object")),
+        Err(_) => Err(SourceFailure::Malformed("not JSON")),
+    }
+}
+
+/// A non-empty string member.
+pub(crate) fn text<'a>(
+    obj: &'a serde_json::Map<String, serde_json::Value>,
+    key: &str,
+) -> Option<&'a str> {
+    obj.get(key)
+        .and_then(serde_json::Value::as_str)
+        .filter(|s| !s.is_empty())
+}
+
+/// The credentials of a metadata answer (`Expiration` as RFC 3339), refused when they
+/// have already expired at `now`.
+pub(crate) fn metadata_credentials(
+    source: &'static str,
+    obj: &serde_json::Map<String, serde_json::Value>,
+    now: OffsetDateTime,
+) -> Result<Provided, CredentialsError> {
+    let m = METADATA_MEMBERS;
+    let need = |key: &'static str, rule: &'static str| {
+        text(obj, key).ok_or_else(|| failed(source, SourceFailure::Malformed(rule)))
+    };
+    let id = need(m.access_key_id, "AccessKeyId is missing")?;
+    let secret = need(m.secret_access_key, "SecretAccessKey is missing")?;
+    let token = need(m.token, "Token is missing")?;
+    let expiration = need("Expiration", "Expiration is missing")?;
+    let expiration = crate::date::parse_rfc3339(expiration).ok_or_else(|| {
+        failed(
+            source,
+            SourceFailure::Malformed("Expiration is not an RFC 3339 time"),
+        )
+    })?;
+    checked(source, id, secret, Some(token), Some(expiration), now)
+}
+
+/// Credentials from a source, checked: the key id and token visible ASCII, the
+/// secret non-empty, the expiry in the future.
+pub(crate) fn checked(
+    source: &'static str,
+    id: &str,
+    secret: &str,
+    token: Option<&str>,
+    expiration: Option<OffsetDateTime>,
+    now: OffsetDateTime,
+) -> Result<Provided, CredentialsError> {
+    let visible = |s: &str| !s.is_empty() && s.bytes().all(|b| (0x21..0x7f).contains(&b));
+    if !visible(id) || id.len() > 128 {
+        return Err(failed(
+            source,
+            SourceFailure::Malformed("the access key id is not visible ASCII"),
+        ));
+    }
+    if token.is_some_and(|t| !visible(t)) || !visible(secret) {
+        return Err(failed(
+            source,
+            SourceFailure::Malformed("the secret key or token is not visible ASCII"),
+        ));
+    }
+    if expiration.is_some_and(|e| e <= now) {
+        return Err(CredentialsError::StaleCredentials { source });
+    }
+    Ok(Provided::new(
+        Credentials::new(id, secret, token.map(str::to_owned)),
+        expiration,
+        source,
+    ))
+}
+
+/// An HTTP error answer as a [`SourceFailure::Status`]: the code from `code`, `Code`,
+/// `__type` or `error` (or `x-amzn-ErrorType`), the message from `message`, `Message`
+/// or `error_description`, with every one of `secrets` removed.
+pub(crate) fn status_failure(response: &Response, secrets: &[&str]) -> SourceFailure {
+    let obj = json_object(response.body()).ok();
+    let pick = |keys: &[&str]| -> Option<String> {
+        let obj = obj.as_ref()?;
+        keys.iter().find_map(|k| text(obj, k)).map(str::to_owned)
+    };
+    let code = response
+        .header("x-amzn-ErrorType")
+        .map(|t| t.split(':').next().unwrap_or(t).to_owned())
+        .or_else(|| pick(&["code", "Code", "__type", "error"]))
+        .map(|c| c.rsplit('#').next().unwrap_or(&c).to_owned())
+        .filter(|c| {
+            (1..=64).contains(&c.len())
+                && c.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+                && !secrets.iter().any(|s| s.len() >= 4 && c.contains(s))
+        });
+    let message = pick(&["message", "Message", "error_description"]).map(|m| {
+        let mut m = m;
+        for s in secrets.iter().filter(|s| s.len() >= 4) {
+            m = m.replace(s, "[redacted]");
+        }
+        let mut safe = escape_for_terminal(&m).into_owned();
+        if safe.len() > 200 {
+            safe.truncate(200);
+            safe.push_str("...");
+        }
+        safe
+    });
+    SourceFailure::Status {
+        status: response.status(),
+        code,
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_text_keeps_no_secret_and_no_control_character() {
+        let body = br#"{"code":"tok-abcdef","message":"bad token tok-abcdef\u001b[31m"}"#;
+        let r = Response::new(403, vec![], body.to_vec());
+        let f = status_failure(&r, &["tok-abcdef"]);
+        let shown = f.to_string();
+        assert!(!shown.contains("tok-abcdef"), "{shown}");
+        assert!(!shown.contains('\u{1b}'), "{shown}");
+        assert!(shown.starts_with("HTTP 403"), "{shown}");
+        let r = Response::new(
+            400,
+            vec![(
+                "x-amzn-ErrorType".into(),
+                "UnauthorizedException:http://internal".into(),
+            )],
+            br#"{"message":"Session token not found or invalid"}"#.to_vec(),
+        );
+        assert_eq!(
+            status_failure(&r, &[]).to_string(),
+            "HTTP 400 UnauthorizedException: Session token not found or invalid"
+        );
+    }
+
+    #[test]
+    fn credentials_are_checked() {
+        let now = time::macros::datetime!(2030-01-01 00:00 UTC);
+        let obj = |s: &str| json_object(s.as_bytes()).unwrap();
+        let ok = obj(
+            r#"{"AccessKeyId":"ASIAX","SecretAccessKey":"s","Token":"t","Expiration":"2030-01-01T01:00:00Z"}"#,
+        );
+        assert!(metadata_credentials("container", &ok, now).is_ok());
+        let old = obj(
+            r#"{"AccessKeyId":"ASIAX","SecretAccessKey":"s","Token":"t","Expiration":"2029-01-01T01:00:00Z"}"#,
+        );
+        assert!(matches!(
+            metadata_credentials("container", &old, now),
+            Err(CredentialsError::StaleCredentials { .. })
+        ));
+        let bad = obj(
+            r#"{"AccessKeyId":"AS IA","SecretAccessKey":"s","Token":"t","Expiration":"2030-01-01T01:00:00Z"}"#,
+        );
+        assert!(metadata_credentials("container", &bad, now).is_err());
+        assert!(json_object(b"[1]").is_err());
+    }
+}

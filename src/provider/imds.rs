@@ -1,0 +1,460 @@
+//! EC2 instance metadata (IMDSv2): a session token from `PUT /latest/api/token`, the
+//! role name, then the role's credentials.
+//!
+//! Settings, environment first, then the profile: `AWS_EC2_METADATA_DISABLED` (only
+//! `true`, in any case, turns it off), `AWS_EC2_METADATA_SERVICE_ENDPOINT` /
+//! `ec2_metadata_service_endpoint`, `AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE` /
+//! `ec2_metadata_service_endpoint_mode` (`IPv4`: `http://169.254.169.254`, `IPv6`:
+//! `http://[fd00:ec2::254]`), `AWS_METADATA_SERVICE_TIMEOUT` /
+//! `metadata_service_timeout` (seconds per attempt, default 1) and
+//! `AWS_METADATA_SERVICE_NUM_ATTEMPTS` / `metadata_service_num_attempts` (default 2:
+//! one retry). IMDSv1 (no token) is used only when the token is refused and
+//! `AWS_EC2_METADATA_V1_DISABLED` / `ec2_metadata_v1_disabled` is explicitly `false`.
+//!
+//! A socket that never answers costs one timeout (no retry: it is not going to heal
+//! within the budget); a refused connection and a `5xx` are tried again at once. The
+//! session token is kept for its lifetime (6 hours, less a minute) and sent only to the
+//! endpoint that issued it.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+
+use super::credentials_provider::{
+    CredentialsError, ProvideCredentials, ProvideError, ProvideFuture, Provided,
+};
+use super::http_source::{
+    SourceFailure, failed, json_object, metadata_credentials, send_within, status_failure,
+    transient,
+};
+use super::os::env_var;
+use crate::client::{Clock, SystemClock};
+use crate::error::InputError;
+use crate::http::{Request, Response};
+use crate::transport::{ReqwestTransport, Transport};
+
+const SOURCE: &str = "instance metadata";
+const TOKEN_TTL_SECONDS: i128 = 21_600;
+const V4_ENDPOINT: &str = "http://169.254.169.254";
+const V6_ENDPOINT: &str = "http://[fd00:ec2::254]";
+const CREDENTIALS_PATH: &str = "/latest/meta-data/iam/security-credentials/";
+
+/// How to reach instance metadata.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ImdsSettings {
+    /// Whether `AWS_EC2_METADATA_DISABLED=true` turned it off.
+    pub disabled: bool,
+    /// The base URL, without a trailing `/`.
+    pub endpoint: String,
+    /// Whether a refused token may fall back to IMDSv1.
+    pub allow_v1: bool,
+    /// The longest time for one attempt (connect included).
+    pub timeout: Duration,
+    /// Attempts per request (at least 1).
+    pub attempts: u32,
+}
+
+impl Default for ImdsSettings {
+    fn default() -> Self {
+        ImdsSettings {
+            disabled: false,
+            endpoint: V4_ENDPOINT.to_owned(),
+            allow_v1: false,
+            timeout: Duration::from_secs(1),
+            attempts: 2,
+        }
+    }
+}
+
+impl ImdsSettings {
+    /// The settings from the environment, then `profile`'s keys.
+    ///
+    /// # Errors
+    /// [`InputError::Invalid`] naming a variable or key whose value breaks its rule (an
+    /// endpoint that is not `https`, or `http` to loopback or the metadata address; a
+    /// mode other than `IPv4`/`IPv6`; a timeout or attempt count that is not a number).
+    pub fn from_env(profile: Option<&crate::profile::Properties>) -> Result<Self, InputError> {
+        let key = |k: &str| profile.and_then(|p| p.get(k)).filter(|v| !v.is_empty());
+        let setting = |var: &'static str,
+                       k: &'static str|
+         -> Result<Option<(String, &'static str)>, InputError> {
+            Ok(match env_var(var)? {
+                Some(v) => Some((v, var)),
+                None => key(k).map(|v| (v.to_owned(), k)),
+            })
+        };
+        let mut s = ImdsSettings {
+            disabled: env_var("AWS_EC2_METADATA_DISABLED")?
+                .is_some_and(|v| v.eq_ignore_ascii_case("true")),
+            ..ImdsSettings::default()
+        };
+        if let Some((mode, field)) = setting(
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
+            "ec2_metadata_service_endpoint_mode",
+        )? {
+            s.endpoint = if mode.eq_ignore_ascii_case("ipv4") {
+                V4_ENDPOINT
+            } else if mode.eq_ignore_ascii_case("ipv6") {
+                V6_ENDPOINT
+            } else {
+                return Err(InputError::Invalid {
+                    field,
+                    rule: "must be IPv4 or IPv6",
+                });
+            }
+            .to_owned();
+        }
+        if let Some((url, field)) = setting(
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+            "ec2_metadata_service_endpoint",
+        )? {
+            s.endpoint =
+                checked_endpoint(&url).map_err(|rule| InputError::Invalid { field, rule })?;
+        }
+        if let Some((v, field)) =
+            setting("AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled")?
+        {
+            s.allow_v1 = super::env::setting_bool(field, Some(&v))? == Some(false);
+        }
+        if let Some((v, field)) =
+            setting("AWS_METADATA_SERVICE_TIMEOUT", "metadata_service_timeout")?
+        {
+            let secs: f64 = v
+                .trim()
+                .parse()
+                .ok()
+                .filter(|t: &f64| t.is_finite() && *t > 0.0 && *t <= 60.0)
+                .ok_or(InputError::Invalid {
+                    field,
+                    rule: "must be a number of seconds between 0 and 60",
+                })?;
+            s.timeout = Duration::from_secs_f64(secs);
+        }
+        if let Some((v, field)) = setting(
+            "AWS_METADATA_SERVICE_NUM_ATTEMPTS",
+            "metadata_service_num_attempts",
+        )? {
+            s.attempts = v
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| (1..=10).contains(n))
+                .ok_or(InputError::Invalid {
+                    field,
+                    rule: "must be a whole number from 1 to 10",
+                })?;
+        }
+        Ok(s)
+    }
+
+    /// The same settings with another endpoint.
+    ///
+    /// # Errors
+    /// [`InputError::Endpoint`] for a URL that is not `https`, or `http` to loopback or
+    /// the metadata address.
+    pub fn with_endpoint(mut self, url: &str) -> Result<Self, InputError> {
+        self.endpoint = checked_endpoint(url).map_err(|rule| InputError::Endpoint { rule })?;
+        Ok(self)
+    }
+
+    /// The same settings, falling back to IMDSv1 when the token is refused (or not).
+    pub fn with_v1_fallback(mut self, on: bool) -> Self {
+        self.allow_v1 = on;
+        self
+    }
+
+    /// The transport these settings call for: the attempt timeout as the connect and
+    /// attempt limits, a 64 KiB body cap, never a proxy.
+    ///
+    /// # Errors
+    /// As [`super::transport_config_from_env`].
+    pub fn transport(&self) -> Result<ReqwestTransport, InputError> {
+        Ok(ReqwestTransport::new(metadata_transport_config(
+            self.timeout,
+        )?))
+    }
+}
+
+/// The transport limits of a metadata source: `timeout` to connect and per attempt, a
+/// 64 KiB body, no proxy, `AWS_CA_BUNDLE` honoured for an `https` endpoint.
+pub(crate) fn metadata_transport_config(
+    timeout: Duration,
+) -> Result<crate::transport::TransportConfig, InputError> {
+    Ok(super::env::transport_config_from_env()?
+        .with_connect_timeout(timeout)
+        .with_attempt_timeout(timeout)
+        .with_max_body_bytes(64 * 1024)
+        .with_proxy_from_env(false))
+}
+
+/// A base URL: `https` anywhere, `http` to loopback or the metadata addresses; no
+/// user-info, query or fragment. Returned without a trailing `/`.
+fn checked_endpoint(url: &str) -> Result<String, &'static str> {
+    let target = crate::host::parse_target_with(url, true)?;
+    if target.query.is_some() || target.fragment.is_some() {
+        return Err("must not have a query or fragment");
+    }
+    let scheme = if target.https { "https" } else { "http" };
+    let path = target.path.trim_end_matches('/');
+    Ok(format!("{scheme}://{}{path}", target.host_header()))
+}
+
+/// A session token and when (clock nanoseconds) it stops being used.
+struct Token {
+    value: SecretString,
+    until: i128,
+}
+
+/// Instance metadata as a [`ProvideCredentials`]. Not configured when
+/// `AWS_EC2_METADATA_DISABLED=true`.
+pub struct ImdsProvider<T = ReqwestTransport, C = SystemClock> {
+    settings: ImdsSettings,
+    transport: T,
+    clock: C,
+    token: Mutex<Option<Token>>,
+}
+
+impl<T, C> std::fmt::Debug for ImdsProvider<T, C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImdsProvider")
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ImdsProvider {
+    /// The provider the environment (and `profile`'s keys) configure, with its own
+    /// transport.
+    ///
+    /// # Errors
+    /// As [`ImdsSettings::from_env`].
+    pub fn from_env(profile: Option<&crate::profile::Properties>) -> Result<Self, InputError> {
+        let settings = ImdsSettings::from_env(profile)?;
+        let transport = settings.transport()?;
+        Ok(ImdsProvider::new(settings, transport, SystemClock))
+    }
+}
+
+impl<T: Transport, C: Clock> ImdsProvider<T, C> {
+    /// A provider with these settings, sending with `transport`, reading `clock`.
+    pub fn new(settings: ImdsSettings, transport: T, clock: C) -> Self {
+        ImdsProvider {
+            settings,
+            transport,
+            clock,
+            token: Mutex::new(None),
+        }
+    }
+
+    /// The settings in force.
+    pub fn settings(&self) -> &ImdsSettings {
+        &self.settings
+    }
+
+    /// One request, tried up to the attempt count while it fails in a way another try
+    /// may heal (a refused or broken connection, a `5xx`); a timeout is not retried.
+    async fn request(&self, make: impl Fn() -> Request) -> Result<Response, SourceFailure> {
+        let mut last = None;
+        for _ in 0..self.settings.attempts.max(1) {
+            match send_within(&self.transport, make(), self.settings.timeout).await {
+                Ok(r) if r.status() >= 500 => last = Some(Ok(r)),
+                Ok(r) => return Ok(r),
+                Err(e) if e.kind() == crate::error::TransportErrorKind::Timeout => {
+                    return Err(SourceFailure::Unreachable(e));
+                }
+                Err(e) if transient(&e) => last = Some(Err(e)),
+                Err(e) => return Err(SourceFailure::Unreachable(e)),
+            }
+        }
+        match last {
+            Some(Ok(r)) => Err(status_failure(&r, &[])),
+            Some(Err(e)) => Err(SourceFailure::Unreachable(e)),
+            None => Err(SourceFailure::Malformed("no attempt was made")),
+        }
+    }
+
+    /// A session token: the one kept, else a new one; `None` when the service refused
+    /// one and the IMDSv1 fallback is on.
+    async fn token(&self) -> Result<Option<SecretString>, SourceFailure> {
+        let now = self.clock.now_unix_nanos();
+        if let Some(t) = self.lock().as_ref().filter(|t| t.until > now) {
+            return Ok(Some(t.value.clone()));
+        }
+        let url = format!("{}/latest/api/token", self.settings.endpoint);
+        let r = self
+            .request(|| {
+                Request::new("PUT", url.as_str())
+                    .with_header("x-aws-ec2-metadata-token-ttl-seconds", "21600")
+            })
+            .await?;
+        match r.status() {
+            200 => {}
+            403..=405 if self.settings.allow_v1 => return Ok(None),
+            status @ 403..=405 => {
+                return Err(SourceFailure::Status {
+                    status,
+                    code: None,
+                    message: Some(
+                        "the IMDSv2 session token was refused, and the IMDSv1 fallback is off \
+                         (AWS_EC2_METADATA_V1_DISABLED=false turns it on)"
+                            .into(),
+                    ),
+                });
+            }
+            _ => return Err(status_failure(&r, &[])),
+        }
+        let value = std::str::from_utf8(r.body())
+            .ok()
+            .map(str::trim)
+            .filter(|t| {
+                (1..=1024).contains(&t.len()) && t.bytes().all(|b| (0x21..0x7f).contains(&b))
+            })
+            .ok_or(SourceFailure::Malformed(
+                "the session token is not visible ASCII",
+            ))?;
+        let value = SecretString::from(value);
+        *self.lock() = Some(Token {
+            value: value.clone(),
+            until: now + (TOKEN_TTL_SECONDS - 60) * 1_000_000_000,
+        });
+        Ok(Some(value))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Token>> {
+        self.token.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A GET with the token; a `401` (a token the service no longer knows) gets a new
+    /// token and one more try.
+    async fn get(&self, path: &str) -> Result<Response, SourceFailure> {
+        let url = format!("{}{path}", self.settings.endpoint);
+        for round in 0..2 {
+            let token = self.token().await?;
+            let r = self
+                .request(|| {
+                    let mut req = Request::new("GET", url.as_str());
+                    if let Some(t) = &token {
+                        req.append_sensitive_header("x-aws-ec2-metadata-token", t.expose_secret());
+                    }
+                    req
+                })
+                .await?;
+            if r.status() == 401 && round == 0 {
+                *self.lock() = None;
+                continue;
+            }
+            return Ok(r);
+        }
+        Err(SourceFailure::Malformed(
+            "the session token was refused twice",
+        ))
+    }
+
+    /// Fetches the role's credentials.
+    ///
+    /// # Errors
+    /// [`CredentialsError::Source`]; [`CredentialsError::StaleCredentials`] when they
+    /// have already expired.
+    pub async fn fetch(&self) -> Result<Provided, CredentialsError> {
+        let fail = |f| failed(SOURCE, f);
+        let r = self.get(CREDENTIALS_PATH).await.map_err(fail)?;
+        let role = match r.status() {
+            200 => role_name(r.body()).map_err(fail)?,
+            404 => {
+                return Err(fail(SourceFailure::Status {
+                    status: 404,
+                    code: None,
+                    message: Some("no IAM role is attached to this instance".into()),
+                }));
+            }
+            _ => return Err(fail(status_failure(&r, &[]))),
+        };
+        let r = self
+            .get(&format!("{CREDENTIALS_PATH}{role}"))
+            .await
+            .map_err(fail)?;
+        if r.status() != 200 {
+            return Err(fail(status_failure(&r, &[])));
+        }
+        let obj = json_object(r.body()).map_err(fail)?;
+        match super::http_source::text(&obj, "Code") {
+            None | Some("Success") => {}
+            Some(code) => {
+                let code = if code.len() <= 64
+                    && code
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+                {
+                    code.to_owned()
+                } else {
+                    "(unreadable)".to_owned()
+                };
+                return Err(fail(SourceFailure::Code(code)));
+            }
+        }
+        metadata_credentials(SOURCE, &obj, self.clock.now())
+    }
+}
+
+/// The role name of the listing: one line of IAM role-name characters.
+fn role_name(body: &[u8]) -> Result<String, SourceFailure> {
+    let text = std::str::from_utf8(body).unwrap_or("");
+    let name = text.lines().next().unwrap_or("").trim();
+    let ok = (1..=128).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
+        && name != "."
+        && name != "..";
+    if ok {
+        Ok(name.to_owned())
+    } else {
+        Err(SourceFailure::Malformed(
+            "the role name is not an IAM role name",
+        ))
+    }
+}
+
+impl<T: Transport, C: Clock> ProvideCredentials for ImdsProvider<T, C> {
+    fn provide_credentials(&self) -> ProvideFuture<'_> {
+        Box::pin(async move {
+            if self.settings.disabled {
+                return Err(ProvideError::NotConfigured { provider: SOURCE });
+            }
+            Ok(self.fetch().await?)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_are_checked_and_role_names_are_iam_names() {
+        assert_eq!(
+            checked_endpoint("http://127.0.0.1:9/").unwrap(),
+            "http://127.0.0.1:9"
+        );
+        assert_eq!(
+            checked_endpoint("http://[fd00:ec2::254]").unwrap(),
+            "http://[fd00:ec2::254]"
+        );
+        assert!(checked_endpoint("https://imds.example.com/base/").is_ok());
+        for bad in [
+            "http://imds.example.com/",
+            "http://user@127.0.0.1/",
+            "http://169.254.169.253/",
+            "ftp://127.0.0.1/",
+            "http://127.0.0.1/?q",
+        ] {
+            assert!(checked_endpoint(bad).is_err(), "{bad}");
+        }
+        assert_eq!(role_name(b"my-role\n").unwrap(), "my-role");
+        for bad in [&b""[..], b"..", b"a/b", b"a b", b"../../x"] {
+            assert!(role_name(bad).is_err());
+        }
+    }
+}
