@@ -14,6 +14,7 @@
 //! It serves one request per connection (`Connection: close`) and never follows the
 //! real STS in anything but the wire format and the signature check.
 
+mod metadata;
 mod ops;
 mod reply;
 mod server;
@@ -30,6 +31,7 @@ use time::OffsetDateTime;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpListener;
 
+pub use metadata::{METADATA_ACCESS_KEY_ID, MetadataDouble, MetadataFault, MetadataRequest};
 pub use reply::Reply;
 use server::{serve, tls_acceptor};
 use sts::error_body;
