@@ -237,7 +237,8 @@
 //!   spelling, shared by the endpoint check, the proxy decision and the connection
 //!   (`127.0.0.01`, `2130706433` and other numeric forms URL parsers disagree on are
 //!   refused); `localhost` and `*.localhost` are resolved to loopback without DNS;
-//!   plain `http://` goes only to loopback, never through a proxy; and a path or query
+//!   plain `http://` goes only to loopback (and, for instance and container metadata,
+//!   to their fixed link-local addresses), never through a proxy; and a path or query
 //!   that the HTTP stack would send in another form than the one signed is refused.
 //! - Nothing a server, a file or the environment sends panics: every date computation
 //!   is checked ([`date`]), environment variables that are set but not UTF-8 are
@@ -245,8 +246,8 @@
 //!
 //! ## What it does not do
 //!
-//! SigV4A (ECDSA) and streaming (chunked) payload signing; instance and container
-//! metadata and SSO credentials (not yet).
+//! SigV4A (ECDSA) and streaming (chunked) payload signing; the IAM Identity Center login
+//! itself (`aws sso login` writes the token stskit reads and refreshes).
 //!
 //! References: [SigV4](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html),
 //! [STS API](https://docs.aws.amazon.com/STS/latest/APIReference/welcome.html),

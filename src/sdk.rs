@@ -158,6 +158,9 @@ sdk_provider! {
     impl for EnvironmentProvider;
     impl<T, C> for ProfileProvider<T, C>;
     impl<T, C> for WebIdentityEnvProvider<T, C>;
+    impl<T, C> for crate::provider::ImdsProvider<T, C>;
+    impl<T, C> for crate::provider::ContainerProvider<T, C>;
+    impl<T, C> for crate::provider::SsoProvider<T, C>;
 }
 
 #[cfg(test)]

@@ -200,6 +200,7 @@ async fn botocore_gets_the_same_credentials() {
 #[tokio::test]
 async fn credential_source_ecs_container_assumes_the_role_with_them() {
     let d = MetadataDouble::start().await.unwrap();
+    d.set_container_token(Some(TOKEN));
     let (id, secret, token) = d.credentials();
     let sts = StsDouble::builder()
         .with_temporary_key(&id, &secret, &token)
@@ -219,6 +220,7 @@ async fn credential_source_ecs_container_assumes_the_role_with_them() {
         &[
             ("AWS_CONFIG_FILE", config.as_str()),
             ("AWS_CONTAINER_CREDENTIALS_FULL_URI", url.as_str()),
+            ("AWS_CONTAINER_AUTHORIZATION_TOKEN", TOKEN),
             ("AWS_ENDPOINT_URL_STS", endpoint.as_str()),
         ],
     ))
@@ -232,6 +234,12 @@ async fn credential_source_ecs_container_assumes_the_role_with_them() {
         stskit::test_util::SignatureCheck::Valid,
         "signed with the container's credentials"
     );
+    for r in sts.requests() {
+        assert_eq!(
+            r.header("Authorization").map(|a| a.contains(TOKEN)),
+            Some(false)
+        );
+    }
     // Without the container variables: a clear configuration error.
     let (o, _) = run(stskit(
         &home,

@@ -119,6 +119,13 @@ async fn faults_are_typed_failures() {
         matches!(e, SourceFailure::Status { status: 503, .. }),
         "{e}"
     );
+    // A service that echoes the session token in its error: never shown.
+    let token = d.imds_token();
+    let echo = format!(r#"{{"Code":"X","message":"token {token} refused"}}"#);
+    d.push(MetadataFault::Status(500, echo.clone()));
+    d.push(MetadataFault::Status(500, echo));
+    let e = failure(p.fetch().await.unwrap_err());
+    assert!(!format!("{e} {e:?}").contains(&token), "{e}");
     // Token kept: the next requests are the listing and the credentials.
     d.push(MetadataFault::Expired);
     d.push(MetadataFault::Expired);
@@ -321,6 +328,13 @@ async fn credential_source_ec2_instance_metadata_assumes_the_role_with_them() {
     let call = sts.requests().pop().unwrap();
     assert_eq!(call.param("Action").as_deref(), Some("AssumeRole"));
     assert_eq!(call.signature, stskit::test_util::SignatureCheck::Valid);
+    // The metadata session token went to the metadata endpoint only.
+    let imds_token = d.imds_token();
+    assert!(!imds_token.is_empty());
+    for r in sts.requests() {
+        assert!(r.headers.iter().all(|(_, v)| !v.contains(&imds_token)));
+        assert!(!String::from_utf8_lossy(&r.body).contains(&imds_token));
+    }
     // Expiration is STS's for a role.
     assert_ne!(
         v["Expiration"],

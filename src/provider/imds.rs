@@ -269,7 +269,7 @@ impl<T: Transport, C: Clock> ImdsProvider<T, C> {
             }
         }
         match last {
-            Some(Ok(r)) => Err(status_failure(&r, &[])),
+            Some(Ok(r)) => Err(self.status(&r)),
             Some(Err(e)) => Err(SourceFailure::Unreachable(e)),
             None => Err(SourceFailure::Malformed("no attempt was made")),
         }
@@ -303,7 +303,7 @@ impl<T: Transport, C: Clock> ImdsProvider<T, C> {
                     ),
                 });
             }
-            _ => return Err(status_failure(&r, &[])),
+            _ => return Err(self.status(&r)),
         }
         let value = std::str::from_utf8(r.body())
             .ok()
@@ -320,6 +320,15 @@ impl<T: Transport, C: Clock> ImdsProvider<T, C> {
             until: now + (TOKEN_TTL_SECONDS - 60) * 1_000_000_000,
         });
         Ok(Some(value))
+    }
+
+    /// An error answer, with the session token (should the service echo it) removed.
+    fn status(&self, r: &Response) -> SourceFailure {
+        let token = self.lock().as_ref().map(|t| t.value.clone());
+        match &token {
+            Some(t) => status_failure(r, &[t.expose_secret()]),
+            None => status_failure(r, &[]),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<Token>> {
@@ -369,14 +378,14 @@ impl<T: Transport, C: Clock> ImdsProvider<T, C> {
                     message: Some("no IAM role is attached to this instance".into()),
                 }));
             }
-            _ => return Err(fail(status_failure(&r, &[]))),
+            _ => return Err(fail(self.status(&r))),
         };
         let r = self
             .get(&format!("{CREDENTIALS_PATH}{role}"))
             .await
             .map_err(fail)?;
         if r.status() != 200 {
-            return Err(fail(status_failure(&r, &[])));
+            return Err(fail(self.status(&r)));
         }
         let obj = json_object(r.body()).map_err(fail)?;
         match super::http_source::text(&obj, "Code") {
