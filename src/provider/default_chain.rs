@@ -73,7 +73,7 @@ fn profile_step(set: &ProfileSet, profile: &str, explicit: bool, named: bool) ->
 
 /// Whether instance metadata is on (`AWS_EC2_METADATA_DISABLED` is not `true`).
 fn imds_enabled() -> Result<bool, ProvideError> {
-    Ok(!env_var("AWS_EC2_METADATA_DISABLED")?.is_some_and(|v| v.eq_ignore_ascii_case("true")))
+    Ok(!super::imds::metadata_disabled()?)
 }
 
 /// The part of [`default_chain`] decided without any call, process or network: a

@@ -86,8 +86,7 @@ impl ImdsSettings {
             })
         };
         let mut s = ImdsSettings {
-            disabled: env_var("AWS_EC2_METADATA_DISABLED")?
-                .is_some_and(|v| v.eq_ignore_ascii_case("true")),
+            disabled: metadata_disabled()?,
             ..ImdsSettings::default()
         };
         if let Some((mode, field)) = setting(
@@ -175,6 +174,15 @@ impl ImdsSettings {
             self.timeout,
         )?))
     }
+}
+
+/// Whether `AWS_EC2_METADATA_DISABLED` is `true` (in any case): the one switch that
+/// turns instance metadata off.
+///
+/// # Errors
+/// [`InputError::Invalid`] when the variable is set but not UTF-8.
+pub(crate) fn metadata_disabled() -> Result<bool, InputError> {
+    Ok(env_var("AWS_EC2_METADATA_DISABLED")?.is_some_and(|v| v.eq_ignore_ascii_case("true")))
 }
 
 /// The transport limits of a metadata source: `timeout` to connect and per attempt, a
@@ -441,6 +449,31 @@ impl<T: Transport, C: Clock> ProvideCredentials for ImdsProvider<T, C> {
 mod tests {
     use super::*;
 
+    /// The profile's keys (the test environment sets none of the variables).
+    #[test]
+    fn profile_keys_set_the_mode_the_timeout_and_the_v1_opt_in() {
+        let set = crate::profile::ProfileSet::parse(
+            "[default]\nec2_metadata_service_endpoint_mode = IPv6\n\
+             metadata_service_timeout = 2.5\nmetadata_service_num_attempts = 3\n\
+             ec2_metadata_v1_disabled = false\n\
+             [profile bad]\nec2_metadata_service_endpoint_mode = ipv5\n",
+            "",
+        )
+        .unwrap();
+        let p = set.profile("default").unwrap();
+        let s = ImdsSettings::from_env(Some(&p)).unwrap();
+        assert_eq!(s.endpoint, "http://[fd00:ec2::254]");
+        assert_eq!(s.timeout, Duration::from_millis(2500));
+        assert_eq!(s.attempts, 3);
+        assert!(s.allow_v1);
+        let d = ImdsSettings::from_env(None).unwrap();
+        assert_eq!(d.endpoint, "http://169.254.169.254");
+        assert!(!d.allow_v1);
+        let bad = set.profile("bad").unwrap();
+        let e = ImdsSettings::from_env(Some(&bad)).unwrap_err().to_string();
+        assert!(e.contains("ec2_metadata_service_endpoint_mode"), "{e}");
+    }
+
     #[test]
     fn endpoints_are_checked_and_role_names_are_iam_names() {
         assert_eq!(
@@ -462,6 +495,7 @@ mod tests {
             assert!(checked_endpoint(bad).is_err(), "{bad}");
         }
         assert_eq!(role_name(b"my-role\n").unwrap(), "my-role");
+        assert_eq!(role_name(b"first\nsecond").unwrap(), "first");
         for bad in [&b""[..], b"..", b"a/b", b"a b", b"../../x"] {
             assert!(role_name(bad).is_err());
         }
