@@ -19,8 +19,7 @@ use super::credentials_provider::{
     CredentialsError, ProvideCredentials, ProvideError, ProvideFuture, Provided,
 };
 use super::http_source::{
-    SourceFailure, failed, json_object, metadata_credentials, send_within, status_failure,
-    transient,
+    Retry, SourceFailure, failed, json_object, metadata_credentials, send_retrying, status_failure,
 };
 use super::os::{env_var, read_regular_file};
 use crate::client::{Clock, SystemClock};
@@ -155,26 +154,21 @@ impl<T: Transport, C: Clock> ContainerProvider<T, C> {
             r
         };
         let secrets: Vec<&str> = token.iter().map(|t| t.expose_secret()).collect();
-        let mut last = None;
-        for attempt in 0..ATTEMPTS {
-            if attempt > 0 {
-                tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
-            }
-            match send_within(&self.transport, make(), self.timeout).await {
-                Ok(r) if r.status() == 200 => {
-                    let obj = json_object(r.body()).map_err(|f| failed(SOURCE, f))?;
-                    return metadata_credentials(SOURCE, &obj, self.clock.now()).map(Some);
-                }
-                Ok(r) if r.status() >= 500 => last = Some(status_failure(&r, &secrets)),
-                Ok(r) => return Err(failed(SOURCE, status_failure(&r, &secrets))),
-                Err(e) if transient(&e) => last = Some(SourceFailure::Unreachable(e)),
-                Err(e) => return Err(failed(SOURCE, SourceFailure::Unreachable(e))),
-            }
+        let retry = Retry {
+            attempts: ATTEMPTS,
+            pause: Duration::from_millis(200),
+            after_timeout: true,
+            after_throttling: false,
+        };
+        let fail = |f| failed(SOURCE, f);
+        let r = send_retrying(&self.transport, make, self.timeout, retry, &secrets)
+            .await
+            .map_err(fail)?;
+        if r.status() != 200 {
+            return Err(fail(status_failure(&r, &secrets)));
         }
-        Err(failed(
-            SOURCE,
-            last.unwrap_or(SourceFailure::Malformed("no attempt was made")),
-        ))
+        let obj = json_object(r.body()).map_err(fail)?;
+        metadata_credentials(SOURCE, &obj, self.clock.now()).map(Some)
     }
 }
 

@@ -109,11 +109,56 @@ pub(crate) async fn send_within<T: Transport>(
 }
 
 /// Whether another attempt may help: a connection that failed or broke, a timeout.
-pub(crate) fn transient(e: &TransportError) -> bool {
+fn transient(e: &TransportError) -> bool {
     matches!(
         e.kind(),
         TransportErrorKind::Connect | TransportErrorKind::Timeout | TransportErrorKind::Other
     )
+}
+
+/// How a source tries a request again.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Retry {
+    /// Attempts in all (at least one is made).
+    pub(crate) attempts: u32,
+    /// The pause before attempt `n` (from 1) is `n` times this.
+    pub(crate) pause: Duration,
+    /// Whether a timed-out attempt is tried again (instance metadata does not: a
+    /// socket that never answers will not answer within the budget either).
+    pub(crate) after_timeout: bool,
+    /// Whether `429 Too Many Requests` is tried again (a `5xx` always is).
+    pub(crate) after_throttling: bool,
+}
+
+/// Sends the request `make` builds, trying again on a `5xx` (and `429` if asked), a
+/// refused or broken connection, and (if asked) a timeout. Any other answer, `2xx`
+/// or `4xx`, is returned as it is; retries that run out give the last failure, with
+/// `secrets` removed from the server's text.
+pub(crate) async fn send_retrying<T: Transport>(
+    transport: &T,
+    make: impl Fn() -> Request,
+    timeout: Duration,
+    retry: Retry,
+    secrets: &[&str],
+) -> Result<Response, SourceFailure> {
+    let mut last = SourceFailure::Malformed("no attempt was made");
+    for attempt in 0..retry.attempts.max(1) {
+        if attempt > 0 && !retry.pause.is_zero() {
+            tokio::time::sleep(retry.pause * attempt).await;
+        }
+        match send_within(transport, make(), timeout).await {
+            Ok(r) if r.status() >= 500 || (retry.after_throttling && r.status() == 429) => {
+                last = status_failure(&r, secrets);
+            }
+            Ok(r) => return Ok(r),
+            Err(e) if e.kind() == TransportErrorKind::Timeout && !retry.after_timeout => {
+                return Err(SourceFailure::Unreachable(e));
+            }
+            Err(e) if transient(&e) => last = SourceFailure::Unreachable(e),
+            Err(e) => return Err(SourceFailure::Unreachable(e)),
+        }
+    }
+    Err(last)
 }
 
 /// The names of the members of a credentials JSON object.

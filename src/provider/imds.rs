@@ -25,8 +25,7 @@ use super::credentials_provider::{
     CredentialsError, ProvideCredentials, ProvideError, ProvideFuture, Provided,
 };
 use super::http_source::{
-    SourceFailure, failed, json_object, metadata_credentials, send_within, status_failure,
-    transient,
+    Retry, SourceFailure, failed, json_object, metadata_credentials, send_retrying, status_failure,
 };
 use super::os::env_var;
 use crate::client::{Clock, SystemClock};
@@ -264,23 +263,22 @@ impl<T: Transport, C: Clock> ImdsProvider<T, C> {
     /// One request, tried up to the attempt count while it fails in a way another try
     /// may heal (a refused or broken connection, a `5xx`); a timeout is not retried.
     async fn request(&self, make: impl Fn() -> Request) -> Result<Response, SourceFailure> {
-        let mut last = None;
-        for _ in 0..self.settings.attempts.max(1) {
-            match send_within(&self.transport, make(), self.settings.timeout).await {
-                Ok(r) if r.status() >= 500 => last = Some(Ok(r)),
-                Ok(r) => return Ok(r),
-                Err(e) if e.kind() == crate::error::TransportErrorKind::Timeout => {
-                    return Err(SourceFailure::Unreachable(e));
-                }
-                Err(e) if transient(&e) => last = Some(Err(e)),
-                Err(e) => return Err(SourceFailure::Unreachable(e)),
-            }
-        }
-        match last {
-            Some(Ok(r)) => Err(self.status(&r)),
-            Some(Err(e)) => Err(SourceFailure::Unreachable(e)),
-            None => Err(SourceFailure::Malformed("no attempt was made")),
-        }
+        let retry = Retry {
+            attempts: self.settings.attempts,
+            pause: Duration::ZERO,
+            after_timeout: false,
+            after_throttling: false,
+        };
+        let token = self.lock().as_ref().map(|t| t.value.clone());
+        let secrets: Vec<&str> = token.iter().map(|t| t.expose_secret()).collect();
+        send_retrying(
+            &self.transport,
+            make,
+            self.settings.timeout,
+            retry,
+            &secrets,
+        )
+        .await
     }
 
     /// A session token: the one kept, else a new one; `None` when the service refused

@@ -24,7 +24,7 @@ use time::OffsetDateTime;
 
 use super::credentials_provider::{CredentialsError, ProvideCredentials, ProvideFuture, Provided};
 use super::http_source::{
-    SourceFailure, checked, failed, json_object, send_within, status_failure, transient,
+    Retry, SourceFailure, checked, failed, json_object, send_retrying, status_failure,
 };
 use super::os::env_var;
 use super::sso_token::{CachedToken, read_token, token_file_name, token_json};
@@ -196,21 +196,13 @@ impl<T: Transport, C: Clock> SsoProvider<T, C> {
         make: impl Fn() -> Request,
         secrets: &[&str],
     ) -> Result<Response, SourceFailure> {
-        let mut last = None;
-        for attempt in 0..ATTEMPTS {
-            if attempt > 0 {
-                tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
-            }
-            match send_within(&self.transport, make(), self.timeout).await {
-                Ok(r) if r.status() >= 500 || r.status() == 429 => {
-                    last = Some(status_failure(&r, secrets));
-                }
-                Ok(r) => return Ok(r),
-                Err(e) if transient(&e) => last = Some(SourceFailure::Unreachable(e)),
-                Err(e) => return Err(SourceFailure::Unreachable(e)),
-            }
-        }
-        Err(last.unwrap_or(SourceFailure::Malformed("no attempt was made")))
+        let retry = Retry {
+            attempts: ATTEMPTS,
+            pause: Duration::from_millis(200),
+            after_timeout: true,
+            after_throttling: true,
+        };
+        send_retrying(&self.transport, make, self.timeout, retry, secrets).await
     }
 
     /// The access token to use: the cached one, refreshed when due and possible.
