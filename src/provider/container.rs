@@ -51,6 +51,8 @@ pub struct ContainerProvider<T = ReqwestTransport, C = SystemClock> {
     clock: C,
     timeout: Duration,
     relative_base: String,
+    /// A URL and token given in code, instead of the environment.
+    given: Option<(String, Option<SecretString>)>,
 }
 
 impl<T, C> std::fmt::Debug for ContainerProvider<T, C> {
@@ -68,7 +70,8 @@ impl ContainerProvider {
     /// As [`super::transport_config_from_env`].
     pub fn from_env() -> Result<Self, InputError> {
         let timeout = Duration::from_secs(2);
-        let transport = ReqwestTransport::new(super::imds::metadata_transport_config(timeout)?);
+        let transport =
+            ReqwestTransport::new(super::imds_settings::metadata_transport_config(timeout)?);
         Ok(ContainerProvider::new(transport, SystemClock))
     }
 }
@@ -81,7 +84,27 @@ impl<T: Transport, C: Clock> ContainerProvider<T, C> {
             clock,
             timeout: Duration::from_secs(2),
             relative_base: ECS_HOST.to_owned(),
+            given: None,
         }
+    }
+
+    /// Calls `url` with `authorization` (if any) instead of reading the environment:
+    /// the full-URI host rule and the token rule apply all the same.
+    ///
+    /// # Errors
+    /// [`CredentialsError::Source`] for a refused URL or a token with a line break or
+    /// a control character.
+    pub fn with_uri(
+        mut self,
+        url: &str,
+        authorization: Option<&str>,
+    ) -> Result<Self, CredentialsError> {
+        check_full_uri(url).map_err(|rule| failed(SOURCE, SourceFailure::Config(rule.into())))?;
+        let token = authorization
+            .map(|t| checked_token("authorization", t))
+            .transpose()?;
+        self.given = Some((url.to_owned(), token));
+        Ok(self)
     }
 
     /// Resolves `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` against `base` instead of
@@ -100,6 +123,9 @@ impl<T: Transport, C: Clock> ContainerProvider<T, C> {
     /// The URL to call and the token to send, from the environment; `None` when
     /// nothing configures the source.
     fn configured(&self) -> Result<Option<(String, Option<SecretString>)>, CredentialsError> {
+        if let Some(given) = &self.given {
+            return Ok(Some(given.clone()));
+        }
         let config = |rule: String| failed(SOURCE, SourceFailure::Config(rule));
         let url = if let Some(rel) = env_var(RELATIVE)? {
             if !rel.starts_with('/') {

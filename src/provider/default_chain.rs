@@ -73,7 +73,7 @@ fn profile_step(set: &ProfileSet, profile: &str, explicit: bool, named: bool) ->
 
 /// Whether instance metadata is on (`AWS_EC2_METADATA_DISABLED` is not `true`).
 fn imds_enabled() -> Result<bool, ProvideError> {
-    Ok(!super::imds::metadata_disabled()?)
+    Ok(!super::imds_settings::metadata_disabled()?)
 }
 
 /// The part of [`default_chain`] decided without any call, process or network: a

@@ -254,11 +254,41 @@ pub(crate) fn checked(
     ))
 }
 
+/// Members that hold secrets in the answers of the three sources.
+const SECRET_MEMBERS: [&str; 7] = [
+    "SecretAccessKey",
+    "Token",
+    "secretAccessKey",
+    "sessionToken",
+    "accessToken",
+    "refreshToken",
+    "clientSecret",
+];
+
+/// A server's error code, kept only when it looks like one (1-64 letters, digits, `_`,
+/// `.`, `-`) and holds none of `secrets`: a server may echo anything there.
+pub(crate) fn error_code(code: &str, secrets: &[&str]) -> Option<String> {
+    let looks_like_one = (1..=64).contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+    let echoes = secrets.iter().any(|s| s.len() >= 4 && code.contains(s));
+    (looks_like_one && !echoes).then(|| code.to_owned())
+}
+
 /// An HTTP error answer as a [`SourceFailure::Status`]: the code from `code`, `Code`,
 /// `__type` or `error` (or `x-amzn-ErrorType`), the message from `message`, `Message`
 /// or `error_description`, with every one of `secrets` removed.
 pub(crate) fn status_failure(response: &Response, secrets: &[&str]) -> SourceFailure {
     let obj = json_object(response.body()).ok();
+    // Secrets the body itself carries (an error answer holding credentials) are kept
+    // out of its code and message too.
+    let own: Vec<&str> = obj
+        .iter()
+        .flat_map(|o| SECRET_MEMBERS.iter().filter_map(|k| text(o, k)))
+        .collect();
+    let all: Vec<&str> = secrets.iter().copied().chain(own).collect();
+    let secrets = &all[..];
     let pick = |keys: &[&str]| -> Option<String> {
         let obj = obj.as_ref()?;
         keys.iter().find_map(|k| text(obj, k)).map(str::to_owned)
@@ -267,13 +297,7 @@ pub(crate) fn status_failure(response: &Response, secrets: &[&str]) -> SourceFai
         .header("x-amzn-ErrorType")
         .map(|t| t.split(':').next().unwrap_or(t).to_owned())
         .or_else(|| pick(&["code", "Code", "__type", "error"]))
-        .map(|c| c.rsplit('#').next().unwrap_or(&c).to_owned())
-        .filter(|c| {
-            (1..=64).contains(&c.len())
-                && c.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
-                && !secrets.iter().any(|s| s.len() >= 4 && c.contains(s))
-        });
+        .and_then(|c| error_code(c.rsplit('#').next().unwrap_or(&c), secrets));
     let message = pick(&["message", "Message", "error_description"]).map(|m| {
         let mut m = m;
         for s in secrets.iter().filter(|s| s.len() >= 4) {

@@ -10,6 +10,7 @@ pub mod env;
 pub mod files;
 pub mod http_source;
 pub mod imds;
+mod imds_settings;
 pub mod os;
 pub mod process;
 pub mod runner_providers;

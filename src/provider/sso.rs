@@ -205,8 +205,10 @@ impl<T: Transport, C: Clock> SsoProvider<T, C> {
         send_retrying(&self.transport, make, self.timeout, retry, secrets).await
     }
 
-    /// The access token to use: the cached one, refreshed when due and possible.
-    async fn access_token(&self) -> Result<SecretString, SourceFailure> {
+    /// The access token to use (the cached one, refreshed when due and possible),
+    /// then every other secret the token file held or the refresh returned, which no
+    /// error text may show.
+    async fn access_token(&self) -> Result<(SecretString, Vec<SecretString>), SourceFailure> {
         let s = &self.settings;
         let name = match &s.session_name {
             Some(n) => format!("sso-session {n:?}"),
@@ -235,7 +237,9 @@ impl<T: Transport, C: Clock> SsoProvider<T, C> {
                         json.as_bytes(),
                         self.clock.now_unix_nanos() as u64 ^ u64::from(std::process::id()),
                     );
-                    return Ok(fresh.access_token);
+                    let mut known = token.secrets();
+                    known.extend(fresh.secrets());
+                    return Ok((fresh.access_token, known));
                 }
                 Err(e) if left <= 0 => {
                     return Err(match e {
@@ -256,7 +260,8 @@ impl<T: Transport, C: Clock> SsoProvider<T, C> {
                 "the IAM Identity Center token for {name} has expired"
             )));
         }
-        Ok(token.access_token)
+        let known = token.secrets();
+        Ok((token.access_token, known))
     }
 
     /// `CreateToken` with the refresh token.
@@ -326,7 +331,7 @@ impl<T: Transport, C: Clock> SsoProvider<T, C> {
     /// [`CredentialsError::StaleCredentials`] for an answer that has expired.
     pub async fn fetch(&self) -> Result<Provided, CredentialsError> {
         let fail = |f| failed(SOURCE, f);
-        let token = self.access_token().await.map_err(fail)?;
+        let (token, known) = self.access_token().await.map_err(fail)?;
         let s = &self.settings;
         let mut query = Vec::new();
         query.extend_from_slice(b"role_name=");
@@ -338,7 +343,10 @@ impl<T: Transport, C: Clock> SsoProvider<T, C> {
             s.portal_endpoint,
             String::from_utf8_lossy(&query)
         );
-        let secrets = [token.expose_secret()];
+        let secrets: Vec<&str> = std::iter::once(&token)
+            .chain(&known)
+            .map(ExposeSecret::expose_secret)
+            .collect();
         let r = self
             .call(
                 || {

@@ -37,6 +37,15 @@ pub(crate) struct CachedToken {
 }
 
 impl CachedToken {
+    /// Its secrets: the access token, the refresh token and the client secret.
+    pub(crate) fn secrets(&self) -> Vec<SecretString> {
+        std::iter::once(&self.access_token)
+            .chain(&self.refresh_token)
+            .chain(&self.client_secret)
+            .cloned()
+            .collect()
+    }
+
     /// Whether it can be refreshed at `now`: a refresh token, a client id and secret,
     /// and a client registration that has not expired.
     pub(crate) fn refreshable(&self, now: OffsetDateTime) -> bool {
