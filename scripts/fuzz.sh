@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-900}
 shift || true
-TARGETS=${*:-parse_response parse_error canonical_request endpoint_and_dates parse_operations profile_parser file_cache}
+TARGETS=${*:-parse_response parse_error canonical_request endpoint_and_dates parse_operations profile_parser file_cache sources}
 
 mkdir -p fuzz/corpus/profile_parser
 python3 - <<'PY'
