@@ -1,6 +1,37 @@
-//! Where source credentials and settings come from. Today: the environment
-//! ([`mod@env`]) and the small file reads it needs ([`os`]); the credential providers and
-//! the profile chain come next (each a `ProvideCredentials`).
+//! Where source credentials and settings come from, each source a
+//! [`ProvideCredentials`]: the environment ([`mod@env`]), web identity, the profile chain
+//! ([`ProfileProvider`]: static keys, roles, `credential_process`, IAM Identity Center),
+//! the container endpoint ([`ContainerProvider`]), EC2 instance metadata
+//! ([`ImdsProvider`]), and the default chain in the AWS order ([`default_chain`],
+//! [`default_chain_provider`]). Only [`os`] reads the environment and files.
+//!
+//! Instance metadata kept fresh by a cache (on EC2, `ImdsProvider::from_env(None)`;
+//! here a loopback double stands in for the instance):
+//!
+//! ```
+//! # #[cfg(feature = "test-util")]
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+//! use stskit::cache::CredentialsCache;
+//! use stskit::client::SystemClock;
+//! use stskit::provider::{ContainerProvider, ImdsProvider, ImdsSettings, ProvideCredentials};
+//! use stskit::transport::ReqwestTransport;
+//!
+//! let double = stskit::test_util::MetadataDouble::start().await?;
+//! let settings = ImdsSettings::default().with_endpoint(&double.url())?;
+//! let imds = ImdsProvider::new(settings.clone(), settings.transport()?, SystemClock);
+//! let cache = CredentialsCache::new(imds);
+//! let provided = cache.provide_credentials().await?;
+//! assert_eq!(provided.credentials.access_key_id(), double.credentials().0);
+//!
+//! // The container endpoint (ECS, EKS Pod Identity): normally from
+//! // AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE.
+//! let container = ContainerProvider::new(ReqwestTransport::default(), SystemClock)
+//!     .with_uri(&double.container_url(), None)?;
+//! let provided = container.provide_credentials().await?;
+//! assert!(provided.expiration.is_some());
+//! # Ok::<_, Box<dyn std::error::Error>>(())
+//! # }).unwrap();
+//! ```
 
 pub mod chain;
 pub mod container;
