@@ -192,6 +192,18 @@ pub(crate) fn provide_reason(e: &crate::provider::ProvideError) -> String {
             C::Input(_) | C::Chain(_) | C::File { .. } | C::Read { .. } => {
                 "configuration".to_owned()
             }
+            C::Source { source, failure } => {
+                use crate::provider::SourceFailure as F;
+                let what = match failure {
+                    F::Unreachable(t) => format!("{:?}", t.kind()),
+                    F::Status { status, .. } => format!("HTTP {status}"),
+                    F::Code(_) => "an error code".to_owned(),
+                    F::Malformed(_) => "malformed answer".to_owned(),
+                    F::Config(_) => "configuration".to_owned(),
+                    F::LoginNeeded(_) => "login needed".to_owned(),
+                };
+                format!("{source}: {what}")
+            }
             _ => "other".to_owned(),
         },
     }
