@@ -126,19 +126,27 @@ impl<T: Transport, C: Clock> ContainerProvider<T, C> {
         if let Some(given) = &self.given {
             return Ok(Some(given.clone()));
         }
+        self.configured_by(env_var)
+    }
+
+    /// As [`ContainerProvider::configured`], reading the variables through `var`.
+    fn configured_by(
+        &self,
+        var: impl Fn(&'static str) -> Result<Option<String>, InputError>,
+    ) -> Result<Option<(String, Option<SecretString>)>, CredentialsError> {
         let config = |rule: String| failed(SOURCE, SourceFailure::Config(rule));
-        let url = if let Some(rel) = env_var(RELATIVE)? {
+        let url = if let Some(rel) = var(RELATIVE)? {
             if !rel.starts_with('/') {
                 return Err(config(format!("{RELATIVE} must start with /")));
             }
             format!("{}{rel}", self.relative_base)
-        } else if let Some(full) = env_var(FULL)? {
+        } else if let Some(full) = var(FULL)? {
             check_full_uri(&full).map_err(|rule| config(format!("{FULL}: {rule}")))?;
             full
         } else {
             return Ok(None);
         };
-        let token = if let Some(path) = env_var(TOKEN_FILE)? {
+        let token = if let Some(path) = var(TOKEN_FILE)? {
             let bytes = zeroize::Zeroizing::new(
                 read_regular_file(std::path::Path::new(&path), 16 * 1024).map_err(|e| {
                     config(format!(
@@ -155,7 +163,7 @@ impl<T: Transport, C: Clock> ContainerProvider<T, C> {
             let text = std::str::from_utf8(&bytes)
                 .map_err(|_| config(format!("{TOKEN_FILE}: the file is not UTF-8")))?;
             Some(checked_token(TOKEN_FILE, text)?)
-        } else if let Some(t) = env_var(TOKEN)? {
+        } else if let Some(t) = var(TOKEN)? {
             Some(checked_token(TOKEN, &t)?)
         } else {
             None
@@ -278,6 +286,50 @@ mod tests {
         ] {
             assert!(check_full_uri(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_relative_uri_wins_and_the_token_file_wins() {
+        let dir = std::env::temp_dir().join(format!("stskit-container-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("token");
+        std::fs::write(&file, "from-the-file").unwrap();
+        let file = file.to_string_lossy().into_owned();
+        let p = ContainerProvider::new(ReqwestTransport::default(), SystemClock)
+            .with_relative_base("http://127.0.0.1:9")
+            .unwrap();
+        let run = |vars: &[(&'static str, &str)]| {
+            let vars: Vec<(&'static str, String)> =
+                vars.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
+            p.configured_by(|name| {
+                Ok(vars
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.clone()))
+            })
+        };
+        let (url, token) = run(&[
+            (RELATIVE, "/v2/credentials/abc?id=7"),
+            (FULL, "http://creds.example.com/"),
+            (TOKEN, "from-the-variable"),
+            (TOKEN_FILE, &file),
+        ])
+        .unwrap()
+        .unwrap();
+        assert_eq!(url, "http://127.0.0.1:9/v2/credentials/abc?id=7");
+        assert_eq!(token.unwrap().expose_secret(), "from-the-file");
+        let (url, token) = run(&[(FULL, "http://localhost:8/c"), (TOKEN, "t")])
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (url.as_str(), token.unwrap().expose_secret()),
+            ("http://localhost:8/c", "t")
+        );
+        assert!(run(&[]).unwrap().is_none());
+        // A relative URI must start with `/`: "@host" would change the host.
+        let e = run(&[(RELATIVE, "@evil.example.com/x")]).unwrap_err();
+        assert!(e.to_string().contains("must start with /"), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
