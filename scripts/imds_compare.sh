@@ -17,6 +17,7 @@ CREDS = json.dumps({"Code": "Success", "Type": "AWS-HMAC", "AccessKeyId": "ASIAI
                     "Expiration": "2099-01-01T00:00:00Z"}).encode()
 class H(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
     def log_message(self, *a): pass
     def reply(self, body):
         self.send_response(200); self.send_header("Content-Length", str(len(body)))
