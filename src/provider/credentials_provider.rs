@@ -86,7 +86,8 @@ pub enum CredentialsError {
         /// Why.
         rule: &'static str,
     },
-    /// The profile needs a source stskit does not provide yet.
+    /// The profile needs a source stskit does not provide (every source of the AWS
+    /// CLI's chain is provided now; kept for sources yet to come).
     NotSupported {
         /// The profile.
         profile: String,
@@ -175,7 +176,9 @@ impl CredentialsError {
     /// must fix (`AccessDenied`, `IDPRejectedClaim`, `InvalidIdentityToken`,
     /// `MalformedPolicyDocument`, `PackedPolicyTooLarge`, `RegionDisabled`), a request
     /// refused before it was sent, or configuration that is wrong (a setting, a
-    /// profile, a file that does not parse, a missing MFA code). A cache returns such
+    /// profile, a file that does not parse, a missing MFA code), or an HTTP source's
+    /// settings, a needed `aws sso login`, or its `4xx` other than `408` and `429`
+    /// ([`super::SourceFailure::is_non_recoverable`]). A cache returns such
     /// an error at once, caches it for a few seconds and never serves old credentials
     /// instead; any other failure (a network error, throttling, an unreadable file, a
     /// `credential_process` that failed, a timeout) is recoverable.
