@@ -8,7 +8,7 @@ mod common;
 #[path = "common/sources.rs"]
 mod sources;
 
-use sources::{Home, botocore, credentials_json, run, stderr, stskit};
+use sources::{Home, assumed_with, botocore, credentials_json, run, stderr, stskit};
 use stskit::client::SystemClock;
 use stskit::provider::{ContainerProvider, ProvideCredentials};
 use stskit::test_util::{MetadataDouble, MetadataFault, StsDouble};
@@ -16,21 +16,22 @@ use stskit::transport::ReqwestTransport;
 
 const TOKEN: &str = "eks-pod-identity-token.value";
 
+/// `stskit credentials` with the full URI `url` and the token in its variable.
+async fn credentials_with_token(home: &Home, url: &str) -> std::process::Output {
+    let env = [
+        ("AWS_CONTAINER_CREDENTIALS_FULL_URI", url),
+        ("AWS_CONTAINER_AUTHORIZATION_TOKEN", TOKEN),
+    ];
+    run(stskit(home, &["credentials"], &env)).await.0
+}
+
 #[tokio::test]
 async fn the_cli_sends_the_token_and_prints_the_credentials() {
     let d = MetadataDouble::start().await.unwrap();
     d.set_container_token(Some(TOKEN));
     let home = Home::new("container-cli");
     let url = d.container_url();
-    let (o, _) = run(stskit(
-        &home,
-        &["credentials"],
-        &[
-            ("AWS_CONTAINER_CREDENTIALS_FULL_URI", url.as_str()),
-            ("AWS_CONTAINER_AUTHORIZATION_TOKEN", TOKEN),
-        ],
-    ))
-    .await;
+    let o = credentials_with_token(&home, &url).await;
     let v = credentials_json(&o);
     let (id, secret, token) = d.credentials();
     assert_eq!(v["AccessKeyId"], id);
@@ -176,15 +177,7 @@ async fn botocore_gets_the_same_credentials() {
     d.set_container_token(Some(TOKEN));
     let home = Home::new("container-peer");
     let url = d.container_url();
-    let (o, _) = run(stskit(
-        &home,
-        &["credentials"],
-        &[
-            ("AWS_CONTAINER_CREDENTIALS_FULL_URI", url.as_str()),
-            ("AWS_CONTAINER_AUTHORIZATION_TOKEN", TOKEN),
-        ],
-    ))
-    .await;
+    let o = credentials_with_token(&home, &url).await;
     let ours = credentials_json(&o);
     let theirs = botocore(&["container", &url, TOKEN], &[]).await;
     for k in [
@@ -225,15 +218,7 @@ async fn credential_source_ecs_container_assumes_the_role_with_them() {
         ],
     ))
     .await;
-    let v = credentials_json(&o);
-    assert_ne!(v["AccessKeyId"], id.as_str());
-    let call = sts.requests().pop().unwrap();
-    assert_eq!(call.param("Action").as_deref(), Some("AssumeRole"));
-    assert_eq!(
-        call.signature,
-        stskit::test_util::SignatureCheck::Valid,
-        "signed with the container's credentials"
-    );
+    assumed_with(&o, &sts, &id);
     for r in sts.requests() {
         assert_eq!(
             r.header("Authorization").map(|a| a.contains(TOKEN)),

@@ -11,7 +11,9 @@ mod sources;
 use std::time::Duration;
 
 use secrecy::ExposeSecret;
-use sources::{Home, botocore, credentials_json, dead_port, run, silent_socket, stderr, stskit};
+use sources::{
+    Home, assumed_with, botocore, credentials_json, dead_port, run, silent_socket, stderr, stskit,
+};
 use stskit::client::SystemClock;
 use stskit::error::TransportErrorKind;
 use stskit::provider::{
@@ -323,11 +325,7 @@ async fn credential_source_ec2_instance_metadata_assumes_the_role_with_them() {
         ],
     ))
     .await;
-    let v = credentials_json(&o);
-    assert_ne!(v["AccessKeyId"], id.as_str());
-    let call = sts.requests().pop().unwrap();
-    assert_eq!(call.param("Action").as_deref(), Some("AssumeRole"));
-    assert_eq!(call.signature, stskit::test_util::SignatureCheck::Valid);
+    let v = assumed_with(&o, &sts, &id);
     // The metadata session token went to the metadata endpoint only.
     let imds_token = d.imds_token();
     assert!(!imds_token.is_empty());

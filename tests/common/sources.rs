@@ -135,3 +135,24 @@ pub(crate) fn silent_socket() -> (std::net::TcpListener, u16, std::thread::JoinH
     });
     (l, port, t)
 }
+
+/// The credentials `o` printed came from an `AssumeRole` on `sts` signed with the
+/// source key `source_key_id` (not the source's own credentials).
+#[allow(dead_code)]
+pub(crate) fn assumed_with(
+    o: &Output,
+    sts: &stskit::test_util::StsDouble,
+    source_key_id: &str,
+) -> serde_json::Value {
+    let v = credentials_json(o);
+    assert_ne!(v["AccessKeyId"], source_key_id);
+    let call = sts.requests().pop().unwrap();
+    assert_eq!(call.param("Action").as_deref(), Some("AssumeRole"));
+    assert_eq!(call.signature, stskit::test_util::SignatureCheck::Valid);
+    let signed_by = call.header("Authorization").unwrap_or_default();
+    assert!(
+        signed_by.contains(&format!("Credential={source_key_id}/")),
+        "{signed_by}"
+    );
+    v
+}
