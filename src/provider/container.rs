@@ -224,7 +224,13 @@ fn checked_token(field: &str, t: &str) -> Result<SecretString, CredentialsError>
 /// The full URI's rule: `https` to any host; `http` to a loopback IP address,
 /// `localhost`, or the container link-local addresses.
 fn check_full_uri(url: &str) -> Result<(), &'static str> {
-    let target = crate::host::parse_target_with(url, true)?;
+    const HTTP_RULE: &str = "plain http is allowed only to a loopback IP address, localhost, \
+                             169.254.170.2, 169.254.170.23 or fd00:ec2::23 (https goes anywhere)";
+    let target = match crate::host::parse_target_with(url, true) {
+        Ok(t) => t,
+        Err(rule) if rule.starts_with("plain http") => return Err(HTTP_RULE),
+        Err(rule) => return Err(rule),
+    };
     if target.https {
         return Ok(());
     }
@@ -286,6 +292,12 @@ mod tests {
         ] {
             assert!(check_full_uri(bad).is_err(), "{bad}");
         }
+        // The container rule is named, not the transport's wider one.
+        let rule = check_full_uri("http://169.254.169.254/").unwrap_err();
+        assert!(
+            rule.contains("169.254.170.23") && rule.contains("localhost"),
+            "{rule}"
+        );
     }
 
     #[test]

@@ -211,12 +211,12 @@ impl<T: Transport, C: Clock> SsoProvider<T, C> {
     async fn access_token(&self) -> Result<(SecretString, Vec<SecretString>), SourceFailure> {
         let s = &self.settings;
         let name = match &s.session_name {
-            Some(n) => format!("sso-session {n:?}"),
-            None => format!("the start URL of profile {:?}", s.profile),
+            Some(n) => format!("profile {:?} (sso-session {n:?})", s.profile),
+            None => format!("profile {:?} (its sso_start_url)", s.profile),
         };
         let Some(token) = read_token(&s.token_path())? else {
             return Err(SourceFailure::LoginNeeded(format!(
-                "no cached IAM Identity Center token for {name}"
+                "{name}: no cached token"
             )));
         };
         let now = self.clock.now();
@@ -245,7 +245,7 @@ impl<T: Transport, C: Clock> SsoProvider<T, C> {
                     return Err(match e {
                         SourceFailure::Status { status, code, .. } if status < 500 => {
                             SourceFailure::LoginNeeded(format!(
-                                "the refresh of the token for {name} was refused (HTTP {status}{})",
+                                "{name}: the token refresh was refused (HTTP {status}{})",
                                 code.map(|c| format!(" {c}")).unwrap_or_default()
                             ))
                         }
@@ -257,7 +257,7 @@ impl<T: Transport, C: Clock> SsoProvider<T, C> {
         }
         if left <= 0 {
             return Err(SourceFailure::LoginNeeded(format!(
-                "the IAM Identity Center token for {name} has expired"
+                "{name}: the cached token has expired"
             )));
         }
         let known = token.secrets();
@@ -362,7 +362,7 @@ impl<T: Transport, C: Clock> SsoProvider<T, C> {
             200 => {}
             401 => {
                 return Err(fail(SourceFailure::LoginNeeded(
-                    "IAM Identity Center no longer accepts the cached token (HTTP 401 \
+                    "the portal no longer accepts the cached token (HTTP 401 \
                      UnauthorizedException)"
                         .into(),
                 )));

@@ -67,14 +67,12 @@ pub(crate) fn read_token(path: &std::path::Path) -> Result<Option<CachedToken>, 
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(_) => {
             return Err(SourceFailure::LoginNeeded(
-                "the cached IAM Identity Center token file cannot be read".into(),
+                "the cached token file cannot be read".into(),
             ));
         }
     };
     let unreadable = || {
-        SourceFailure::LoginNeeded(
-            "the cached IAM Identity Center token file is not a token the AWS CLI wrote".into(),
-        )
+        SourceFailure::LoginNeeded("the cached token file is not a token the AWS CLI wrote".into())
     };
     let obj = json_object(&bytes).map_err(|_| unreadable())?;
     let access_token = text(&obj, "accessToken").ok_or_else(unreadable)?;
