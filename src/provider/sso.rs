@@ -314,9 +314,12 @@ impl<T: Transport, C: Clock> SsoProvider<T, C> {
             .ok_or(SourceFailure::Malformed(
                 "expiresIn is not a number of seconds",
             ))?;
+        let expires_at = now.checked_add(time::Duration::seconds(expires_in)).ok_or(
+            SourceFailure::Malformed("expiresIn runs past the year 9999"),
+        )?;
         Ok(CachedToken {
             access_token: SecretString::from(access),
-            expires_at: now + time::Duration::seconds(expires_in),
+            expires_at,
             refresh_token: super::http_source::text(&obj, "refreshToken").map(SecretString::from),
             client_id: Some(id.clone()),
             client_secret: Some(secret.clone()),
