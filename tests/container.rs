@@ -8,10 +8,10 @@ mod common;
 #[path = "common/sources.rs"]
 mod sources;
 
-use sources::{Home, assumed_with, botocore, credentials_json, run, stderr, stskit};
+use sources::{Home, assumed_with, botocore, credentials_json, run, stderr, sts_knowing, stskit};
 use stskit::client::SystemClock;
 use stskit::provider::{ContainerProvider, ProvideCredentials};
-use stskit::test_util::{MetadataDouble, MetadataFault, StsDouble};
+use stskit::test_util::{MetadataDouble, MetadataFault};
 use stskit::transport::ReqwestTransport;
 
 const TOKEN: &str = "eks-pod-identity-token.value";
@@ -194,12 +194,8 @@ async fn botocore_gets_the_same_credentials() {
 async fn credential_source_ecs_container_assumes_the_role_with_them() {
     let d = MetadataDouble::start().await.unwrap();
     d.set_container_token(Some(TOKEN));
-    let (id, secret, token) = d.credentials();
-    let sts = StsDouble::builder()
-        .with_temporary_key(&id, &secret, &token)
-        .start()
-        .await
-        .unwrap();
+    let id = d.credentials().0;
+    let sts = sts_knowing(&d).await;
     let home = Home::new("container-role");
     let config = home.write(
         "config",

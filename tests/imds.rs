@@ -12,7 +12,8 @@ use std::time::Duration;
 
 use secrecy::ExposeSecret;
 use sources::{
-    Home, assumed_with, botocore, credentials_json, dead_port, run, silent_socket, stderr, stskit,
+    Home, assumed_with, botocore, credentials_json, dead_port, run, silent_socket, stderr,
+    sts_knowing, stskit,
 };
 use stskit::client::SystemClock;
 use stskit::error::TransportErrorKind;
@@ -299,12 +300,8 @@ async fn unreachable_metadata_ends_the_chain_with_a_clear_error() {
 #[tokio::test]
 async fn credential_source_ec2_instance_metadata_assumes_the_role_with_them() {
     let d = MetadataDouble::start().await.unwrap();
-    let (id, secret, token) = d.credentials();
-    let sts = stskit::test_util::StsDouble::builder()
-        .with_temporary_key(&id, &secret, &token)
-        .start()
-        .await
-        .unwrap();
+    let id = d.credentials().0;
+    let sts = sts_knowing(&d).await;
     let home = Home::new("imds-role");
     let config = home.write(
         "config",

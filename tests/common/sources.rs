@@ -156,3 +156,16 @@ pub(crate) fn assumed_with(
     );
     v
 }
+
+/// An STS double that knows the metadata double's credentials as a source key.
+#[allow(dead_code)]
+pub(crate) async fn sts_knowing(
+    d: &stskit::test_util::MetadataDouble,
+) -> stskit::test_util::StsDouble {
+    let (id, secret, token) = d.credentials();
+    stskit::test_util::StsDouble::builder()
+        .with_temporary_key(&id, &secret, &token)
+        .start()
+        .await
+        .unwrap()
+}
