@@ -260,6 +260,9 @@ pub mod blocking;
 pub mod cache;
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "cli")]
+#[doc(hidden)]
+pub mod cli;
 pub mod credentials;
 pub mod date;
 pub mod error;

@@ -7,9 +7,9 @@
 
 use std::time::Duration;
 
-use stskit::cache::{CacheKey, CachedCredentials, FileCache, Lookup};
-use stskit::profile::{BaseCredentials, ProfileSet, plan};
-use stskit::provider::{self, LastCall, Session};
+use crate::cache::{CacheKey, CachedCredentials, FileCache, Lookup};
+use crate::profile::{BaseCredentials, ProfileSet, plan};
+use crate::provider::{self, LastCall, Session};
 
 use super::commands::CacheDir;
 use super::{Failure, say, terminal_safe};
@@ -108,7 +108,6 @@ pub(crate) fn after(
                 let written = match last {
                     LastCall::AssumeRole(out) => p.cache.store_assume_role(&p.key, out),
                     LastCall::WebIdentity(out) => p.cache.store_web_identity(&p.key, out),
-                    _ => Ok(()),
                 };
                 if let Err(e) = written {
                     say(&format!(
@@ -133,7 +132,7 @@ pub(crate) fn after(
                         "stskit: warning: the refresh failed ({}); printing the cached \
                          credentials, which expire at {}",
                         failure.message,
-                        stskit::sts::response::format_rfc3339(c.credentials.expiration())
+                        crate::sts::response::format_rfc3339(c.credentials.expiration())
                     ));
                     Ok(Printable::Cached(c))
                 }
@@ -145,6 +144,6 @@ pub(crate) fn after(
 
 /// What `stskit credentials --cache` prints.
 pub(crate) enum Printable {
-    Provided(Box<stskit::provider::Provided>),
+    Provided(Box<crate::provider::Provided>),
     Cached(CachedCredentials),
 }

@@ -1,4 +1,14 @@
-//! Argument parsing, the calls, and output formatting of the `stskit` binary.
+//! The `stskit` binary: argument parsing, the calls, and output formatting. It lives in
+//! the library (feature `cli`) so it shares the library's private helpers; its one
+//! public item is [`main`], which `src/main.rs` calls.
+//!
+//! Exit codes: 0 success; 2 usage or configuration error; 3 STS answered with an
+//! error; 4 no usable answer (connection, timeout, redirect, oversized or malformed),
+//! or the answer could not be written to stdout. Nothing but the answer ever goes to
+//! stdout, and nothing at all on failure. No output call here can panic: with stderr
+//! closed the message is lost and the exit code still tells. (A descriptor 0, 1 or 2
+//! closed at start is reopened on `/dev/null` by the Rust runtime before `main`, so
+//! no socket can take its number.)
 
 mod args;
 mod commands;
@@ -9,14 +19,15 @@ mod file_cache;
 mod output;
 mod source;
 
+use std::process::ExitCode;
 use std::time::Duration;
 
-use stskit::Error;
-use stskit::client::{ClientConfig, StsClient, SystemClock};
-use stskit::error::InputError;
-use stskit::provider::{self, StsRunner};
-use stskit::sts::{CredentialsOutput, GetCallerIdentity};
-use stskit::transport::ReqwestTransport;
+use crate::Error;
+use crate::client::{ClientConfig, StsClient, SystemClock};
+use crate::error::InputError;
+use crate::provider::{self, StsRunner};
+use crate::sts::{CredentialsOutput, GetCallerIdentity};
+use crate::transport::ReqwestTransport;
 
 pub(crate) use args::Parsed;
 pub(crate) use commands::Command;
@@ -56,10 +67,10 @@ impl Failure {
 
 /// The one sanitizer for text that did not come from this program (a server's
 /// message, an argument echoed back): everything but printable ASCII is escaped (see
-/// [`stskit::error::escape_for_terminal`]: no control, bidirectional or zero-width
+/// [`crate::error::escape_for_terminal`]: no control, bidirectional or zero-width
 /// character reaches the terminal), then the text is cut at `max` characters.
 pub(crate) fn terminal_safe(s: &str, max: usize) -> String {
-    let safe = stskit::error::escape_for_terminal(s);
+    let safe = crate::error::escape_for_terminal(s);
     if safe.len() <= max {
         return safe.into_owned();
     }
@@ -80,7 +91,7 @@ pub(crate) fn say(message: &str) {
 /// Whose fault a library error is: the caller's (2), STS's answer (3), or no usable
 /// answer (4).
 fn exit_code(err: &Error) -> u8 {
-    use stskit::error::TransportErrorKind;
+    use crate::error::TransportErrorKind;
     match err {
         Error::InvalidInput(_) => EXIT_USAGE,
         Error::Transport(t) if t.kind() == TransportErrorKind::Refused => EXIT_USAGE,
@@ -119,14 +130,14 @@ fn input_failure(e: InputError) -> Failure {
 struct Run<'a> {
     runtime: &'a tokio::runtime::Runtime,
     client: &'a StsClient<ReqwestTransport, SystemClock>,
-    source: Option<&'a stskit::Credentials>,
+    source: Option<&'a crate::Credentials>,
 }
 
 impl Run<'_> {
     /// Sends a call that returns credentials and prints them in `format`.
     fn credentials<O>(&self, op: &O, format: output::Format) -> Result<String, Failure>
     where
-        O: stskit::sts::Operation,
+        O: crate::sts::Operation,
         O::Output: CredentialsOutput,
     {
         let out = call(self.runtime, self.client.send(self.source, op))?;
@@ -142,8 +153,31 @@ fn call<T>(
     runtime.block_on(f).map_err(|e| describe(&e))
 }
 
+/// Runs the command line `args` (without the program name): the answer on stdout, a
+/// message on stderr, and the exit code.
+pub fn main(args: Vec<std::ffi::OsString>) -> ExitCode {
+    match run(args) {
+        Ok(out) => {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            if let Err(e) = stdout
+                .write_all(out.as_bytes())
+                .and_then(|_| stdout.flush())
+            {
+                say(&format!("stskit: cannot write the answer to stdout: {e}"));
+                return ExitCode::from(EXIT_NO_ANSWER);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            say(&format!("stskit: {}", failure.message));
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
 /// Runs the command line and returns what goes to stdout.
-pub(crate) fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
+fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
     let parsed = args::parse(argv)?;
     let (common, command) = match parsed {
         Parsed::Help(text) => return Ok(text),
@@ -170,7 +204,7 @@ pub(crate) fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
     .map_err(|e| source::chain_failure(e.into()))?;
     // An endpoint that cannot be resolved is an error only when a call needs it:
     // static keys from a profile need no region.
-    let endpoint = stskit::sts::Endpoint::from_params(&params);
+    let endpoint = crate::sts::Endpoint::from_params(&params);
     // Credentials that need no call (keys in the environment, static keys of a
     // profile) are printed without starting the transport or the runtime.
     if let Command::Credentials(_, format, _) = &command
@@ -295,7 +329,7 @@ pub(crate) fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
             let out = call(&runtime, client.send(source, &*op))?;
             let expiration = out
                 .expiration
-                .map(stskit::sts::response::format_rfc3339)
+                .map(crate::sts::response::format_rfc3339)
                 .unwrap_or_default();
             Ok(output::json_line(&[
                 ("WebIdentityToken", out.web_identity_token.expose_secret()),

@@ -1,9 +1,9 @@
 //! What goes to stdout: `credential_process` JSON, or export lines for a shell.
 
 use secrecy::ExposeSecret;
-use stskit::StsCredentials;
-use stskit::sts::CallerIdentity;
-use stskit::sts::response::format_rfc3339;
+use crate::StsCredentials;
+use crate::sts::CallerIdentity;
+use crate::sts::response::format_rfc3339;
 
 use super::Failure;
 
@@ -148,7 +148,7 @@ pub(crate) fn json_line(fields: &[(&str, &str)]) -> String {
 
 /// Resolved source credentials, as `aws configure export-credentials` prints them:
 /// static keys without `SessionToken` and `Expiration`.
-pub(crate) fn provided(p: &stskit::provider::Provided, format: Format) -> Result<String, Failure> {
+pub(crate) fn provided(p: &crate::provider::Provided, format: Format) -> Result<String, Failure> {
     let c = &p.credentials;
     let expiration = p.expiration.map(format_rfc3339);
     let mut vars: Vec<(&str, &str, &str)> = vec![

@@ -5,14 +5,14 @@
 use std::sync::Arc;
 
 use secrecy::SecretString;
-use stskit::provider::{CredentialsError, MfaCallback, ProvideError, SourceFailure};
+use crate::provider::{CredentialsError, MfaCallback, ProvideError, SourceFailure};
 
 use super::{EXIT_NO_ANSWER, EXIT_STS_ERROR, EXIT_USAGE, Failure, describe, terminal_safe};
 
 /// The exit code of a failure that is not an STS call's: the settings (2), an answer
 /// with an error code (3), no usable answer or expired credentials (4).
 fn source_exit_code(e: &CredentialsError) -> u8 {
-    use stskit::error::TransportErrorKind;
+    use crate::error::TransportErrorKind;
     match e.root() {
         CredentialsError::Source { failure, .. } => match failure {
             SourceFailure::Config(_) | SourceFailure::LoginNeeded(_) => EXIT_USAGE,
@@ -65,10 +65,6 @@ pub(crate) fn chain_failure(e: ProvideError) -> Failure {
         ProvideError::Failed(e) => Failure {
             code: source_exit_code(&e),
             message: terminal_safe(&e.to_string(), 600),
-        },
-        other => Failure {
-            code: EXIT_USAGE,
-            message: terminal_safe(&other.to_string(), 600),
         },
     }
 }

@@ -1,9 +1,9 @@
 //! `stskit assume-role`: temporary credentials for a role.
 
-use stskit::sts::AssumeRole;
+use crate::sts::AssumeRole;
 
-use super::super::Failure;
-use super::super::args::{Flag, Values};
+use crate::cli::Failure;
+use crate::cli::args::{Flag, Values};
 use super::Command;
 use super::shared::{
     OUTPUT, POLICY, POLICY_ARN, POLICY_FILE, format, mfa, number, once, repeat, required,

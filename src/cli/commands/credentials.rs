@@ -1,8 +1,8 @@
 //! `stskit credentials`: the credentials the AWS CLI would resolve, printed as
 //! `aws configure export-credentials` prints them.
 
-use super::super::Failure;
-use super::super::args::{Arity, Flag, Values};
+use crate::cli::Failure;
+use crate::cli::args::{Arity, Flag, Values};
 use super::shared::{OUTPUT, format, once};
 use super::{CacheDir, Command};
 

@@ -1,6 +1,6 @@
 //! `stskit get-caller-identity`: who the source credentials belong to.
 
-use super::super::args::Flag;
+use crate::cli::args::Flag;
 use super::shared::JSON_OUTPUT;
 
 pub(super) const TITLE: &str = "print who the source credentials belong to";

@@ -1,9 +1,9 @@
 //! `stskit get-access-key-info` and `decode-authorization-message`.
 
-use stskit::sts::{DecodeAuthorizationMessage, GetAccessKeyInfo};
+use crate::sts::{DecodeAuthorizationMessage, GetAccessKeyInfo};
 
-use super::super::Failure;
-use super::super::args::{Flag, Values};
+use crate::cli::Failure;
+use crate::cli::args::{Flag, Values};
 use super::Command;
 use super::shared::{JSON_OUTPUT, json_only, once, required};
 

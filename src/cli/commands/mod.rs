@@ -11,8 +11,8 @@ mod shared;
 mod tokens;
 mod web_identity;
 
-use stskit::error::InputError;
-use stskit::sts::{
+use crate::error::InputError;
+use crate::sts::{
     AssumeRole, AssumeRoleWithSaml, AssumeRoleWithWebIdentity, AssumeRoot,
     DecodeAuthorizationMessage, GetAccessKeyInfo, GetCallerIdentity, GetDelegatedAccessToken,
     GetFederationToken, GetScopedCredentials, GetSessionToken, GetWebIdentityToken, Operation,

@@ -1,11 +1,11 @@
 //! `stskit assume-role-with-saml`: role credentials for a SAML assertion, without source
 //! credentials.
 
-use stskit::provider::secret_file::MAX_SAML_ASSERTION_FILE;
-use stskit::sts::AssumeRoleWithSaml;
+use crate::provider::secret_file::MAX_SAML_ASSERTION_FILE;
+use crate::sts::AssumeRoleWithSaml;
 
-use super::super::Failure;
-use super::super::args::{Flag, Values};
+use crate::cli::Failure;
+use crate::cli::args::{Flag, Values};
 use super::Command;
 use super::shared::{
     OUTPUT, POLICY, POLICY_ARN, POLICY_FILE, format, number, once, required, secret_file,

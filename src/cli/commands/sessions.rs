@@ -1,10 +1,10 @@
 //! `stskit get-session-token`, `get-federation-token` and `assume-root`: credentials
 //! from source credentials, other than a role's.
 
-use stskit::sts::{AssumeRoot, GetFederationToken, GetSessionToken};
+use crate::sts::{AssumeRoot, GetFederationToken, GetSessionToken};
 
-use super::super::Failure;
-use super::super::args::{Flag, Values};
+use crate::cli::Failure;
+use crate::cli::args::{Flag, Values};
 use super::Command;
 use super::shared::{
     OUTPUT, POLICY, POLICY_ARN, POLICY_FILE, format, mfa, number, once, repeat, required,

@@ -2,11 +2,11 @@
 //! and secrets read from files.
 
 use secrecy::SecretString;
-use stskit::provider::{read_regular_file, read_secret_file};
+use crate::provider::{read_regular_file, read_secret_file};
 
-use super::super::Failure;
-use super::super::args::{Arity, Flag, Values, sanitize_arg};
-use super::super::output::Format;
+use crate::cli::Failure;
+use crate::cli::args::{Arity, Flag, Values, sanitize_arg};
+use crate::cli::output::Format;
 
 /// A flag taking one value.
 pub(super) const fn once(name: &'static str, value: &'static str, help: &'static str) -> Flag {

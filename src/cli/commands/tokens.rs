@@ -1,12 +1,12 @@
 //! `stskit get-delegated-access-token`, `get-web-identity-token` and
 //! `get-scoped-credentials`: the newer token operations.
 
-use stskit::sts::{
+use crate::sts::{
     GetDelegatedAccessToken, GetScopedCredentials, GetWebIdentityToken, SubjectMode,
 };
 
-use super::super::Failure;
-use super::super::args::{Flag, Values};
+use crate::cli::Failure;
+use crate::cli::args::{Flag, Values};
 use super::Command;
 use super::shared::{
     JSON_OUTPUT, OUTPUT, POLICY, POLICY_FILE, format, json_only, number, once, policy, repeat,

@@ -1,12 +1,12 @@
 //! `stskit assume-role-with-web-identity`: role credentials for an OIDC token, without
 //! source credentials.
 
-use stskit::provider::env_var;
-use stskit::provider::secret_file::MAX_WEB_IDENTITY_TOKEN_FILE;
-use stskit::sts::AssumeRoleWithWebIdentity;
+use crate::provider::env_var;
+use crate::provider::secret_file::MAX_WEB_IDENTITY_TOKEN_FILE;
+use crate::sts::AssumeRoleWithWebIdentity;
 
-use super::super::Failure;
-use super::super::args::{Arity, Flag, Values};
+use crate::cli::Failure;
+use crate::cli::args::{Arity, Flag, Values};
 use super::Command;
 use super::shared::{
     OUTPUT, POLICY, POLICY_ARN, POLICY_FILE, format, number, once, required, secret_file,
