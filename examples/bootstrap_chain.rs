@@ -1,15 +1,13 @@
 //! Credential-chain bootstrap: resolve a profile's role chain (static keys -> role ->
 //! role) as the AWS CLI would, with stskit's own STS calls, then check the result with
-//! GetCallerIdentity. Runs against the embedded loopback double.
+//! GetCallerIdentity. Runs against the embedded loopback double, with the profile
+//! files given in code (in real use, `stskit::Config::load()` reads `~/.aws/config`
+//! and `~/.aws/credentials`).
 //!
 //! `cargo run --example bootstrap_chain --features test-util`
 
-use std::sync::Arc;
-
-use stskit::client::StsClient;
-use stskit::profile::ProfileSet;
-use stskit::provider::{ProfileProvider, ProvideCredentials, StsRunner};
-use stskit::sts::Endpoint;
+use stskit::Config;
+use stskit::provider::Os;
 use stskit::test_util::StsDouble;
 
 #[tokio::main(flavor = "current_thread")]
@@ -18,20 +16,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_key("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
         .start()
         .await?;
-    // In real use: stskit::provider::load_profiles() reads ~/.aws/config and credentials.
-    let config = "[profile app]\nrole_arn = arn:aws:iam::123456789012:role/app\nsource_profile = ops\n\
-                  [profile ops]\nrole_arn = arn:aws:iam::123456789012:role/ops\nsource_profile = base\n";
-    let credentials = "[base]\naws_access_key_id = AKIDEXAMPLE\n\
-                       aws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n";
-    let profiles = Arc::new(ProfileSet::parse(config, credentials).map_err(|(_, e)| e)?);
+    let files = [
+        (
+            "/home/me/.aws/config",
+            "[profile app]\nrole_arn = arn:aws:iam::123456789012:role/app\nsource_profile = ops\n\
+             [profile ops]\nrole_arn = arn:aws:iam::123456789012:role/ops\nsource_profile = base\n",
+        ),
+        (
+            "/home/me/.aws/credentials",
+            "[base]\naws_access_key_id = AKIDEXAMPLE\n\
+             aws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n",
+        ),
+    ];
+    let os = Os::fake([("HOME", "/home/me")], files);
+    let config = Config::builder()
+        .os(os)
+        .profile("app")
+        .region("us-east-1")
+        .endpoint_url(sts.endpoint_url())
+        .load()?;
 
-    let client = StsClient::new(Endpoint::resolve(
-        Some(&sts.endpoint_url()),
-        Some("us-east-1"),
-    )?);
-    let runner = Arc::new(StsRunner::new(client, time::OffsetDateTime::now_utc()));
-    let app = ProfileProvider::new(runner.clone(), profiles, "app");
-    let provided = app.provide_credentials().await?;
+    let provided = config.credentials().credentials().await?;
     println!(
         "profile app: {} (expires {})",
         provided.credentials.short_access_key_id(),
@@ -41,7 +46,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .unwrap_or_default()
     );
 
-    let who = runner.client()?.verify(&provided.credentials).await?;
+    let who = config.sts_client()?.verify(&provided.credentials).await?;
     println!(
         "verified: {} in account {} ({} ms)",
         who.arn,

@@ -24,9 +24,8 @@ use std::task::{Context, Poll, Waker};
 
 use stskit::Credentials;
 use stskit::cache::{CredentialsCache, RefreshPolicy, SystemRandom};
-use stskit::provider::{
-    CredentialsError, ProvideCredentials, ProvideError, ProvideFuture, Provided,
-};
+use stskit::error::{CredentialsError, ProvideError};
+use stskit::provider::{ProvideCredentials, ProvideFuture, Provided};
 use time::OffsetDateTime;
 
 /// The virtual clock starts here (unix seconds).
@@ -132,7 +131,7 @@ fn unavailable(code: &str, status: u16) -> ProvideError {
     );
     ProvideError::Failed(CredentialsError::Sts {
         profile: "sim".into(),
-        error: stskit::sts::response::parse_error(status, &[], body.as_bytes()),
+        error: stskit::sts::response::parse_error(status, &[], body.as_bytes()).into(),
     })
 }
 

@@ -4,14 +4,11 @@
 //!
 //! `cargo run --example fresh_service --features test-util`
 
-use std::sync::Arc;
 use std::time::Duration;
 
+use stskit::Config;
 use stskit::cache::{CredentialsCache, RefreshPolicy};
-use stskit::client::StsClient;
-use stskit::profile::ProfileSet;
-use stskit::provider::{ProfileProvider, StsRunner};
-use stskit::sts::Endpoint;
+use stskit::provider::Os;
 use stskit::test_util::StsDouble;
 
 #[tokio::main]
@@ -20,23 +17,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_key("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
         .start()
         .await?;
-    let profiles = Arc::new(
-        ProfileSet::parse(
-            "[profile svc]\nrole_arn = arn:aws:iam::123456789012:role/svc\nsource_profile = base\n",
-            "[base]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n",
-        )
-        .map_err(|(_, e)| e)?,
+    // In real use: stskit::Config::load(), which reads the AWS CLI's files.
+    let os = Os::fake(
+        [("HOME", "/srv")],
+        [(
+            "/srv/.aws/config",
+            "[profile svc]\nrole_arn = arn:aws:iam::123456789012:role/svc\nsource_profile = base\n\
+             [profile base]\naws_access_key_id = AKIDEXAMPLE\n\
+             aws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n",
+        )],
     );
-    let client = StsClient::new(Endpoint::resolve(
-        Some(&sts.endpoint_url()),
-        Some("us-east-1"),
-    )?);
-    let runner = Arc::new(StsRunner::new(client, time::OffsetDateTime::now_utc()));
+    let config = Config::builder()
+        .os(os)
+        .profile("svc")
+        .region("us-east-1")
+        .endpoint_url(sts.endpoint_url())
+        .load()?;
     // For a fleet: a 30-minute window with jitter spreads refreshes (docs/performance.md).
     let policy = RefreshPolicy::new()
         .with_advisory_window(Duration::from_secs(1800))
         .with_jitter(0.6);
-    let cache = CredentialsCache::builder(ProfileProvider::new(runner, profiles, "svc"))
+    let cache = CredentialsCache::builder(config.chain())
         .with_policy(policy)
         .build();
 

@@ -96,6 +96,17 @@ impl std::fmt::Display for Rfc3339 {
     }
 }
 
+/// `Expiration` in any of the forms the AWS tools write: `...Z`, `...+00:00` (with
+/// or without fractions), or botocore's `...UTC` (also with a space before `UTC`).
+/// A time without a zone is refused.
+pub fn parse_expiration(s: &str) -> Option<OffsetDateTime> {
+    if let Some(t) = parse_rfc3339(s) {
+        return Some(t);
+    }
+    let bare = s.strip_suffix("UTC")?.trim_end_matches(' ');
+    parse_rfc3339(&format!("{bare}Z"))
+}
+
 /// Formats a time as RFC 3339 in UTC with whole seconds: `2031-05-06T07:08:09Z` (the
 /// `credential_process` `Expiration` format). A time that cannot be moved to UTC keeps
 /// its own offset (`9999-12-31T23:59:59-01:00`): still RFC 3339, never a panic.

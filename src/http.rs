@@ -10,8 +10,6 @@ use std::fmt;
 
 use zeroize::Zeroize;
 
-use crate::error::InputError;
-
 /// One request header. Names keep the case they were given; SigV4 lowercases them only
 /// in the canonical request.
 #[derive(Clone)]
@@ -195,17 +193,16 @@ impl Request {
         old.zeroize();
     }
 
-    /// Checks that every header can go on the wire as it is (see
-    /// [`InputError::Header`]): the name an HTTP token, the value visible ASCII, spaces
+    /// Checks that every header can go on the wire as it is: the name an HTTP token, the value visible ASCII, spaces
     /// and tabs. The signer accepts more (it folds line breaks, as the SigV4 suite
     /// requires), so a caller with its own HTTP client runs this after signing and
     /// before any IO; [`crate::client::StsClient`] does.
     ///
     /// # Errors
-    /// [`InputError::Header`] naming the first header that cannot be sent.
-    pub fn check_sendable(&self) -> Result<(), InputError> {
+    /// [`HeaderError`] naming the first header that cannot be sent.
+    pub fn check_sendable(&self) -> Result<(), HeaderError> {
         for h in &self.headers {
-            check_sendable_header(h.name(), h.value()).map_err(|rule| InputError::Header {
+            check_sendable_header(h.name(), h.value()).map_err(|rule| HeaderError {
                 name: h.name().to_owned(),
                 rule,
             })?;
@@ -328,14 +325,50 @@ impl Drop for Request {
 /// obsolete text). The client runs this on every header before any IO, and the
 /// transport again before sending, so no header is refused half-way.
 ///
+/// A header that cannot go on the wire as it is ([`Request::check_sendable`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HeaderError {
+    /// The header name.
+    pub name: String,
+    /// The rule it breaks.
+    pub rule: &'static str,
+}
+
+impl std::fmt::Display for HeaderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot send header {}: {}", self.name, self.rule)
+    }
+}
+
+impl std::error::Error for HeaderError {}
+
+/// RFC 9110 `tchar`, as a table indexed by byte.
+const TOKEN_CHARS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    let extra = b"!#$%&'*+-.^_`|~";
+    let mut i = 0;
+    while i < extra.len() {
+        table[extra[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+/// Whether `b` may appear in an HTTP token (a method, a header name).
+pub(crate) fn is_token_char(b: u8) -> bool {
+    TOKEN_CHARS[b as usize]
+}
+
 /// # Errors
 /// The rule the header breaks.
 pub(crate) fn check_sendable_header(name: &str, value: &str) -> Result<(), &'static str> {
-    if name.is_empty()
-        || !name
-            .bytes()
-            .all(crate::sigv4::canonical_request::is_token_char)
-    {
+    if name.is_empty() || !name.bytes().all(is_token_char) {
         return Err("the name is not an HTTP token");
     }
     // No early exit, so the scan vectorizes over long values such as tokens.

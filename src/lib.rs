@@ -123,10 +123,10 @@
 //!
 //! ## For each user
 //!
-//! **Credential-chain bootstrap.** The AWS CLI's profiles are parsed and planned with no
-//! IO (`stskit::provider::load_profiles` reads the real files; a
-//! [`provider::ProfileProvider`] runs the plan with stskit's own STS calls, and
-//! [`client::StsClient::verify`] checks the result):
+//! **Credential-chain bootstrap.** [`Config`] reads the environment and the AWS CLI's
+//! files once and gives what `stskit credentials` would: the region, an STS client for
+//! the resolved endpoint, and the chain behind a refreshing cache (see its example).
+//! Underneath, the profiles are parsed and planned with no IO:
 //!
 //! ```
 //! use stskit::profile::{plan, BaseCredentials, ProfileSet};
@@ -189,7 +189,7 @@
 //! ```
 //!
 //! **Long-running services**: [`cache::CredentialsCache`] (above), [`cache::RoleCache`]
-//! for a role per tenant. **AWS SDK clients**: the `aws-sdk` feature ([`sdk`] with that
+//! for a role per tenant. **AWS SDK clients**: the `aws-sdk` feature (`stskit::sdk` with that
 //! feature). **Plain `fn main`**: [`blocking`]. **A shell**: the `stskit` binary
 //! (`stskit credentials --profile NAME --cache`). Each has a runnable program under
 //! `examples/`.
@@ -200,9 +200,9 @@
 //!   [`cache`] and the `stskit` binary. Adds reqwest (rustls, compiled-in roots,
 //!   HTTP/1.1), tokio (timers, the single flight), serde_json and sha1 (the AWS CLI's
 //!   file cache).
-//! - `test-util`: [`test_util::StsDouble`], a loopback STS that checks signatures and
+//! - `test-util`: `stskit::test_util::StsDouble`, a loopback STS that checks signatures and
 //!   plays faults, for this crate's tests and yours.
-//! - `aws-sdk` (off by default): [`sdk`]: stskit's credentials convert into
+//! - `aws-sdk` (off by default): `stskit::sdk`: stskit's credentials convert into
 //!   `aws_credential_types::Credentials`, and its providers and caches are
 //!   `aws_credential_types` providers for AWS SDK clients. The default build does not
 //!   pull the SDK's crates.
@@ -258,11 +258,13 @@
 #[cfg(feature = "client")]
 pub mod blocking;
 pub mod cache;
-#[cfg(feature = "client")]
-pub mod client;
 #[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod cli;
+#[cfg(feature = "client")]
+pub mod client;
+#[cfg(feature = "client")]
+mod config;
 pub mod credentials;
 pub mod date;
 pub mod error;
@@ -271,17 +273,24 @@ pub mod http;
 pub mod profile;
 #[cfg(feature = "client")]
 pub mod provider;
+#[cfg(feature = "client")]
+mod pyjson;
+mod random;
 #[cfg(feature = "aws-sdk")]
 pub mod sdk;
 pub mod sigv4;
 pub mod sts;
 #[cfg(feature = "test-util")]
 pub mod test_util;
+mod text;
 #[cfg(feature = "client")]
 mod trace;
 pub mod transport;
 
+#[cfg(feature = "client")]
+pub use config::{Config, ConfigBuilder};
 pub use credentials::{Credentials, ShortKeyId, StsCredentials};
+#[cfg(feature = "client")]
 pub use error::Error;
 pub use http::{Header, Request, Response};
 /// The secret types stskit hands out, re-exported so callers use the same version

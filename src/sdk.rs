@@ -7,7 +7,7 @@
 //! ```no_run
 //! # async fn demo(cache: stskit::cache::CredentialsCache) {
 //! // let config = aws_config::defaults(BehaviorVersion::latest())
-//! //     .credentials_provider(cache)   // a CredentialsCache, a ProfileProvider, ...
+//! //     .credentials_provider(cache)   // a CredentialsCache, a Chain, ...
 //! //     .load().await;
 //! # let _: &dyn aws_credential_types::provider::ProvideCredentials = &cache;
 //! # }
@@ -22,10 +22,8 @@ use secrecy::ExposeSecret;
 
 use crate::cache::CredentialsCache;
 use crate::credentials::{Credentials, StsCredentials};
-use crate::provider::{
-    ChainProvider, EnvironmentProvider, ProfileProvider, ProvideCredentials, ProvideError,
-    Provided, WebIdentityEnvProvider,
-};
+use crate::provider::error::ProvideError;
+use crate::provider::{Chain, EnvironmentProvider, ProvideCredentials, Provided};
 
 /// The provider name the SDK sees.
 pub const PROVIDER_NAME: &str = "stskit";
@@ -123,9 +121,9 @@ impl sdk::ProvideCredentials for CredentialsCache {
             return sdk::future::ProvideCredentials::ready(Ok((&*p).into()));
         }
         sdk::future::ProvideCredentials::new(async move {
-            self.credentials()
+            ProvideCredentials::provide_credentials(self)
                 .await
-                .map(|p| (&*p).into())
+                .map(|p| (&p).into())
                 .map_err(to_sdk_error)
         })
     }
@@ -154,10 +152,8 @@ macro_rules! sdk_provider {
 }
 
 sdk_provider! {
-    impl for ChainProvider;
     impl for EnvironmentProvider;
-    impl<T, C> for ProfileProvider<T, C>;
-    impl<T, C> for WebIdentityEnvProvider<T, C>;
+    impl<T, C> for Chain<T, C>;
     impl<T, C> for crate::provider::ImdsProvider<T, C>;
     impl<T, C> for crate::provider::ContainerProvider<T, C>;
     impl<T, C> for crate::provider::SsoProvider<T, C>;
@@ -190,9 +186,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_cache_is_an_sdk_provider() {
-        let cache = CredentialsCache::new(crate::provider::ChainProvider::new(vec![Box::new(
-            FixedProvider,
-        )]));
+        let cache = CredentialsCache::new(FixedProvider);
         let got = sdk::ProvideCredentials::provide_credentials(&cache)
             .await
             .unwrap();
@@ -203,7 +197,8 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(got.session_token(), Some("token"));
-        let empty = SdkProvider(ChainProvider::new(vec![]));
+        let os = crate::provider::Os::fake([("AWS_EC2_METADATA_DISABLED", "true")], [("/x", "")]);
+        let empty = SdkProvider(crate::Config::builder().os(os).load().unwrap().chain());
         let e = sdk::ProvideCredentials::provide_credentials(&empty)
             .await
             .unwrap_err();

@@ -54,7 +54,11 @@ pub(crate) fn answered(_attempt: u32, _status: u16, _request_id: Option<&str>) {
 }
 
 /// An attempt failed and another follows after `wait`.
-pub(crate) fn retrying(_attempt: u32, _error: &crate::Error, _wait: std::time::Duration) {
+pub(crate) fn retrying(
+    _attempt: u32,
+    _error: &crate::client::error::CallError,
+    _wait: std::time::Duration,
+) {
     #[cfg(feature = "tracing")]
     tracing::info!(
         attempt = _attempt,
@@ -65,7 +69,7 @@ pub(crate) fn retrying(_attempt: u32, _error: &crate::Error, _wait: std::time::D
 }
 
 /// The call failed for good.
-pub(crate) fn gave_up(_attempt: u32, _error: &crate::Error) {
+pub(crate) fn gave_up(_attempt: u32, _error: &crate::client::error::CallError) {
     #[cfg(feature = "tracing")]
     tracing::warn!(
         attempt = _attempt,
@@ -90,7 +94,10 @@ pub(crate) fn refreshed(
 }
 
 /// A refresh failed and the cached credentials are served for `_seconds` more.
-pub(crate) fn backoff(_seconds: u64, _error: impl FnOnce() -> crate::provider::ProvideError) {
+pub(crate) fn backoff(
+    _seconds: u64,
+    _error: impl FnOnce() -> crate::provider::error::ProvideError,
+) {
     #[cfg(feature = "tracing")]
     tracing::warn!(
         backoff_seconds = _seconds,
@@ -157,8 +164,8 @@ const KNOWN_CODES: &[&str] = &[
 #[cfg(feature = "tracing")]
 /// Why a call failed, in words safe to record: a known error code, an HTTP status, a
 /// transport error kind.
-pub(crate) fn reason(e: &crate::Error) -> String {
-    use crate::Error;
+pub(crate) fn reason(e: &crate::client::error::CallError) -> String {
+    use crate::client::error::CallError as Error;
     match e {
         Error::Service(s) => {
             let code = s.code();
@@ -179,8 +186,8 @@ pub(crate) fn reason(e: &crate::Error) -> String {
 
 #[cfg(feature = "tracing")]
 /// A provider's failure in words safe to record.
-pub(crate) fn provide_reason(e: &crate::provider::ProvideError) -> String {
-    use crate::provider::{CredentialsError as C, ProvideError};
+pub(crate) fn provide_reason(e: &crate::provider::error::ProvideError) -> String {
+    use crate::provider::error::{CredentialsError as C, ProvideError};
     match e {
         ProvideError::NotConfigured { provider } => format!("{provider} not configured"),
         ProvideError::Failed(c) => match c.root() {
@@ -193,7 +200,7 @@ pub(crate) fn provide_reason(e: &crate::provider::ProvideError) -> String {
                 "configuration".to_owned()
             }
             C::Source { source, failure } => {
-                use crate::provider::SourceFailure as F;
+                use crate::provider::error::SourceFailure as F;
                 let what = match failure {
                     F::Unreachable(t) => format!("{:?}", t.kind()),
                     F::Status { status, .. } => format!("HTTP {status}"),

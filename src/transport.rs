@@ -159,15 +159,45 @@ impl fmt::Display for TransportError {
                 to(f, "to")?;
                 f.write_str(" not sent")
             }
+        }?;
+        if let Some(cause) = &self.source {
+            let own = crate::text::escape_for_terminal(&cause.to_string()).into_owned();
+            let deeper = crate::text::source_chain(cause.as_ref());
+            if !own.is_empty() {
+                write!(f, ": {own}")?;
+            }
+            if !deeper.is_empty() && !own.contains(&deeper) {
+                write!(f, ": {deeper}")?;
+            }
         }
+        Ok(())
     }
 }
 
-impl std::error::Error for TransportError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_deref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
+/// The whole message is in `Display`, the cause's text included (see
+/// [`crate::error`]).
+impl std::error::Error for TransportError {}
+
+/// One transport shared by several senders (the chain's STS client and its sources):
+/// cloning shares it.
+#[cfg(feature = "client")]
+#[derive(Debug)]
+pub(crate) struct Shared<T>(pub(crate) std::sync::Arc<T>);
+
+#[cfg(feature = "client")]
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+#[cfg(feature = "client")]
+impl<T: Transport> Transport for Shared<T> {
+    fn send(
+        &self,
+        request: Request,
+    ) -> impl Future<Output = Result<Response, TransportError>> + Send {
+        self.0.send(request)
     }
 }
 

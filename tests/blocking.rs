@@ -16,8 +16,9 @@ use stskit::Credentials;
 use stskit::blocking::{BlockingCache, BlockingClient, BlockingProvider};
 use stskit::cache::CredentialsCache;
 use stskit::client::StsClient;
+use stskit::error::{CredentialsError, ProvideError};
 use stskit::http::{Request, Response};
-use stskit::provider::{CredentialsError, EnvironmentProvider, ProvideError};
+use stskit::provider::EnvironmentProvider;
 use stskit::sts::{AssumeRole, Endpoint};
 use stskit::test_util::StsDouble;
 
@@ -61,13 +62,13 @@ fn the_blocking_client_works_from_plain_fn_main() {
 
 #[test]
 fn a_blocking_cache_and_provider_work_without_a_runtime() {
-    let provider = BlockingProvider::new(EnvironmentProvider).unwrap();
+    let provider = BlockingProvider::new(EnvironmentProvider::new()).unwrap();
     match provider.provide_credentials() {
         Ok(p) => assert!(!p.credentials.access_key_id().is_empty()),
         Err(ProvideError::NotConfigured { .. }) => {}
         Err(e) => panic!("{e}"),
     }
-    let cache = BlockingCache::new(CredentialsCache::new(EnvironmentProvider)).unwrap();
+    let cache = BlockingCache::new(CredentialsCache::new(EnvironmentProvider::new())).unwrap();
     let first = cache.credentials();
     let second = cache.credentials();
     assert_eq!(first.is_ok(), second.is_ok());
@@ -78,12 +79,12 @@ async fn inside_a_runtime_the_blocking_calls_return_an_error() {
     let client = BlockingClient::new(Endpoint::resolve(None, Some("us-east-1")).unwrap()).unwrap();
     let source = Credentials::new(KEY, SECRET, None);
     match client.assume_role(&source, &AssumeRole::new(ROLE, "inside")) {
-        Err(stskit::Error::InsideRuntime) => {}
+        Err(stskit::error::CallError::InsideRuntime) => {}
         other => panic!("expected InsideRuntime, got {other:?}"),
     }
-    let cache = BlockingCache::new(CredentialsCache::new(EnvironmentProvider)).unwrap();
+    let cache = BlockingCache::new(CredentialsCache::new(EnvironmentProvider::new())).unwrap();
     match cache.credentials() {
-        Err(ProvideError::Failed(e)) => {
+        Err(stskit::Error::Credentials(e)) => {
             assert!(matches!(e.root(), CredentialsError::InsideRuntime), "{e}");
             assert!(e.to_string().contains("inside a tokio runtime"));
         }
@@ -105,10 +106,10 @@ fn the_async_client_outside_a_runtime_says_so_instead_of_panicking() {
     let source = Credentials::new(KEY, SECRET, None);
     let mut call = std::pin::pin!(client.get_caller_identity(&source));
     match call.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-        Poll::Ready(Err(stskit::Error::NoRuntime)) => {}
+        Poll::Ready(Err(stskit::error::CallError::NoRuntime)) => {}
         other => panic!("expected NoRuntime, got {other:?}"),
     }
-    let e = stskit::Error::NoRuntime.to_string();
+    let e = stskit::error::CallError::NoRuntime.to_string();
     assert!(
         e.contains("tokio runtime") && e.contains("stskit::blocking"),
         "{e}"

@@ -6,22 +6,17 @@
 #[path = "common/double.rs"]
 mod double;
 
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use double::{KEY, ROLE, SECRET, double};
 use secrecy::SecretString;
+use stskit::Config;
 use stskit::Credentials;
 use stskit::cache::{CredentialsCache, SystemRandom};
-use stskit::client::StsClient;
-use stskit::profile::{ProfileSet, Properties};
-use stskit::provider::{
-    CredentialsError, MfaCallback, ProfileProvider, ProvideCredentials, ProvideError,
-    ProvideFuture, Provided, StsRunner,
-};
-use stskit::sts::Endpoint;
+use stskit::error::{CredentialsError, ProvideError};
+use stskit::provider::{Chain, MfaCallback, Os, ProvideCredentials, ProvideFuture, Provided};
 use time::OffsetDateTime;
 
 #[derive(Clone)]
@@ -42,36 +37,39 @@ impl TestClock {
     }
 }
 
-fn role_set(extra: &[(&str, &str)]) -> Arc<ProfileSet> {
-    let props = |pairs: &[(&str, &str)]| -> Properties { pairs.iter().copied().collect() };
-    let mut profiles = BTreeMap::new();
-    profiles.insert(
-        "base".to_owned(),
-        props(&[
-            ("aws_access_key_id", KEY),
-            ("aws_secret_access_key", SECRET),
-        ]),
+/// The config of a `role` profile (with `extra` keys) whose source is `base`'s keys.
+fn role_config(extra: &[(&str, &str)]) -> Config {
+    let mut text = format!(
+        "[profile base]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n\
+         [profile role]\nrole_arn = {ROLE}\nsource_profile = base\nrole_session_name = cache\n"
     );
-    let mut role = vec![
-        ("role_arn", ROLE),
-        ("source_profile", "base"),
-        ("role_session_name", "cache"),
-    ];
-    role.extend_from_slice(extra);
-    profiles.insert("role".to_owned(), props(&role));
-    Arc::new(ProfileSet::from_profiles(profiles))
+    for (k, v) in extra {
+        text.push_str(&format!("{k} = {v}\n"));
+    }
+    let os = Os::fake(
+        [("HOME", "/h"), ("AWS_EC2_METADATA_DISABLED", "true")],
+        [("/h/.aws/config", text)],
+    );
+    Config::builder()
+        .os(os)
+        .profile("role")
+        .region("us-east-1")
+        .load()
+        .unwrap()
 }
 
-fn runner(
-    url: &str,
-    mfa: Option<MfaCallback>,
-) -> Arc<StsRunner<impl stskit::transport::Transport + use<>, impl stskit::client::Clock + use<>>> {
-    let client = StsClient::new(Endpoint::resolve(Some(url), Some("us-east-1")).unwrap());
-    let r = StsRunner::new(client, OffsetDateTime::now_utc());
-    Arc::new(match mfa {
-        Some(f) => r.with_mfa(f),
-        None => r,
-    })
+/// The `role` profile's chain against the STS at `url`, with MFA codes from `mfa`.
+fn role_chain(url: &str, extra: &[(&str, &str)], mfa: Option<MfaCallback>) -> Chain {
+    let os = role_config(extra).os().clone();
+    let mut builder = Config::builder()
+        .os(os)
+        .profile("role")
+        .region("us-east-1")
+        .endpoint_url(url);
+    if let Some(mfa) = mfa {
+        builder = builder.mfa(move |serial| mfa(serial));
+    }
+    builder.load().unwrap().chain()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -87,13 +85,18 @@ async fn a_thousand_callers_at_expiry_cause_one_sts_call() {
         .await
         .unwrap();
     let c = clock.clone();
-    let client = StsClient::with_transport(
-        Endpoint::resolve(Some(&d.endpoint_url()), Some("us-east-1")).unwrap(),
+    let os = role_config(&[]).os().clone();
+    let config = Config::builder()
+        .os(os)
+        .profile("role")
+        .region("us-east-1")
+        .endpoint_url(d.endpoint_url())
+        .load()
+        .unwrap();
+    let provider = config.chain_with(
         stskit::transport::ReqwestTransport::new(Default::default()),
         move || c.now(),
     );
-    let runner = Arc::new(StsRunner::new(client, clock.now()));
-    let provider = ProfileProvider::new(runner, role_set(&[]), "role");
     let c = clock.clone();
     let cache = CredentialsCache::builder(provider)
         .with_clock(move || c.now())
@@ -256,9 +259,9 @@ async fn the_mfa_callback_is_asked_only_when_a_fetch_needs_a_code() {
         a.fetch_add(1, Ordering::SeqCst);
         Some(SecretString::from("123456"))
     });
-    let set = role_set(&[("mfa_serial", "arn:aws:iam::123456789012:mfa/alice")]);
+    let extra = [("mfa_serial", "arn:aws:iam::123456789012:mfa/alice")];
     let clock = TestClock::at(OffsetDateTime::now_utc());
-    let provider = ProfileProvider::new(runner(&d.endpoint_url(), Some(mfa)), set.clone(), "role");
+    let provider = role_chain(&d.endpoint_url(), &extra, Some(mfa));
     let c = clock.clone();
     let cache = CredentialsCache::builder(provider)
         .with_clock(move || c.now())
@@ -277,11 +280,11 @@ async fn the_mfa_callback_is_asked_only_when_a_fetch_needs_a_code() {
     assert_eq!(d.request_count(), 2);
 
     // Without a callback the refresh fails clearly, and the failure is not retried in a loop.
-    let provider = ProfileProvider::new(runner(&d.endpoint_url(), None), set, "role");
+    let provider = role_chain(&d.endpoint_url(), &extra, None);
     let cache = CredentialsCache::new(provider);
     for _ in 0..3 {
         match cache.credentials().await {
-            Err(ProvideError::Failed(e)) => {
+            Err(stskit::Error::Credentials(e)) => {
                 assert!(e.is_non_recoverable());
                 assert!(
                     matches!(e.root(), CredentialsError::MfaCodeNeeded { .. }),
@@ -368,7 +371,7 @@ async fn expired_credentials_come_back_only_during_a_backoff() {
 #[tokio::test]
 async fn nothing_the_cache_shows_holds_a_secret() {
     let d = double().await;
-    let provider = ProfileProvider::new(runner(&d.endpoint_url(), None), role_set(&[]), "role");
+    let provider = role_chain(&d.endpoint_url(), &[], None);
     let cache = CredentialsCache::new(provider);
     let got = cache.credentials().await.unwrap();
     use secrecy::ExposeSecret;

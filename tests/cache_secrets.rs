@@ -14,7 +14,8 @@ use proptest::prelude::*;
 use secrecy::SecretString;
 use stskit::Credentials;
 use stskit::cache::{CacheKey, CachedCredentials, CredentialsCache, FileCache};
-use stskit::provider::{CredentialsError, ProvideCredentials, ProvideFuture, Provided};
+use stskit::error::CredentialsError;
+use stskit::provider::{ProvideCredentials, ProvideFuture, Provided};
 
 fn ready<F: Future>(f: F) -> F::Output {
     let mut f = std::pin::pin!(f);

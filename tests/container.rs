@@ -162,7 +162,7 @@ async fn the_relative_uri_goes_to_the_ecs_address_or_the_given_base() {
     // The environment of this process configures nothing: not configured.
     assert!(matches!(
         p.provide_credentials().await,
-        Err(stskit::provider::ProvideError::NotConfigured { .. })
+        Err(stskit::error::ProvideError::NotConfigured { .. })
     ));
     assert!(
         ContainerProvider::new(ReqwestTransport::default(), SystemClock)

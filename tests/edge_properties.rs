@@ -5,7 +5,7 @@
 
 use proptest::prelude::*;
 use stskit::date::{format_http_date, format_rfc3339, parse_http_date, parse_rfc3339};
-use stskit::error::{Error, ParseErrorKind};
+use stskit::error::{AnswerError as Error, ParseErrorKind};
 use stskit::sts::parse_assume_role;
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 

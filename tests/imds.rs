@@ -17,16 +17,14 @@ use sources::{
 };
 use stskit::client::SystemClock;
 use stskit::error::TransportErrorKind;
-use stskit::provider::{
-    CredentialsError, ImdsProvider, ImdsSettings, ProvideCredentials, SourceFailure,
-};
+use stskit::error::{CredentialsError, SourceFailure};
+use stskit::provider::{ImdsProvider, ImdsSettings, ProvideCredentials};
 use stskit::test_util::{MetadataDouble, MetadataFault};
 use stskit::transport::ReqwestTransport;
 
 fn provider(d: &MetadataDouble) -> ImdsProvider {
     let settings = ImdsSettings::default().with_endpoint(&d.url()).unwrap();
-    let transport = settings.transport().unwrap();
-    ImdsProvider::new(settings, transport, SystemClock)
+    ImdsProvider::new(settings, ReqwestTransport::default(), SystemClock)
 }
 
 fn failure(e: CredentialsError) -> SourceFailure {

@@ -13,10 +13,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use secrecy::ExposeSecret;
+use stskit::Credentials;
 use stskit::client::{ClientConfig, StsClient};
+use stskit::error::CallError as Error;
 use stskit::error::Fault;
 use stskit::sts::{AssumeRole, Endpoint, form, parse_error, post};
-use stskit::{Credentials, Error};
 
 /// A running moto server, killed on drop.
 struct Moto {
@@ -76,7 +77,11 @@ fn client(moto: &Moto) -> StsClient {
     )
 }
 
-fn raw_ok(status: u16, headers: &[(String, String)], body: &[u8]) -> Result<String, Error> {
+fn raw_ok(
+    status: u16,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> Result<String, stskit::error::AnswerError> {
     if (200..300).contains(&status) {
         Ok(String::from_utf8_lossy(body).into_owned())
     } else {

@@ -9,9 +9,9 @@ mod double;
 
 use double::{KEY, ROLE, SECRET, double};
 use secrecy::{ExposeSecret, SecretString};
-use stskit::Error;
 use stskit::client::StsClient;
 use stskit::credentials::Credentials;
+use stskit::error::CallError as Error;
 use stskit::error::InputError;
 use stskit::sts::*;
 

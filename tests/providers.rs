@@ -1,134 +1,65 @@
-//! The `ProvideCredentials` model in-process: a chain skips providers that are not
-//! configured and stops at one that fails; a profile provider plans afresh at each
-//! fetch and runs its roles against the loopback double.
+//! The chain as a provider, in-process: a profile's chain decides and runs afresh at
+//! each fetch (its roles against the loopback double), static keys need no call, and
+//! an explicit profile that does not exist is an error, never "not configured".
 #![cfg(feature = "test-util")]
 
 #[path = "common/double.rs"]
 mod double;
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use double::{KEY, SECRET, double};
-use stskit::Credentials;
-use stskit::client::StsClient;
-use stskit::profile::{ChainError, ProfileSet, Properties};
-use stskit::provider::{
-    ChainProvider, CredentialsError, ProfileProvider, ProvideCredentials, ProvideError,
-    ProvideFuture, Provided, StsRunner,
-};
-use stskit::sts::Endpoint;
+use stskit::Config;
+use stskit::error::{CredentialsError, ProvideError};
+use stskit::profile::ChainError;
+use stskit::provider::{Os, ProvideCredentials, Step};
 
-/// A provider that answers as told and counts its calls.
-struct Fixed {
-    answer: fn() -> Result<Provided, ProvideError>,
-    calls: Arc<AtomicUsize>,
-}
-
-impl ProvideCredentials for Fixed {
-    fn provide_credentials(&self) -> ProvideFuture<'_> {
-        self.calls.fetch_add(1, Ordering::SeqCst);
-        let answer = self.answer;
-        Box::pin(async move { answer() })
-    }
-}
-
-fn fixed(
-    answer: fn() -> Result<Provided, ProvideError>,
-) -> (Box<dyn ProvideCredentials>, Arc<AtomicUsize>) {
-    let calls = Arc::new(AtomicUsize::new(0));
-    (
-        Box::new(Fixed {
-            answer,
-            calls: calls.clone(),
-        }),
-        calls,
-    )
-}
-
-#[tokio::test]
-async fn a_chain_skips_the_unconfigured_and_stops_at_a_failure() {
-    let (none, none_calls) = fixed(|| Err(ProvideError::NotConfigured { provider: "a" }));
-    let (keys, _) = fixed(|| {
-        Ok(Provided::new(
-            Credentials::new("AKIDCHAIN", "s", None),
-            None,
-            "b",
-        ))
-    });
-    let (after, after_calls) = fixed(|| panic!("never reached"));
-    let chain = ChainProvider::new(vec![none, keys, after]);
-    let got = chain.provide_credentials().await.unwrap();
-    assert_eq!(got.credentials.access_key_id(), "AKIDCHAIN");
-    assert_eq!(
-        (
-            none_calls.load(Ordering::SeqCst),
-            after_calls.load(Ordering::SeqCst)
-        ),
-        (1, 0)
+fn config(profile: &str, endpoint: &str) -> Config {
+    let text = format!(
+        "[profile base]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n\
+         [profile role]\nrole_arn = arn:aws:iam::123456789012:role/demo\n\
+         source_profile = base\nrole_session_name = lib\n"
     );
-
-    let (failing, _) = fixed(|| {
-        Err(ProvideError::Failed(CredentialsError::Chain(
-            ChainError::NoCredentials {
-                profile: "x".into(),
-            },
-        )))
-    });
-    let (later, later_calls) = fixed(|| panic!("a failure stops the chain"));
-    let chain = ChainProvider::new(vec![failing, later]);
-    assert!(matches!(
-        chain.provide_credentials().await,
-        Err(ProvideError::Failed(_))
-    ));
-    assert_eq!(later_calls.load(Ordering::SeqCst), 0);
-    let empty = ChainProvider::new(vec![]);
-    assert!(matches!(
-        empty.provide_credentials().await,
-        Err(ProvideError::NotConfigured { .. })
-    ));
+    let os = Os::fake(
+        [("HOME", "/h"), ("AWS_EC2_METADATA_DISABLED", "true")],
+        [("/h/.aws/config", text)],
+    );
+    Config::builder()
+        .os(os)
+        .profile(profile)
+        .region("us-east-1")
+        .endpoint_url(endpoint)
+        .load()
+        .unwrap()
 }
 
 #[tokio::test]
-async fn a_profile_provider_runs_its_roles_at_each_fetch() {
+async fn a_profiles_chain_runs_its_roles_at_each_fetch() {
     let d = double().await;
-    let props = |pairs: &[(&str, &str)]| -> Properties { pairs.iter().copied().collect() };
-    let mut profiles = BTreeMap::new();
-    profiles.insert(
-        "base".to_owned(),
-        props(&[
-            ("aws_access_key_id", KEY),
-            ("aws_secret_access_key", SECRET),
-        ]),
-    );
-    profiles.insert(
-        "role".to_owned(),
-        props(&[
-            ("role_arn", "arn:aws:iam::123456789012:role/demo"),
-            ("source_profile", "base"),
-            ("role_session_name", "lib"),
-        ]),
-    );
-    let set = Arc::new(ProfileSet::from_profiles(profiles));
-    let client =
-        StsClient::new(Endpoint::resolve(Some(&d.endpoint_url()), Some("us-east-1")).unwrap());
-    let runner = Arc::new(StsRunner::new(client, time::OffsetDateTime::now_utc()));
-    let provider = ProfileProvider::new(runner.clone(), set.clone(), "role");
+    let chain = config("role", &d.endpoint_url()).chain();
+    match chain.decide().unwrap() {
+        Step::Call(call) => {
+            assert_eq!(call.source(), "STS");
+            assert!(call.cache_key().is_some(), "a role's call has a cache key");
+        }
+        other => panic!("a role needs a call: {other:?}"),
+    }
     for n in 1..=2 {
-        let got = provider.provide_credentials().await.unwrap();
+        let got = chain.provide_credentials().await.unwrap();
         assert!(got.credentials.is_temporary() && got.expiration.is_some());
         assert_eq!(d.request_count(), n, "one AssumeRole per fetch");
     }
-    let static_keys = ProfileProvider::new(runner.clone(), set.clone(), "base");
+    let static_keys = config("base", &d.endpoint_url()).chain();
+    assert!(matches!(static_keys.decide().unwrap(), Step::Answer(_)));
     let got = static_keys.provide_credentials().await.unwrap();
     assert_eq!(
         (got.credentials.access_key_id(), got.expiration),
         (KEY, None)
     );
-    let missing = ProfileProvider::new(runner, set, "absent");
-    assert!(matches!(
-        missing.provide_credentials().await,
-        Err(ProvideError::NotConfigured { .. })
-    ));
+    let missing = config("absent", &d.endpoint_url()).chain();
+    match missing.provide_credentials().await {
+        Err(ProvideError::Failed(CredentialsError::Chain(ChainError::ProfileNotFound {
+            profile,
+        }))) => assert_eq!(profile, "absent"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(d.request_count(), 2, "nothing was sent for either");
 }

@@ -10,9 +10,8 @@ use std::time::Duration;
 use serde_json::Value;
 use stskit::Credentials;
 use stskit::cache::{CredentialsCache, RefreshPolicy};
-use stskit::provider::{
-    CredentialsError, ProvideCredentials, ProvideError, ProvideFuture, Provided,
-};
+use stskit::error::{CredentialsError, ProvideError};
+use stskit::provider::{ProvideCredentials, ProvideFuture, Provided};
 use time::OffsetDateTime;
 
 /// T: when the seeded credentials expire.
@@ -56,14 +55,14 @@ fn access_denied() -> CredentialsError {
         <Message>not authorized</Message></Error><RequestId>r1</RequestId></ErrorResponse>";
     CredentialsError::Sts {
         profile: "test".into(),
-        error: stskit::sts::response::parse_error(403, &[], body),
+        error: stskit::sts::response::parse_error(403, &[], body).into(),
     }
 }
 
 fn unavailable() -> CredentialsError {
     CredentialsError::Sts {
         profile: "test".into(),
-        error: stskit::sts::response::parse_error(503, &[], b""),
+        error: stskit::sts::response::parse_error(503, &[], b"").into(),
     }
 }
 
@@ -218,14 +217,14 @@ async fn run_case(index: usize) {
                         assert_eq!(p.credentials.access_key_id(), new_key, "{at}: new");
                     }
                     "noCredentialsError" => match got {
-                        Err(ProvideError::Failed(e)) => {
+                        Err(stskit::Error::Credentials(e)) => {
                             assert!(!e.is_non_recoverable(), "{at}: {e}");
                             assert!(e.to_string().contains("503"), "{at}: {e}");
                         }
                         other => panic!("{at}: expected an error, got {other:?}"),
                     },
                     "nonRecoverableError" => match got {
-                        Err(ProvideError::Failed(e)) => {
+                        Err(stskit::Error::Credentials(e)) => {
                             assert!(e.is_non_recoverable(), "{at}: {e}");
                             let code = e.sts_error().map(|s| s.to_string());
                             assert!(

@@ -398,7 +398,7 @@ async fn an_unreadable_packed_policy_size_keeps_the_credentials() {
 async fn the_client_checks_every_header_before_the_transport_is_called() {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use stskit::client::StsClient;
-    use stskit::error::{Error, InputError};
+    use stskit::error::{CallError as Error, InputError};
     use stskit::sts::{Endpoint, GetCallerIdentity, Operation, parse_caller_identity};
     use stskit::transport::TransportError;
     use stskit::{Credentials, Request, Response};

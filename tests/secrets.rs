@@ -84,7 +84,7 @@ proptest! {
         for cut in [body.len() / 3, body.len() / 2, body.len() - 30] {
             let e = parse_assume_role(200, &[], &body.as_bytes()[..cut]).unwrap_err();
             shown.push(format!("{e} {e:?}"));
-            if let stskit::Error::Parse(p) = &e {
+            if let stskit::error::AnswerError::Parse(p) = &e {
                 let p: &ParseError = p;
                 shown.push(format!("{p}"));
             }

@@ -13,11 +13,10 @@ use std::sync::{Arc, Mutex};
 
 use rng::Rng;
 use stskit::client::SystemClock;
+use stskit::error::CredentialsError;
 use stskit::http::{Request, Response};
 use stskit::profile::ProfileSet;
-use stskit::provider::{
-    ContainerProvider, CredentialsError, ImdsProvider, ImdsSettings, SsoProvider, SsoSettings,
-};
+use stskit::provider::{ContainerProvider, ImdsProvider, ImdsSettings, SsoProvider, SsoSettings};
 use stskit::transport::TransportError;
 
 const CASES: usize = 1500;
@@ -233,7 +232,7 @@ fn sso_settings(dir: &std::path::Path) -> SsoSettings {
         .iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
-    let mut s = SsoSettings::resolve("p", &sso, &set, "p").unwrap();
+    let mut s = SsoSettings::resolve(&stskit::provider::Os::real(), "p", &sso, &set, "p").unwrap();
     s.cache_dir = dir.to_string_lossy().into_owned();
     s.session_name = Some("hostile".into());
     s

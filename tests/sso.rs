@@ -9,7 +9,6 @@ mod common;
 mod sources;
 
 use sources::{Home, botocore, credentials_json, run, stderr, stskit};
-use stskit::provider::sso_token::token_file_name;
 use stskit::test_util::MetadataDouble;
 use time::OffsetDateTime;
 
@@ -179,7 +178,7 @@ async fn an_expired_session_token_is_refreshed_and_rewritten_as_the_cli_writes_i
     assert_eq!(keys, want, "{text}");
     assert!(text.starts_with("{\"startUrl\": \"https://d-1234567890.awsapps.com/start\", \"region\": \"us-east-1\", \"accessToken\": \"sso-access-token-2\", \"expiresAt\": \""), "{text}");
     assert_eq!(v["refreshToken"], "sso-refresh-token-2");
-    let expires = stskit::cache::parse_expiration(v["expiresAt"].as_str().unwrap()).unwrap();
+    let expires = stskit::date::parse_expiration(v["expiresAt"].as_str().unwrap()).unwrap();
     assert!(expires >= before + time::Duration::seconds(28_790));
     #[cfg(unix)]
     {
@@ -240,4 +239,13 @@ async fn the_legacy_form_works_with_a_valid_token() {
     );
     let o = s.credentials("legacy").await;
     assert_eq!(credentials_json(&o)["AccessKeyId"], d.credentials().0);
+}
+
+/// The token cache's file name for a session name (or start URL): its SHA-1, as the
+/// AWS CLI names it.
+fn token_file_name(key: &str) -> String {
+    use sha1::Digest;
+    let digest = sha1::Sha1::digest(key.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{hex}.json")
 }

@@ -6,9 +6,10 @@ use std::path::Path;
 
 use secrecy::ExposeSecret;
 use serde_json::Value;
+use stskit::StsCredentials;
+use stskit::error::AnswerError as Error;
 use stskit::error::{BodyKind, Fault, ParseErrorKind};
 use stskit::sts::{parse_assume_role, parse_caller_identity, parse_error};
-use stskit::{Error, StsCredentials};
 use time::macros::datetime;
 
 #[path = "common/dump.rs"]

@@ -17,8 +17,9 @@ use secrecy::SecretString;
 use stskit::Credentials;
 use stskit::cache::CredentialsCache;
 use stskit::client::{ClientConfig, StsClient};
+use stskit::error::CredentialsError;
 use stskit::http::{Request, Response};
-use stskit::provider::{CredentialsError, ProvideCredentials, ProvideFuture, Provided};
+use stskit::provider::{ProvideCredentials, ProvideFuture, Provided};
 use stskit::sts::{AssumeRole, AssumeRoleWithWebIdentity, Endpoint};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
@@ -120,12 +121,10 @@ impl ProvideCredentials for Flaky {
             let response = echoing(&self.echo);
             let error =
                 stskit::sts::response::parse_error(403, response.headers(), response.body());
-            Err(stskit::provider::ProvideError::Failed(
-                CredentialsError::Sts {
-                    profile: "p".into(),
-                    error,
-                },
-            ))
+            Err(stskit::error::ProvideError::Failed(CredentialsError::Sts {
+                profile: "p".into(),
+                error: error.into(),
+            }))
         })
     }
 }

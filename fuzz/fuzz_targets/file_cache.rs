@@ -5,7 +5,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use secrecy::ExposeSecret;
-use stskit::cache::{CacheKey, CachedCredentials, parse_expiration};
+use stskit::cache::{CacheKey, CachedCredentials};
+use stskit::date::parse_expiration;
 
 fuzz_target!(|data: &[u8]| {
     if let Some(c) = CachedCredentials::from_json(data) {

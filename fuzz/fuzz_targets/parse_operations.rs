@@ -6,7 +6,7 @@
 use libfuzzer_sys::fuzz_target;
 use stskit::sts::*;
 
-fn show<T: std::fmt::Debug>(r: Result<T, stskit::Error>) {
+fn show<T: std::fmt::Debug>(r: Result<T, stskit::error::AnswerError>) {
     match r {
         Ok(out) => {
             let _ = format!("{out:?}");
@@ -17,7 +17,7 @@ fn show<T: std::fmt::Debug>(r: Result<T, stskit::Error>) {
     }
 }
 
-fn creds<T: CredentialsOutput + std::fmt::Debug>(r: Result<T, stskit::Error>) {
+fn creds<T: CredentialsOutput + std::fmt::Debug>(r: Result<T, stskit::error::AnswerError>) {
     if let Ok(out) = &r {
         let c = out.credentials();
         assert!(!c.access_key_id().is_empty());

@@ -13,15 +13,15 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
-use serde_json::{Map, Value};
-use sha1::{Digest, Sha1};
+use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::pyjson::{self, Object};
-use super::random::{Random, SystemRandom};
 use crate::credentials::StsCredentials;
-use crate::profile::RoleHop;
-use crate::provider::CredentialsError;
+use crate::provider::Os;
+use crate::provider::cache_key::CacheKey;
+use crate::provider::error::CredentialsError;
+use crate::pyjson::{self, Object};
+use crate::random::{Random, SystemRandom};
 use crate::sts::response::{AssumeRoleOutput, AssumeRoleWithWebIdentityOutput, AssumedRoleUser};
 
 /// An entry is reused only while it has at least this long left (botocore's
@@ -29,115 +29,6 @@ use crate::sts::response::{AssumeRoleOutput, AssumeRoleWithWebIdentityOutput, As
 pub const REUSE_WINDOW: Duration = Duration::from_secs(900);
 /// The largest cache file read (a real entry is under 2 KB).
 const MAX_ENTRY: u64 = 64 * 1024;
-
-/// The parameters that name a cache file: those of the call as configured, before it
-/// is made (never the MFA code; a generated session name is left out).
-#[derive(Clone)]
-pub struct CacheKey {
-    params: Map<String, Value>,
-}
-
-impl std::fmt::Debug for CacheKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // The parameters may hold an external id or a web identity token.
-        f.debug_tuple("CacheKey").field(&self.digest()).finish()
-    }
-}
-
-impl CacheKey {
-    /// The key of an `AssumeRole` of `role_arn`.
-    pub fn assume_role(role_arn: &str) -> Self {
-        let mut params = Map::new();
-        params.insert("RoleArn".into(), Value::String(role_arn.into()));
-        CacheKey { params }
-    }
-
-    /// The key of the last role of a profile chain, from its configuration.
-    pub fn for_hop(hop: &RoleHop) -> Self {
-        let mut key = CacheKey::assume_role(&hop.role_arn);
-        if let Some(name) = &hop.session_name {
-            key = key.with_session_name(name);
-        }
-        if let Some(id) = &hop.external_id {
-            key = key.with_str("ExternalId", id);
-        }
-        if let Some(serial) = &hop.mfa_serial {
-            key = key.with_str("SerialNumber", serial);
-        }
-        if let Some(d) = hop.duration_seconds {
-            key = key.with_duration_seconds(d);
-        }
-        key
-    }
-
-    /// The key of an `AssumeRoleWithWebIdentity` of `role_arn`. The token is part of
-    /// it (as the AWS CLI v1 writes it), so identities whose tokens differ never
-    /// share an entry.
-    pub fn web_identity(role_arn: &str, session_name: Option<&str>, token: &SecretString) -> Self {
-        let mut key = CacheKey::assume_role(role_arn);
-        if let Some(name) = session_name {
-            key = key.with_session_name(name);
-        }
-        key.with_str("WebIdentityToken", token.expose_secret())
-    }
-
-    fn with_str(mut self, name: &str, value: &str) -> Self {
-        self.params.insert(name.into(), Value::String(value.into()));
-        self
-    }
-
-    /// A configured `RoleSessionName` (an empty one counts as generated: left out).
-    pub fn with_session_name(self, name: &str) -> Self {
-        if name.is_empty() {
-            return self;
-        }
-        self.with_str("RoleSessionName", name)
-    }
-
-    /// `ExternalId`.
-    pub fn with_external_id(self, id: &str) -> Self {
-        self.with_str("ExternalId", id)
-    }
-
-    /// `SerialNumber` (the MFA device; the code is never part of the key).
-    pub fn with_serial_number(self, serial: &str) -> Self {
-        self.with_str("SerialNumber", serial)
-    }
-
-    /// `DurationSeconds`, as a number.
-    pub fn with_duration_seconds(mut self, seconds: u32) -> Self {
-        self.params
-            .insert("DurationSeconds".into(), Value::from(seconds));
-        self
-    }
-
-    /// `Policy`: parsed, so neither its spacing nor its key order changes the key
-    /// (text that is not JSON is kept as text).
-    pub fn with_policy(mut self, policy: &str) -> Self {
-        let value =
-            serde_json::from_str::<Value>(policy).unwrap_or_else(|_| Value::String(policy.into()));
-        self.params.insert("Policy".into(), value);
-        self
-    }
-
-    /// The exact text hashed: `json.dumps(params, sort_keys=True)`.
-    fn serialized(&self) -> zeroize::Zeroizing<String> {
-        let mut out = zeroize::Zeroizing::new(String::new());
-        pyjson::sorted(&mut out, &Value::Object(self.params.clone()));
-        out
-    }
-
-    /// The SHA-1 of the serialised parameters, lower-case hex (40 characters).
-    pub fn digest(&self) -> String {
-        let hash = Sha1::digest(self.serialized().as_bytes());
-        hash.iter().map(|b| format!("{b:02x}")).collect()
-    }
-
-    /// The cache file's name: the digest and `.json`.
-    pub fn file_name(&self) -> String {
-        format!("{}.json", self.digest())
-    }
-}
 
 /// Credentials read from a cache file.
 #[derive(Debug, Clone)]
@@ -166,6 +57,7 @@ pub enum Lookup {
 #[derive(Debug)]
 pub struct FileCache {
     dir: PathBuf,
+    os: Os,
     random: SystemRandom,
 }
 
@@ -174,24 +66,31 @@ impl FileCache {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
         FileCache {
             dir: dir.into(),
+            os: Os::real(),
             random: SystemRandom::new(),
         }
     }
 
-    /// The AWS CLI's own cache, `~/.aws/cli/cache`.
+    /// Reads and writes through `os` (default: the real files).
+    pub fn with_os(mut self, os: Os) -> Self {
+        self.os = os;
+        self
+    }
+
+    /// The AWS CLI's own cache, `~/.aws/cli/cache` (`HOME` from `os`).
     ///
     /// # Errors
     /// [`CredentialsError::Input`] when `HOME` is not UTF-8; [`CredentialsError::Read`]
     /// when it is unset.
-    pub fn aws_cli() -> Result<Self, CredentialsError> {
-        let path = crate::provider::files::expand_home("~/.aws/cli/cache")?;
+    pub fn aws_cli(os: &Os) -> Result<Self, CredentialsError> {
+        let path = os.expand_home("~/.aws/cli/cache")?;
         if path.starts_with('~') {
             return Err(CredentialsError::Read {
                 path,
                 rule: "HOME is not set",
             });
         }
-        Ok(FileCache::new(path))
+        Ok(FileCache::new(path).with_os(os.clone()))
     }
 
     /// The directory.
@@ -202,7 +101,7 @@ impl FileCache {
     /// The entry for `key` at `now`.
     pub fn load(&self, key: &CacheKey, now: OffsetDateTime) -> Lookup {
         let path = self.dir.join(key.file_name());
-        let Ok(bytes) = crate::provider::os::read_regular_file(&path, MAX_ENTRY) else {
+        let Ok(bytes) = self.os.read_regular_file(&path, MAX_ENTRY) else {
             return Lookup::Miss;
         };
         let bytes = zeroize::Zeroizing::new(bytes);
@@ -267,7 +166,7 @@ impl FileCache {
         after_user: Vec<(&'static str, String)>,
     ) -> std::io::Result<()> {
         let text = zeroize::Zeroizing::new(entry_json(credentials, user, before_user, &after_user));
-        crate::provider::os::write_private_file(
+        self.os.write_private_file(
             &self.dir,
             &key.file_name(),
             text.as_bytes(),
@@ -346,7 +245,7 @@ fn read_entry(bytes: &[u8]) -> Option<CachedCredentials> {
     let v: Value = serde_json::from_slice(bytes).ok()?;
     let c = v.get("Credentials")?.as_object()?;
     let text = |name: &str| c.get(name).and_then(Value::as_str);
-    let expiration = parse_expiration(text("Expiration")?)?;
+    let expiration = crate::date::parse_expiration(text("Expiration")?)?;
     let (key, secret, token) = (
         text("AccessKeyId")?,
         text("SecretAccessKey")?,
@@ -364,17 +263,6 @@ fn read_entry(bytes: &[u8]) -> Option<CachedCredentials> {
         ),
         account_id: text("AccountId").map(str::to_owned),
     })
-}
-
-/// `Expiration` in any of the forms the AWS tools write: `...Z`, `...+00:00` (with
-/// or without fractions), or botocore's `...UTC` (also with a space before `UTC`).
-/// A time without a zone is refused.
-pub fn parse_expiration(s: &str) -> Option<OffsetDateTime> {
-    if let Some(t) = crate::date::parse_rfc3339(s) {
-        return Some(t);
-    }
-    let bare = s.strip_suffix("UTC")?.trim_end_matches(' ');
-    crate::date::parse_rfc3339(&format!("{bare}Z"))
 }
 
 fn classify(c: CachedCredentials, now: OffsetDateTime) -> Lookup {

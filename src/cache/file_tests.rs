@@ -2,8 +2,9 @@ use super::*;
 
 fn key_of(json: &str) -> String {
     // The verified table gives the exact bytes botocore hashed.
-    let hash = Sha1::digest(json.as_bytes());
-    hash.iter().map(|b| format!("{b:02x}")).collect()
+    use sha1::Digest;
+    let hash = sha1::Sha1::digest(json.as_bytes());
+    crate::text::hex(&hash)
 }
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/demo";
@@ -121,9 +122,9 @@ fn expirations_are_read_in_the_three_forms_and_a_bare_time_is_refused() {
         "2026-11-30T05:25:17UTC",
         "2026-11-30T05:25:17 UTC",
     ] {
-        assert_eq!(parse_expiration(form), Some(want), "{form}");
+        assert_eq!(crate::date::parse_expiration(form), Some(want), "{form}");
     }
-    assert!(parse_expiration("2026-11-30T05:25:17.123000+00:00").is_some());
+    assert!(crate::date::parse_expiration("2026-11-30T05:25:17.123000+00:00").is_some());
     for bad in [
         "2026-11-30T05:25:17",
         "",
@@ -131,7 +132,7 @@ fn expirations_are_read_in_the_three_forms_and_a_bare_time_is_refused() {
         "soon",
         "2026-11-30T05:25:17 PST",
     ] {
-        assert_eq!(parse_expiration(bad), None, "{bad}");
+        assert_eq!(crate::date::parse_expiration(bad), None, "{bad}");
     }
 }
 

@@ -11,11 +11,12 @@ use time::OffsetDateTime;
 
 use super::hot::{Hot, Padded, SLOT};
 use super::policy::{self, CacheView, Deadlines, Decision, RefreshPolicy};
-use super::random::Random;
 use super::stats::CacheSnapshot;
 use super::stats::{Counters, bump};
 use crate::client::Clock;
-use crate::provider::{CredentialsError, ProvideError, Provided};
+use crate::provider::Provided;
+use crate::provider::error::{CredentialsError, ProvideError};
+use crate::random::Random;
 
 /// A failure as the cache keeps it, to hand to every caller that shares it.
 #[derive(Debug, Clone)]

@@ -5,10 +5,11 @@ use std::time::Duration;
 
 use super::lifecycle::{Lifecycle, Settings};
 use super::policy::RefreshPolicy;
-use super::random::{Random, SystemRandom};
 use super::stats::{CacheSnapshot, CacheStats, Counters};
 use crate::client::{Clock, SystemClock};
-use crate::provider::{ProvideCredentials, ProvideError, ProvideFuture, Provided};
+use crate::provider::error::ProvideError;
+use crate::provider::{ProvideCredentials, ProvideFuture, Provided};
+use crate::random::{Random, SystemRandom};
 
 /// The default bound on one fetch from the source: an STS call's own deadline (about
 /// 33 s with three attempts) or a `credential_process`'s 60 s fit inside it.
@@ -26,7 +27,7 @@ pub const DEFAULT_FETCH_TIMEOUT: Duration = Duration::from_secs(90);
 /// refresh. A recoverable failure with credentials cached starts a 5-10 minute backoff
 /// during which the cached credentials are served, even past their expiry; that is the
 /// only case in which expired credentials are returned. A non-recoverable failure
-/// ([`crate::provider::CredentialsError::is_non_recoverable`]) is returned and cached
+/// ([`crate::error::CredentialsError::is_non_recoverable`]) is returned and cached
 /// for 1-5 s.
 ///
 /// The clock and the random source are injected ([`CredentialsCacheBuilder::with_clock`],
@@ -39,11 +40,11 @@ pub const DEFAULT_FETCH_TIMEOUT: Duration = Duration::from_secs(90);
 /// [`crate::client::StsClient`] does): the fetch timeout is a tokio timer.
 ///
 /// ```
-/// # async fn demo() -> Result<(), stskit::provider::ProvideError> {
+/// # async fn demo() -> Result<(), stskit::Error> {
 /// use stskit::cache::CredentialsCache;
 /// use stskit::provider::EnvironmentProvider;
 ///
-/// let cache = CredentialsCache::new(EnvironmentProvider);
+/// let cache = CredentialsCache::new(EnvironmentProvider::new());
 /// let provided = cache.credentials().await?;
 /// println!("{}", provided.credentials.access_key_id());
 /// # Ok(()) }
@@ -97,8 +98,15 @@ impl CredentialsCache {
     ///
     /// # Errors
     /// The source's failure when nothing usable is cached, a non-recoverable failure
-    /// (returned at once and cached for 1-5 s), or the cached one.
-    pub async fn credentials(&self) -> Result<Arc<Provided>, ProvideError> {
+    /// (returned at once and cached for 1-5 s), or the cached one: the crate's root
+    /// [`crate::Error`], whose one-line `Display` (and `Debug`) names the root cause,
+    /// so `?` out of `main` prints it readably.
+    pub async fn credentials(&self) -> Result<Arc<Provided>, crate::Error> {
+        self.fetch().await.map_err(crate::Error::from)
+    }
+
+    /// As [`CredentialsCache::credentials`], with the provider's error.
+    async fn fetch(&self) -> Result<Arc<Provided>, ProvideError> {
         let inner = &*self.inner;
         if let Some(p) = inner.entry.valid_at(inner.settings.clock.now_unix_nanos()) {
             return Ok(p);
@@ -216,6 +224,6 @@ impl CredentialsCacheBuilder {
 
 impl ProvideCredentials for CredentialsCache {
     fn provide_credentials(&self) -> ProvideFuture<'_> {
-        Box::pin(async move { self.credentials().await.map(|p| Provided::clone(&p)) })
+        Box::pin(async move { self.fetch().await.map(|p| Provided::clone(&p)) })
     }
 }

@@ -8,9 +8,6 @@
 //! - [`FileCache`]: the AWS CLI's assumed-role cache, `~/.aws/cli/cache`, read and
 //!   written byte for byte as botocore does (feature `client`).
 
-pub mod policy;
-pub mod random;
-
 #[cfg(feature = "client")]
 mod file;
 #[cfg(feature = "client")]
@@ -21,18 +18,19 @@ mod lifecycle;
 mod memory;
 #[cfg(feature = "client")]
 mod multi;
-#[cfg(feature = "client")]
-pub(crate) mod pyjson;
+pub mod policy;
 #[cfg(feature = "client")]
 mod stats;
 
 #[cfg(feature = "client")]
-pub use file::{CacheKey, CachedCredentials, FileCache, Lookup, REUSE_WINDOW, parse_expiration};
+pub use crate::provider::cache_key::CacheKey;
+pub use crate::random::{Random, SystemRandom};
+#[cfg(feature = "client")]
+pub use file::{CachedCredentials, FileCache, Lookup, REUSE_WINDOW};
 #[cfg(feature = "client")]
 pub use memory::{CredentialsCache, CredentialsCacheBuilder, DEFAULT_FETCH_TIMEOUT};
 #[cfg(feature = "client")]
 pub use multi::{RoleCache, RoleKey};
 pub use policy::RefreshPolicy;
-pub use random::{Random, SystemRandom};
 #[cfg(feature = "client")]
 pub use stats::{CacheSnapshot, CacheStats};

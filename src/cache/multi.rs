@@ -12,11 +12,12 @@ use time::OffsetDateTime;
 use super::lifecycle::{Lifecycle, Settings};
 use super::memory::DEFAULT_FETCH_TIMEOUT;
 use super::policy::RefreshPolicy;
-use super::random::{Random, SystemRandom};
 use super::stats::{CacheStats, Counters};
 use crate::client::{Clock, StsClient, SystemClock};
 use crate::credentials::Credentials;
-use crate::provider::{CredentialsError, ProvideError, Provided};
+use crate::provider::Provided;
+use crate::provider::error::{CredentialsError, ProvideError};
+use crate::random::{Random, SystemRandom};
 use crate::sts::AssumeRole;
 use crate::transport::Transport;
 
@@ -40,11 +41,7 @@ impl RoleKey {
 
 impl std::fmt::Debug for RoleKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "RoleKey(")?;
-        for b in &self.0[..6] {
-            write!(f, "{b:02x}")?;
-        }
-        write!(f, "..)")
+        write!(f, "RoleKey({}..)", crate::text::hex(&self.0[..6]))
     }
 }
 

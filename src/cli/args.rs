@@ -2,170 +2,14 @@
 //! and the help text. `--flag value` and `--flag=value`; a single-use flag given twice
 //! is refused; repeatable flags collect their values in order.
 
-use std::collections::HashMap;
 use std::ffi::OsString;
 use std::time::Duration;
 
-use super::Failure;
-use super::commands::{self, CommandName};
-
-/// How a flag takes its value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Arity {
-    /// A value, at most once.
-    Once,
-    /// A value, any number of times.
-    Repeat,
-    /// No value, at most once.
-    Switch,
-}
-
-/// One flag of a command: its name (without `--`), the value's placeholder, how it takes
-/// values, and its help (lines after the first are indented under it).
-#[derive(Debug)]
-pub(crate) struct Flag {
-    pub(crate) name: &'static str,
-    pub(crate) value: &'static str,
-    pub(crate) arity: Arity,
-    pub(crate) help: &'static str,
-}
-
-/// The flags every command takes.
-pub(crate) const COMMON: &[Flag] = &[
-    Flag {
-        name: "endpoint",
-        value: "URL",
-        arity: Arity::Once,
-        help: "STS endpoint (https, or http to a loopback host)",
-    },
-    Flag {
-        name: "profile",
-        value: "NAME",
-        arity: Arity::Once,
-        help: "source credentials from this profile only (not the\nenvironment's keys)",
-    },
-    Flag {
-        name: "region",
-        value: "REGION",
-        arity: Arity::Once,
-        help: "region to call and sign for",
-    },
-    Flag {
-        name: "timeout",
-        value: "SECONDS",
-        arity: Arity::Once,
-        help: "overall deadline, retries included (default 30)",
-    },
-    Flag {
-        name: "debug",
-        value: "",
-        arity: Arity::Switch,
-        help: "print the canonical request and string to sign to\nstderr (signature, secret and token never printed)",
-    },
-];
-
-pub(crate) const MAIN_HELP: &str = "\
-stskit: temporary AWS credentials from STS, without the AWS SDK
-
-Usage:
-  stskit credentials [--profile NAME] [--token-code CODE] [--output FORMAT]
-  stskit assume-role --role-arn ARN --role-session-name NAME [options]
-  stskit assume-role-with-web-identity --role-arn ARN --role-session-name NAME
-      (--web-identity-token-file PATH | --web-identity-token-env) [options]
-  stskit assume-role-with-saml --role-arn ARN --principal-arn ARN
-      --saml-assertion-file PATH [options]
-  stskit get-session-token [--duration-seconds N] [--serial-number ARN --token-code CODE]
-  stskit get-federation-token --name NAME [options]
-  stskit assume-root --target-principal ID --task-policy-arn ARN [--duration-seconds N]
-  stskit get-caller-identity
-  stskit get-access-key-info --access-key-id ID
-  stskit decode-authorization-message --encoded-message MSG
-  stskit get-delegated-access-token --trade-in-token-file PATH
-  stskit get-web-identity-token --audience AUD --signing-algorithm ALG [options]
-  stskit get-scoped-credentials [--policy JSON] [--duration-seconds N]
-  stskit help COMMAND
-  stskit completions bash|zsh|fish
-  stskit --help | --version
-
-Source credentials are resolved as the AWS CLI resolves them: AWS_ACCESS_KEY_ID and
-AWS_SECRET_ACCESS_KEY (with AWS_SESSION_TOKEN), then web identity from
-AWS_WEB_IDENTITY_TOKEN_FILE, then the profile AWS_PROFILE names (else default) in
-~/.aws/config and ~/.aws/credentials; with --profile NAME, that profile only. The web
-identity and SAML calls are unsigned and read none. The
-region is --region, else AWS_REGION, else AWS_DEFAULT_REGION (aws-global names the
-global endpoint). The endpoint follows AWS's STS endpoint rules for every partition:
---endpoint, else AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL (both ignored under
-AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true), else the region's endpoint, with
-AWS_USE_FIPS_ENDPOINT=true, AWS_USE_DUALSTACK_ENDPOINT=true and
-AWS_STS_REGIONAL_ENDPOINTS=legacy as the AWS tools read them.
-
-The commands that return credentials print one line of credential_process JSON on
-stdout (or shell exports with --output), so they can stand in ~/.aws/config as:
-  credential_process = stskit assume-role --role-arn arn:aws:iam::123456789012:role/r --role-session-name me
-
-Exit codes:
-  0  success
-  2  usage or configuration error (missing or invalid flag, missing source credentials,
-     an environment variable that is not valid UTF-8, a refused endpoint)
-  3  STS answered with an error (AccessDenied, ExpiredToken, ...)
-  4  no usable answer (connection, certificate, proxy, timeout, deadline, redirect,
-     oversized or malformed response, HTTP error without an STS error document), or
-     the answer could not be written to stdout
-On failure stdout stays empty and stderr says why, in one or two lines.
-";
-
-/// The help of one command, written from its table.
-pub(crate) fn command_help(command: CommandName) -> String {
-    let (title, usage, flags, tail) = commands::describe(command);
-    let mut out = format!(
-        "stskit {}: {title}\n\nUsage:\n  {usage}\n\n",
-        command.name()
-    );
-    out.push_str("Options (each value as '--flag value' or '--flag=value'):\n");
-    for flag in flags.iter().chain(COMMON) {
-        let left = match flag.arity {
-            Arity::Switch => format!("--{}", flag.name),
-            _ => format!("--{} {}", flag.name, flag.value),
-        };
-        let mut lines = flag.help.lines();
-        let first = lines.next().unwrap_or_default();
-        let repeat = if flag.arity == Arity::Repeat {
-            " (repeatable)"
-        } else {
-            ""
-        };
-        out.push_str(&format!("  {left:<28}{first}{repeat}\n"));
-        for more in lines {
-            out.push_str(&format!("  {:<28}{more}\n", ""));
-        }
-    }
-    out.push('\n');
-    out.push_str(tail);
-    out.push_str("Exit codes: 0 success, 2 usage, 3 STS error, 4 no usable answer.\n");
-    out
-}
-
-/// The values given for one command's flags.
-#[derive(Debug, Default)]
-pub(crate) struct Values {
-    once: HashMap<&'static str, String>,
-    repeated: HashMap<&'static str, Vec<String>>,
-}
-
-impl Values {
-    /// The value of a single-use flag, if given.
-    pub(crate) fn take(&mut self, name: &str) -> Option<String> {
-        self.once.remove(name)
-    }
-    /// The values of a repeatable flag, in order.
-    pub(crate) fn take_all(&mut self, name: &str) -> Vec<String> {
-        self.repeated.remove(name).unwrap_or_default()
-    }
-    /// Whether a switch was given.
-    pub(crate) fn switch(&mut self, name: &str) -> bool {
-        self.once.remove(name).is_some()
-    }
-}
+use super::commands;
+use super::context::{Command, Spec};
+use super::failure::Failure;
+use super::flags::{Arity, COMMON, Values};
+use super::help::{MAIN_HELP, command_help};
 
 /// Settings shared by every command.
 #[derive(Debug, Default)]
@@ -205,11 +49,10 @@ impl Common {
 }
 
 /// What the command line asks for.
-#[derive(Debug)]
 pub(crate) enum Parsed {
     Help(String),
     Version,
-    Run(Common, commands::Command),
+    Run(Common, Box<dyn Command>),
 }
 
 fn text(arg: OsString, what: &str) -> Result<String, Failure> {
@@ -219,10 +62,10 @@ fn text(arg: OsString, what: &str) -> Result<String, Failure> {
 
 /// Reads the flags of `command` from `args` by its table.
 pub(crate) fn read_flags(
-    command: CommandName,
+    command: &Spec,
     args: impl IntoIterator<Item = OsString>,
 ) -> Result<Result<Values, String>, Failure> {
-    let table = commands::describe(command).2;
+    let table = command.flags;
     let mut values = Values::default();
     let mut it = args.into_iter();
     while let Some(arg) = it.next() {
@@ -324,7 +167,7 @@ pub(crate) fn parse(argv: Vec<OsString>) -> Result<Parsed, Failure> {
             let topic = it.next().map(|a| text(a, "the topic")).transpose()?;
             return match topic.as_deref() {
                 None => Ok(Parsed::Help(MAIN_HELP.into())),
-                Some(name) => match CommandName::from_name(name) {
+                Some(name) => match commands::find(name) {
                     Some(c) => Ok(Parsed::Help(command_help(c))),
                     None => Err(Failure::usage(format!(
                         "no help for unknown command '{}'",
@@ -335,8 +178,8 @@ pub(crate) fn parse(argv: Vec<OsString>) -> Result<Parsed, Failure> {
         }
         _ => {}
     }
-    let Some(command) = CommandName::from_name(&first) else {
-        let hint = closest(&first, commands::names())
+    let Some(command) = commands::find(&first) else {
+        let hint = closest(&first, commands::COMMANDS.iter().map(|c| c.name))
             .map(|c| format!("; did you mean '{c}'?"))
             .unwrap_or_default();
         return Err(Failure::usage(format!(
@@ -349,13 +192,13 @@ pub(crate) fn parse(argv: Vec<OsString>) -> Result<Parsed, Failure> {
         Err(help) => return Ok(Parsed::Help(help)),
     };
     let common = Common::from_values(&mut values)?;
-    let run = commands::build(command, values)?;
+    let run = (command.build)(values)?;
     Ok(Parsed::Run(common, run))
 }
 
 /// An argument echoed in an error message, safe for a terminal and cut short.
 pub(crate) fn sanitize_arg(s: &str) -> String {
-    super::terminal_safe(s, 100)
+    super::failure::terminal_safe(s, 100)
 }
 
 #[cfg(test)]
@@ -369,14 +212,14 @@ mod tests {
     fn usage(a: &[&str]) -> String {
         match parse(args(a)) {
             Err(f) => f.message,
-            Ok(p) => panic!("{a:?} parsed: {p:?}"),
+            Ok(_) => panic!("{a:?} parsed"),
         }
     }
 
     #[test]
     fn flags_take_values_inline_or_next_and_repeat_where_the_table_says() {
         let mut v = read_flags(
-            CommandName::AssumeRole,
+            commands::find("assume-role").unwrap(),
             args(&["--tag=a=b", "--role-arn", "r", "--tag", "c=d", "--debug"]),
         )
         .unwrap()
@@ -389,8 +232,8 @@ mod tests {
 
     #[test]
     fn every_single_use_flag_given_twice_is_refused() {
-        for command in [CommandName::AssumeRole, CommandName::GetCallerIdentity] {
-            let table = commands::describe(command).2;
+        for command in commands::COMMANDS {
+            let table = command.flags;
             for flag in table.iter().chain(COMMON) {
                 if flag.arity == Arity::Repeat {
                     continue;
@@ -400,7 +243,7 @@ mod tests {
                 } else {
                     vec![format!("--{}", flag.name), "v".into()]
                 };
-                let mut argv = vec![command.name().to_owned()];
+                let mut argv = vec![command.name.to_owned()];
                 argv.extend(one.iter().cloned());
                 argv.extend(one);
                 let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
@@ -434,9 +277,9 @@ mod tests {
 
     #[test]
     fn help_is_written_from_the_table() {
-        for command in [CommandName::AssumeRole, CommandName::GetCallerIdentity] {
+        for command in commands::COMMANDS {
             let help = command_help(command);
-            for flag in commands::describe(command).2.iter().chain(COMMON) {
+            for flag in command.flags.iter().chain(COMMON) {
                 assert!(help.contains(&format!("--{}", flag.name)), "{}", flag.name);
             }
         }

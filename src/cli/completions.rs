@@ -1,16 +1,14 @@
 //! `stskit completions bash|zsh|fish`: completion scripts drawn from the same command
 //! and flag tables the parser reads, so they can never offer a flag it refuses.
 
-use super::args::{Arity, COMMON, Flag};
-use super::commands::{self, CommandName};
+use super::commands::COMMANDS;
+use super::flags::{Arity, COMMON, Flag};
 
 /// Every command with its title and flags (its own, then the common ones).
 fn table() -> Vec<(&'static str, &'static str, Vec<&'static Flag>)> {
-    commands::all()
-        .map(|c: CommandName| {
-            let (title, _, flags, _) = commands::describe(c);
-            (c.name(), title, flags.iter().chain(COMMON).collect())
-        })
+    COMMANDS
+        .iter()
+        .map(|c| (c.name, c.title, c.flags.iter().chain(COMMON).collect()))
         .collect()
 }
 

@@ -3,6 +3,8 @@
 //! traces are not shown).
 
 use std::fmt::Write as _;
+
+use super::failure::{say, terminal_safe};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use tracing::field::{Field, Visit};
@@ -33,19 +35,19 @@ impl Subscriber for Stderr {
     fn new_span(&self, span: &Attributes<'_>) -> Id {
         let mut line = Line(format!("stskit: trace: span {}", span.metadata().name()));
         span.record(&mut line);
-        super::say(&super::terminal_safe(&line.0, 600));
+        say(&terminal_safe(&line.0, 600));
         Id::from_u64(self.ids.fetch_add(1, Ordering::Relaxed) + 1)
     }
     fn record(&self, _: &Id, values: &Record<'_>) {
         let mut line = Line(String::from("stskit: trace: record"));
         values.record(&mut line);
-        super::say(&super::terminal_safe(&line.0, 600));
+        say(&terminal_safe(&line.0, 600));
     }
     fn record_follows_from(&self, _: &Id, _: &Id) {}
     fn event(&self, event: &Event<'_>) {
         let mut line = Line(format!("stskit: trace: {}", event.metadata().level()));
         event.record(&mut line);
-        super::say(&super::terminal_safe(&line.0, 600));
+        say(&terminal_safe(&line.0, 600));
     }
     fn enter(&self, _: &Id) {}
     fn exit(&self, _: &Id) {}

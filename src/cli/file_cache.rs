@@ -1,6 +1,6 @@
 //! `stskit credentials --cache`: the AWS CLI's assumed-role cache. The entry for the
-//! call that gives the credentials (the profile's last role, or web identity) is read
-//! before anything else starts, reused while it has 15 minutes left, and rewritten
+//! call the chain decided on (the profile's last role, or web identity: the key comes
+//! with the call) is read before anything else starts, reused while it has 15 minutes left, and rewritten
 //! after a fresh call; when that call fails, an entry with more than a minute left is
 //! printed with a warning. Static keys, the environment's keys and
 //! `credential_process` write nothing.
@@ -8,11 +8,9 @@
 use std::time::Duration;
 
 use crate::cache::{CacheKey, CachedCredentials, FileCache, Lookup};
-use crate::profile::{BaseCredentials, ProfileSet, plan};
-use crate::provider::{self, LastCall, Session};
+use crate::provider::{LastCall, Os, Provided, Session};
 
-use super::commands::CacheDir;
-use super::{Failure, say, terminal_safe};
+use super::failure::{Failure, say, terminal_safe};
 
 /// The least time a cached entry must have left to be printed after a failed refresh.
 const FALLBACK_MIN: Duration = Duration::from_secs(60);
@@ -32,20 +30,15 @@ pub(crate) enum Before {
     After(Option<Pending>),
 }
 
-/// Opens the cache and looks up the entry the chain's answer would have.
-pub(crate) fn before(
-    dir: &CacheDir,
-    set: &ProfileSet,
-    profile: &str,
-    explicit: bool,
-) -> Result<Before, Failure> {
+/// Opens the cache and looks up the entry of `key`, the key of the call the chain
+/// is about to make (`None`: its answer is not cached).
+pub(crate) fn before(os: &Os, dir: &CacheDir, key: Option<&CacheKey>) -> Result<Before, Failure> {
     let cache = match dir {
-        CacheDir::AwsCli => {
-            FileCache::aws_cli().map_err(|e| Failure::config(terminal_safe(&e.to_string(), 300)))?
-        }
-        CacheDir::Dir(d) => FileCache::new(d),
+        CacheDir::AwsCli => FileCache::aws_cli(os)
+            .map_err(|e| Failure::config(terminal_safe(&e.to_string(), 300)))?,
+        CacheDir::Dir(d) => FileCache::new(d).with_os(os.clone()),
     };
-    let Some(key) = key_for(set, profile, explicit) else {
+    let Some(key) = key.cloned() else {
         return Ok(Before::After(None));
     };
     let fallback = match cache.load(&key, time::OffsetDateTime::now_utc()) {
@@ -58,39 +51,6 @@ pub(crate) fn before(
         key,
         fallback,
     })))
-}
-
-/// The key of the STS call that gives the chain's credentials, without making it:
-/// web identity from the environment, else the profile's last role, else its web
-/// identity. `None` when the answer needs no STS call or cannot be planned (the run
-/// reports that).
-fn key_for(set: &ProfileSet, profile: &str, explicit: bool) -> Option<CacheKey> {
-    if !explicit && let Ok(Some(file)) = provider::env_var("AWS_WEB_IDENTITY_TOKEN_FILE") {
-        let role = provider::env_var("AWS_ROLE_ARN").ok()??;
-        let session = provider::env_var("AWS_ROLE_SESSION_NAME").ok()?;
-        return web_identity_key(&role, session.as_deref(), &file);
-    }
-    let plan = plan(set, profile).ok()?;
-    if let Some(hop) = plan.hops.last() {
-        return Some(CacheKey::for_hop(hop));
-    }
-    match &plan.base {
-        BaseCredentials::WebIdentity {
-            role_arn,
-            token_file,
-            session_name,
-            ..
-        } => web_identity_key(role_arn, session_name.as_deref(), token_file),
-        _ => None,
-    }
-}
-
-fn web_identity_key(role: &str, session: Option<&str>, token_file: &str) -> Option<CacheKey> {
-    let path = provider::files::expand_home(token_file).ok()?;
-    let token =
-        provider::read_web_identity_token("web_identity_token_file", std::path::Path::new(&path))
-            .ok()?;
-    Some(CacheKey::web_identity(role, session, &token))
 }
 
 /// After the chain ran: the credentials to print. A fresh answer is written to the
@@ -144,6 +104,15 @@ pub(crate) fn after(
 
 /// What `stskit credentials --cache` prints.
 pub(crate) enum Printable {
-    Provided(Box<crate::provider::Provided>),
+    Provided(Box<Provided>),
     Cached(CachedCredentials),
+}
+
+/// Where `--cache` reads and writes the AWS CLI's assumed-role cache.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum CacheDir {
+    /// `~/.aws/cli/cache` (`--cache`).
+    AwsCli,
+    /// `--cache-dir DIR`.
+    Dir(String),
 }

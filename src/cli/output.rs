@@ -1,11 +1,11 @@
 //! What goes to stdout: `credential_process` JSON, or export lines for a shell.
 
-use secrecy::ExposeSecret;
 use crate::StsCredentials;
 use crate::sts::CallerIdentity;
 use crate::sts::response::format_rfc3339;
+use secrecy::ExposeSecret;
 
-use super::Failure;
+use super::failure::{EXIT_NO_ANSWER, Failure};
 
 /// The `--output` formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,30 +14,6 @@ pub(crate) enum Format {
     Env,
     Fish,
     PowerShell,
-}
-
-/// A JSON string of printable ASCII only: everything else is a `\uXXXX` escape (a
-/// surrogate pair past U+FFFF), so the line is safe on a terminal and the same text
-/// to any JSON reader.
-fn json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            ' '..='~' => out.push(c),
-            c => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{unit:04x}"));
-                }
-            }
-        }
-    }
-    out.push('"');
 }
 
 fn json_object(fields: &[(&str, &str)], version: bool) -> String {
@@ -50,9 +26,9 @@ fn json_object(fields: &[(&str, &str)], version: bool) -> String {
         if version || i > 0 {
             out.push(',');
         }
-        json_string(&mut out, k);
+        crate::pyjson::string(&mut out, k);
         out.push(':');
-        json_string(&mut out, v);
+        crate::pyjson::string(&mut out, v);
     }
     out.push_str("}\n");
     out
@@ -115,7 +91,7 @@ fn render(vars: &[(&str, &str, &str)], format: Format, whose: &str) -> Result<St
         for (_, name, value) in vars {
             if !value.bytes().all(|b| b.is_ascii_graphic()) {
                 return Err(Failure {
-                    code: super::EXIT_NO_ANSWER,
+                    code: EXIT_NO_ANSWER,
                     message: format!("{whose} a {name} that is not safe to print for a shell"),
                 });
             }
@@ -189,7 +165,7 @@ mod tests {
         assert_eq!(fish_quote("a'b\\c$d"), "'a\\'b\\\\c$d'");
         assert_eq!(ps_quote("a'b$c\u{2019}"), "'a''b$c\u{2019}\u{2019}'");
         let mut j = String::new();
-        json_string(&mut j, "a\"b\\c\n\u{1}\u{7f}\u{202e}\u{1f600}é");
+        crate::pyjson::string(&mut j, "a\"b\\c\n\u{1}\u{7f}\u{202e}\u{1f600}é");
         assert_eq!(
             j,
             "\"a\\\"b\\\\c\\n\\u0001\\u007f\\u202e\\ud83d\\ude00\\u00e9\""

@@ -4,6 +4,7 @@
 
 mod clock;
 mod config;
+pub(crate) mod error;
 mod retry;
 
 use std::sync::Arc;
@@ -16,15 +17,18 @@ pub use clock::{Clock, SystemClock};
 pub use config::ClientConfig;
 use retry::{Jitter, backoff_cap, default_jitter};
 
+use self::error::{CLOCK_SKEW_CODES, CallError};
 use crate::credentials::Credentials;
-use crate::error::{CLOCK_SKEW_CODES, Error, InputError, TransportError, TransportErrorKind};
 use crate::http::{Request, Response};
 use crate::sigv4::{Signer, SigningOutput, SigningParams};
+use crate::sts::input::InputError;
+use crate::sts::response::failures::AnswerError;
 use crate::sts::{
     self, AssumeRole, AssumeRoleOutput, CallerIdentity, Endpoint, GetCallerIdentity, Operation,
     ParseFn,
 };
 use crate::transport::{ReqwestTransport, Transport};
+use crate::transport::{TransportError, TransportErrorKind};
 
 type Observer = Arc<dyn Fn(&SigningOutput) + Send + Sync>;
 
@@ -50,7 +54,7 @@ pub struct Verified {
 ///
 /// The client is async and needs a **tokio runtime with timers** (`enable_time` or
 /// `enable_all`) for its timeouts, backoff and deadline, whatever the transport:
-/// polled outside one it returns [`Error::NoRuntime`] instead of panicking. Without an
+/// polled outside one it returns [`CallError::NoRuntime`] instead of panicking. Without an
 /// async runtime, use [`crate::blocking`] (it owns one) or the sans-IO
 /// [`crate::sts::fetch()`] (a plain closure sends).
 pub struct StsClient<T = ReqwestTransport, C = SystemClock> {
@@ -145,23 +149,28 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
     /// that are already expired when they arrive.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] before any IO when a parameter breaks an STS rule
+    /// [`CallError::InvalidInput`] before any IO when a parameter breaks an STS rule
     /// (including a duration over one hour with temporary source credentials) or a
-    /// signed operation has no `source`; any other [`Error`] variant from the call;
-    /// [`Error::ExpiredCredentials`] when STS returns credentials that are already
+    /// signed operation has no `source`; any other [`CallError`] variant from the call;
+    /// [`CallError::ExpiredCredentials`] when STS returns credentials that are already
     /// expired.
     pub async fn send<O: Operation>(
         &self,
         source: Option<&Credentials>,
         operation: &O,
-    ) -> Result<O::Output, Error> {
+    ) -> Result<O::Output, CallError> {
         let (unsigned, source) = sts::fetch::prepare(operation, &self.endpoint, source)?;
         let call = self.attempts(source, unsigned, sts::SERVICE, O::parse);
         let out = crate::trace::call(call, O::ACTION, self.endpoint.host())
             .await
-            .map_err(|e| sts::fetch::redact_echo(e, operation.secret_values(), source))?;
+            .map_err(|mut e| {
+                if let CallError::Service(s) = &mut e {
+                    sts::fetch::redact_echo(s, operation.secret_values(), source);
+                }
+                e
+            })?;
         if O::expiration(&out).is_some_and(|t| t <= self.now()) {
-            return Err(Error::ExpiredCredentials);
+            return Err(CallError::ExpiredCredentials);
         }
         Ok(out)
     }
@@ -175,15 +184,18 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
         &self,
         source: &Credentials,
         request: &AssumeRole,
-    ) -> Result<AssumeRoleOutput, Error> {
+    ) -> Result<AssumeRoleOutput, CallError> {
         self.send(Some(source), request).await
     }
 
     /// Asks who `source` belongs to.
     ///
     /// # Errors
-    /// Any [`Error`] variant from the call.
-    pub async fn get_caller_identity(&self, source: &Credentials) -> Result<CallerIdentity, Error> {
+    /// Any [`CallError`] variant from the call.
+    pub async fn get_caller_identity(
+        &self,
+        source: &Credentials,
+    ) -> Result<CallerIdentity, CallError> {
         self.send(Some(source), &GetCallerIdentity).await
     }
 
@@ -192,9 +204,9 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
     /// trip's latency (retries included).
     ///
     /// # Errors
-    /// Any [`Error`] variant from the call (`InvalidClientTokenId` and `ExpiredToken`
-    /// come back as [`Error::Service`]).
-    pub async fn verify(&self, credentials: &Credentials) -> Result<Verified, Error> {
+    /// Any [`CallError`] variant from the call (`InvalidClientTokenId` and `ExpiredToken`
+    /// come back as [`CallError::Service`]).
+    pub async fn verify(&self, credentials: &Credentials) -> Result<Verified, CallError> {
         let started = std::time::Instant::now();
         let who = self.get_caller_identity(credentials).await?;
         Ok(Verified {
@@ -209,13 +221,13 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
     /// retry, deadline and skew rules, and parses the answer with `parse`.
     ///
     /// # Errors
-    /// Any [`Error`] variant.
+    /// Any [`CallError`] variant.
     pub async fn call<O>(
         &self,
         source: &Credentials,
         unsigned: Request,
         parse: ParseFn<O>,
-    ) -> Result<O, Error> {
+    ) -> Result<O, CallError> {
         self.call_service(source, unsigned, sts::SERVICE, parse)
             .await
     }
@@ -224,14 +236,14 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
     /// endpoint (such as `iam` on an emulator).
     ///
     /// # Errors
-    /// Any [`Error`] variant.
+    /// Any [`CallError`] variant.
     pub async fn call_service<O>(
         &self,
         source: &Credentials,
         unsigned: Request,
         service: &str,
         parse: ParseFn<O>,
-    ) -> Result<O, Error> {
+    ) -> Result<O, CallError> {
         self.attempts(Some(source), unsigned, service, parse).await
     }
 
@@ -244,9 +256,9 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
         unsigned: Request,
         service: &str,
         parse: ParseFn<O>,
-    ) -> Result<O, Error> {
+    ) -> Result<O, CallError> {
         if tokio::runtime::Handle::try_current().is_err() {
-            return Err(Error::NoRuntime);
+            return Err(CallError::NoRuntime);
         }
         let start = tokio::time::Instant::now();
         let deadline = start + self.config.deadline;
@@ -265,7 +277,7 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
                 let signed = self
                     .signer
                     .sign(&mut request, source, &params)
-                    .map_err(|e| Error::InvalidInput(InputError::Signing(e)))?;
+                    .map_err(|e| CallError::InvalidInput(InputError::Signing(e)))?;
                 if let Some(observe) = &self.observer {
                     observe(&signed);
                 }
@@ -327,7 +339,7 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
     ) -> Result<O, Attempt> {
         match parse(response.status(), response.headers(), response.body()) {
             Ok(out) => Ok(out),
-            Err(Error::Service(e))
+            Err(AnswerError::Service(e))
                 if !*skew_corrected && CLOCK_SKEW_CODES.contains(&e.code.as_str()) =>
             {
                 let server = response
@@ -343,15 +355,15 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
                         self.skew_seconds.store(offset, Ordering::Relaxed);
                         Err(Attempt::SkewCorrected)
                     }
-                    _ => Err(Attempt::Failed(Error::Service(e))),
+                    _ => Err(Attempt::Failed(CallError::Service(e))),
                 }
             }
-            Err(e) => Err(Attempt::Failed(e)),
+            Err(e) => Err(Attempt::Failed(e.into())),
         }
     }
 }
 
 enum Attempt {
     SkewCorrected,
-    Failed(Error),
+    Failed(CallError),
 }

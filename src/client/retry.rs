@@ -1,10 +1,7 @@
 //! Backoff and jitter: pure functions of the attempt number and a random draw.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
-
-use time::OffsetDateTime;
 
 /// Given the largest allowed wait, the wait.
 pub(crate) type Jitter = Arc<dyn Fn(Duration) -> Duration + Send + Sync>;
@@ -16,19 +13,14 @@ pub(crate) fn backoff_cap(attempt: u32, base: Duration, cap: Duration) -> Durati
         .min(cap)
 }
 
-/// Full jitter from a xorshift64* generator seeded by the clock: plenty for spreading
-/// retries, and no dependency.
+/// Full jitter from the crate's one generator ([`crate::random::SystemRandom`], seeded
+/// per process): plenty for spreading retries, and no dependency.
 pub(crate) fn default_jitter() -> Jitter {
-    let seed = AtomicU64::new((OffsetDateTime::now_utc().unix_timestamp_nanos() as u64) | 1);
+    use crate::random::Random;
+    let random = crate::random::SystemRandom::new();
     Arc::new(move |max: Duration| {
-        // xorshift64*: plenty for spreading retries, and no dependency.
-        let mut x = seed.load(Ordering::Relaxed);
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        seed.store(x, Ordering::Relaxed);
-        let r = x.wrapping_mul(0x2545_F491_4F6C_DD1D);
         let max_ns = max.as_nanos().min(u128::from(u64::MAX)) as u64;
+        let r = random.next_u64();
         Duration::from_nanos(if max_ns == 0 { 0 } else { r % (max_ns + 1) })
     })
 }

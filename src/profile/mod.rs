@@ -3,13 +3,13 @@
 //! the plan of a profile's credentials ([`plan`]), all without IO. Reading the files
 //! and running a plan are the provider layer's.
 
-mod chain;
 mod index;
 mod parser;
+mod plan;
 mod properties;
 
-pub use chain::{BaseCredentials, ChainError, Plan, RoleHop, plan};
 pub use parser::{FileKind, ParseError, ProfileFile, Properties, parse, sub_properties};
+pub use plan::{BaseCredentials, ChainError, Plan, RoleHop, plan};
 
 use std::collections::BTreeMap;
 

@@ -1,411 +1,338 @@
-//! The providers: the environment, web identity from the environment, a profile (its
-//! plan run with stskit's own STS calls), a chain of providers, and the default chain
-//! in the AWS order.
+//! The chain as one value: [`Chain`], made by [`crate::Config`] from an [`Os`] (the
+//! environment and files) and a runner (the transport and clock).
+//!
+//! It works in two steps. [`Chain::decide`] is pure over the environment and files: it
+//! gives an answer that needs no call (keys in the environment, a profile's static
+//! keys, or an error), or the [`Call`] it needs (STS for web identity or a profile's
+//! roles, a `credential_process`, IAM Identity Center, the container endpoint,
+//! instance metadata) together with that call's key in the AWS CLI's file cache.
+//! [`Chain::run`] carries the call out. `stskit credentials --cache` asks once, looks
+//! the key up, and runs only on a miss; a [`crate::cache::CredentialsCache`] over the
+//! chain (what [`crate::Config::credentials`] gives) decides and runs at each refresh.
+//!
+//! The order is the AWS CLI's: the environment's keys, web identity from the
+//! environment, the profile (`AWS_PROFILE`, else `default`), the container endpoint,
+//! then instance metadata. An explicit profile (`--profile`, `.profile()`) is that
+//! profile only. A profile named by the environment must exist; `default`, named by
+//! nobody, may be missing or empty, and the chain goes on.
 
 use std::sync::Arc;
 
-use secrecy::{ExposeSecret, SecretString};
-use time::OffsetDateTime;
+use super::cache_key::CacheKey;
+use super::container::container_configured;
+use super::env::environment_credentials;
+use super::error::ProvideError;
+use super::imds::metadata_disabled;
+use super::os::Os;
+use super::provide::{LastCall, ProvideCredentials, ProvideFuture, Provided, Session};
+use super::runner::{Runner, static_credentials};
+use super::settings::ProfileChoice;
+use super::web_identity::read_web_identity_token;
+use crate::client::{Clock, SystemClock};
+use crate::profile::{BaseCredentials, ChainError, Plan, ProfileSet, plan};
+use crate::sts::input::InputError;
+use crate::transport::{ReqwestTransport, Transport};
 
-use super::credentials_provider::{
-    CredentialsError, LastCall, ProvideCredentials, ProvideError, ProvideFuture, Provided, Session,
-};
-use super::os::env_var;
-use super::process::run_credential_process;
-use super::secret_file::read_web_identity_token;
-use crate::client::{Clock, StsClient};
-use crate::credentials::Credentials;
-use crate::profile::{BaseCredentials, Plan, ProfileSet, RoleHop, plan};
-use crate::sts::response::{AssumeRoleOutput, AssumeRoleWithWebIdentityOutput};
-use crate::sts::{AssumeRole, AssumeRoleWithWebIdentity};
-use crate::transport::Transport;
-
-/// Gives the MFA code for a serial number, or `None` when there is none.
-pub type MfaCallback = Arc<dyn Fn(&str) -> Option<SecretString> + Send + Sync>;
-
-/// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` and
-/// `AWS_CREDENTIAL_EXPIRATION` (the legacy `AWS_SECURITY_TOKEN` is not read). Not
-/// configured when the key id is unset or empty; a key id without a secret is an
-/// error.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct EnvironmentProvider;
-
-/// Reads the environment's credentials now.
+/// The credential chain of one selected profile, over one [`Os`] and one runner.
 ///
-/// # Errors
-/// [`ProvideError::NotConfigured`] without `AWS_ACCESS_KEY_ID`; a failure for a key id
-/// without a secret, values that are not visible ASCII, or an expiration that is not
-/// ISO 8601.
-pub fn environment_credentials() -> Result<Provided, ProvideError> {
-    if env_var("AWS_ACCESS_KEY_ID")?.is_none() {
-        return Err(ProvideError::NotConfigured {
-            provider: "environment",
-        });
+/// A [`ProvideCredentials`] itself (each fetch decides and runs afresh, so a rotated
+/// token file or a new process answer is picked up); wrap it in a
+/// [`crate::cache::CredentialsCache`] to keep the answer.
+pub struct Chain<T = ReqwestTransport, C = SystemClock> {
+    profiles: Arc<ProfileSet>,
+    profile: String,
+    choice: ProfileChoice,
+    runner: Runner<T, C>,
+}
+
+impl<T, C> std::fmt::Debug for Chain<T, C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Chain")
+            .field("profile", &self.profile)
+            .field("choice", &self.choice)
+            .field("runner", &self.runner)
+            .finish_non_exhaustive()
     }
-    let credentials = super::env::credentials_from_env()?;
-    let expiration = match env_var("AWS_CREDENTIAL_EXPIRATION")? {
-        None => None,
-        Some(e) => Some(crate::date::parse_rfc3339(&e).ok_or(
-            crate::error::InputError::Invalid {
-                field: "AWS_CREDENTIAL_EXPIRATION",
-                rule: "must be an ISO 8601 time",
+}
+
+/// What the chain does next ([`Chain::decide`]).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Step {
+    /// Credentials that needed no call: keys in the environment, a profile's static
+    /// keys.
+    Answer(Provided),
+    /// A call is needed: [`Chain::run`] makes it.
+    Call(Call),
+}
+
+/// The call the chain needs, and its key in the AWS CLI's file cache.
+#[derive(Debug)]
+pub struct Call {
+    need: Need,
+    key: Option<CacheKey>,
+}
+
+#[derive(Debug)]
+enum Need {
+    /// `AWS_WEB_IDENTITY_TOKEN_FILE` with `AWS_ROLE_ARN`.
+    WebIdentity {
+        role_arn: String,
+        token_file: String,
+        session_name: Option<String>,
+    },
+    /// The selected profile's plan.
+    Plan(Box<Plan>),
+    /// The container endpoint.
+    Container,
+    /// EC2 instance metadata.
+    InstanceMetadata,
+}
+
+impl Call {
+    /// The key of the AWS CLI's cache file for the call that gives the credentials
+    /// (the last role of a profile's plan, or web identity), as botocore names it;
+    /// `None` when the answer is never cached there (a `credential_process`, IAM
+    /// Identity Center, the container endpoint, instance metadata) or the token file
+    /// the key needs cannot be read now (the run reports that).
+    pub fn cache_key(&self) -> Option<&CacheKey> {
+        self.key.as_ref()
+    }
+
+    /// What the call reaches: `STS`, `credential_process`, `IAM Identity Center`,
+    /// `container`, `instance metadata`, or a named `credential_source`.
+    pub fn source(&self) -> &'static str {
+        match &self.need {
+            Need::WebIdentity { .. } => "STS",
+            Need::Plan(plan) if !plan.hops.is_empty() => "STS",
+            Need::Plan(plan) => match &plan.base {
+                BaseCredentials::Process { .. } => "credential_process",
+                BaseCredentials::Sso { .. } => "IAM Identity Center",
+                BaseCredentials::NamedSource { source, .. } => source,
+                _ => "STS",
             },
-        )?),
-    };
-    Ok(Provided::new(credentials, expiration, "environment"))
-}
-
-impl ProvideCredentials for EnvironmentProvider {
-    fn provide_credentials(&self) -> ProvideFuture<'_> {
-        Box::pin(async { environment_credentials() })
+            Need::Container => "container",
+            Need::InstanceMetadata => "instance metadata",
+        }
     }
 }
 
-/// Providers tried in order: the first that is configured answers, and a configured
-/// provider that fails stops the chain with its error.
-pub struct ChainProvider {
-    providers: Vec<Box<dyn ProvideCredentials>>,
-}
-
-impl std::fmt::Debug for ChainProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ChainProvider")
-            .field("providers", &self.providers.len())
-            .finish()
-    }
-}
-
-impl ChainProvider {
-    /// A chain of `providers`.
-    pub fn new(providers: Vec<Box<dyn ProvideCredentials>>) -> Self {
-        ChainProvider { providers }
-    }
-}
-
-impl ProvideCredentials for ChainProvider {
-    fn provide_credentials(&self) -> ProvideFuture<'_> {
-        Box::pin(async move {
-            for p in &self.providers {
-                match p.provide_credentials().await {
-                    Err(ProvideError::NotConfigured { .. }) => continue,
-                    other => return other,
-                }
-            }
-            Err(ProvideError::NotConfigured { provider: "chain" })
-        })
-    }
-}
-
-/// Runs profile plans and web identity calls with one STS client (its endpoint and
-/// region are the selected profile's: every hop signs for the same region).
-pub struct StsRunner<T, C> {
-    client: Result<StsClient<T, C>, crate::error::InputError>,
-    session_name: String,
-    mfa: Option<MfaCallback>,
-    sources: super::sources::Sources,
-}
-
-impl<T, C> std::fmt::Debug for StsRunner<T, C> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StsRunner")
-            .field("client", &self.client)
-            .field("session_name", &self.session_name)
-            .field("mfa", &self.mfa.is_some())
-            .field("sources", &self.sources)
-            .finish()
-    }
-}
-
-impl<T: Transport, C: Clock> StsRunner<T, C> {
-    /// A runner over `client`. Roles without `role_session_name` get
-    /// `stskit-<unix seconds>` (fixed when the runner is made).
-    pub fn new(client: StsClient<T, C>, now: OffsetDateTime) -> Self {
-        StsRunner::with_client(Ok(client), now)
-    }
-
-    /// A runner whose STS calls fail with `error` (such as an endpoint that cannot be
-    /// resolved without a region): plans that need no call (static keys, a
-    /// `credential_process`, the environment) still run.
-    pub fn without_client(error: crate::error::InputError, now: OffsetDateTime) -> Self {
-        StsRunner::with_client(Err(error), now)
-    }
-
-    fn with_client(
-        client: Result<StsClient<T, C>, crate::error::InputError>,
-        now: OffsetDateTime,
+impl<T: Transport + 'static, C: Clock + Clone + 'static> Chain<T, C> {
+    /// The chain of `profile` (chosen as `choice`) in `profiles`, run by `runner`.
+    pub(crate) fn new(
+        profiles: Arc<ProfileSet>,
+        profile: String,
+        choice: ProfileChoice,
+        runner: Runner<T, C>,
     ) -> Self {
-        StsRunner {
-            client,
-            session_name: format!("stskit-{}", now.unix_timestamp().max(0)),
-            mfa: None,
-            sources: super::sources::Sources::default(),
+        Chain {
+            profiles,
+            profile,
+            choice,
+            runner,
         }
     }
 
-    /// Gives MFA codes for roles with `mfa_serial`.
-    pub fn with_mfa(mut self, mfa: MfaCallback) -> Self {
-        self.mfa = Some(mfa);
-        self
+    /// The selected profile's name.
+    pub fn profile(&self) -> &str {
+        &self.profile
     }
 
-    /// Uses `provider` for the container source (default: [`super::ContainerProvider`]
-    /// from the environment), for `credential_source = EcsContainer` and the default
-    /// chain.
-    pub fn with_container_provider(mut self, provider: Arc<dyn ProvideCredentials>) -> Self {
-        self.sources.container = Some(provider);
-        self
+    fn os(&self) -> &Os {
+        self.runner.os()
     }
 
-    /// Uses `provider` for instance metadata (default: [`super::ImdsProvider`] from the
-    /// environment), for `credential_source = Ec2InstanceMetadata` and the default
-    /// chain.
-    pub fn with_instance_metadata_provider(
-        mut self,
-        provider: Arc<dyn ProvideCredentials>,
-    ) -> Self {
-        self.sources.imds = Some(provider);
-        self
-    }
-
-    /// Reads the instance metadata settings of `profile` too (`ec2_metadata_*`,
-    /// `metadata_service_*`), after the environment's, when the provider is built
-    /// from them.
-    pub fn with_profile_settings(mut self, profile: Option<crate::profile::Properties>) -> Self {
-        self.sources.profile = profile;
-        self
-    }
-
-    /// The container and instance metadata sources.
-    pub(crate) fn sources(&self) -> &super::sources::Sources {
-        &self.sources
-    }
-
-    /// The STS client.
+    /// What the chain does next, decided from the environment and files alone: no
+    /// call, no process, no network.
     ///
     /// # Errors
-    /// The error the runner was made with ([`StsRunner::without_client`]).
-    pub fn client(&self) -> Result<&StsClient<T, C>, crate::error::InputError> {
-        self.client.as_ref().map_err(Clone::clone)
-    }
-
-    async fn web_identity(
-        &self,
-        profile: &str,
-        role_arn: &str,
-        token_file: &str,
-        session_name: Option<&str>,
-    ) -> Result<AssumeRoleWithWebIdentityOutput, CredentialsError> {
-        let path = super::files::expand_home(token_file)?;
-        let token =
-            read_web_identity_token("web_identity_token_file", std::path::Path::new(&path))?;
-        let op = AssumeRoleWithWebIdentity::new(
-            role_arn,
-            session_name.unwrap_or(&self.session_name),
-            token,
-        );
-        self.client()?
-            .send(None, &op)
-            .await
-            .map_err(|error| CredentialsError::Sts {
+    /// [`ProvideError::NotConfigured`] when nothing in the chain is configured; a
+    /// failure for a profile named but missing, a profile that cannot be planned,
+    /// environment keys that break a rule, web identity without `AWS_ROLE_ARN`, or a
+    /// variable that is not UTF-8.
+    pub fn decide(&self) -> Result<Step, ProvideError> {
+        let (set, profile) = (&*self.profiles, self.profile.as_str());
+        let explicit = self.choice == ProfileChoice::Explicit;
+        let named = self.choice != ProfileChoice::Default;
+        if named && set.profile(profile).is_none() {
+            return Err(ChainError::ProfileNotFound {
                 profile: profile.to_owned(),
-                error,
-            })
-    }
-
-    async fn hop(
-        &self,
-        source: &Credentials,
-        hop: &RoleHop,
-    ) -> Result<AssumeRoleOutput, CredentialsError> {
-        let mut op = AssumeRole::new(
-            &hop.role_arn,
-            hop.session_name.as_deref().unwrap_or(&self.session_name),
-        );
-        if let Some(e) = &hop.external_id {
-            op = op.with_external_id(e);
-        }
-        if let Some(d) = hop.duration_seconds {
-            op = op.with_duration_seconds(d);
-        }
-        if let Some(serial) = &hop.mfa_serial {
-            let code = self.mfa.as_ref().and_then(|f| f(serial)).ok_or_else(|| {
-                CredentialsError::MfaCodeNeeded {
-                    profile: hop.profile.clone(),
-                }
-            })?;
-            op = op.with_mfa(serial, code.expose_secret());
-        }
-        self.client()?
-            .send(Some(source), &op)
-            .await
-            .map_err(|error| CredentialsError::Sts {
-                profile: hop.profile.clone(),
-                error,
-            })
-    }
-
-    /// Runs `plan`: its base credentials, then each role in turn.
-    ///
-    /// # Errors
-    /// [`CredentialsError`]: a named source that is not configured or fails
-    /// (instance metadata, the container endpoint), IAM Identity Center failing, an
-    /// empty environment source, a failed
-    /// `credential_process`, an unreadable token file, a missing MFA code, or an STS
-    /// call that failed (naming the profile).
-    pub async fn run(&self, plan: &Plan) -> Result<Provided, CredentialsError> {
-        Ok(self.run_session(plan).await?.provided)
-    }
-
-    /// As [`StsRunner::run`], with the answer of the last STS call (for a cache that
-    /// stores it, such as the AWS CLI's file cache).
-    ///
-    /// # Errors
-    /// As [`StsRunner::run`].
-    pub async fn run_session(&self, plan: &Plan) -> Result<Session, CredentialsError> {
-        self.run_session_in(plan, &ProfileSet::default(), "").await
-    }
-
-    /// As [`StsRunner::run_session`], with the files and the selected profile the plan
-    /// came from (an IAM Identity Center profile takes its endpoint settings from them).
-    ///
-    /// # Errors
-    /// As [`StsRunner::run`].
-    pub async fn run_session_in(
-        &self,
-        plan: &Plan,
-        set: &ProfileSet,
-        active: &str,
-    ) -> Result<Session, CredentialsError> {
-        let mut last_call = None;
-        let mut current = match &plan.base {
-            BaseCredentials::StaticKeys {
-                access_key_id,
-                secret_access_key,
-                session_token,
-                ..
-            } => static_credentials(access_key_id, secret_access_key, session_token.as_ref()),
-            BaseCredentials::NamedSource { profile, source } => match *source {
-                "Environment" => match environment_credentials() {
-                    Ok(p) => p,
-                    Err(ProvideError::NotConfigured { .. }) => {
-                        return Err(CredentialsError::EmptySource {
-                            profile: profile.clone(),
-                        });
-                    }
-                    Err(ProvideError::Failed(e)) => return Err(e),
-                },
-                other => self.sources.named(profile, other).await?,
-            },
-            BaseCredentials::WebIdentity {
-                profile,
-                role_arn,
-                token_file,
-                session_name,
-            } => {
-                let out = self
-                    .web_identity(profile, role_arn, token_file, session_name.as_deref())
-                    .await?;
-                let p = sts_provided(&out.credentials, "web identity");
-                last_call = Some(LastCall::WebIdentity(Box::new(out)));
-                p
             }
-            BaseCredentials::Sso { profile, settings } => {
-                let settings = super::sso::SsoSettings::resolve(profile, settings, set, active)?;
-                super::sso::SsoProvider::from_settings(settings)?
-                    .fetch()
-                    .await?
-            }
-            BaseCredentials::Process { profile, command } => {
-                let (profile, command) = (profile.clone(), command.clone());
-                let now = OffsetDateTime::now_utc();
-                tokio::task::spawn_blocking(move || run_credential_process(&profile, &command, now))
-                    .await
-                    .map_err(|_| CredentialsError::Process {
-                        profile: String::new(),
-                        rule: "the runner stopped".into(),
-                    })??
-            }
-        };
-        for hop in &plan.hops {
-            let out = self.hop(&current.credentials, hop).await?;
-            current = sts_provided(&out.credentials, "profile");
-            last_call = Some(LastCall::AssumeRole(Box::new(out)));
+            .into());
         }
-        Ok(Session {
-            provided: current,
-            last_call,
-        })
-    }
-
-    /// Plans and runs the credentials of `profile` in `set`.
-    ///
-    /// # Errors
-    /// [`CredentialsError::Chain`] when the profile has no plan; as [`StsRunner::run`].
-    pub async fn profile(
-        &self,
-        set: &ProfileSet,
-        profile: &str,
-    ) -> Result<Provided, CredentialsError> {
-        let plan = plan(set, profile)?;
-        Ok(self.run_session_in(&plan, set, profile).await?.provided)
+        if !explicit {
+            match environment_credentials(self.os()) {
+                Err(ProvideError::NotConfigured { .. }) => {}
+                other => return other.map(Step::Answer),
+            }
+            if let Some(call) = self.web_identity_from_env()? {
+                return Ok(Step::Call(call));
+            }
+            if !named && set.profile(profile).is_none() {
+                return self.after_the_profile();
+            }
+        }
+        match plan(set, profile) {
+            // Without an explicit profile, a profile with nothing in it (or no files at
+            // all) is not an error: the chain goes on, as the AWS CLI's does.
+            Err(ChainError::NoProfiles) if !explicit => self.after_the_profile(),
+            Err(ChainError::NoCredentials { profile: p }) if !explicit && p == profile => {
+                self.after_the_profile()
+            }
+            Err(e) => Err(e.into()),
+            Ok(Plan {
+                base:
+                    BaseCredentials::StaticKeys {
+                        access_key_id,
+                        secret_access_key,
+                        session_token,
+                        ..
+                    },
+                hops,
+            }) if hops.is_empty() => Ok(Step::Answer(static_credentials(
+                &access_key_id,
+                &secret_access_key,
+                session_token.as_ref(),
+            ))),
+            Ok(p) => {
+                let key = self.plan_key(&p);
+                Ok(Step::Call(Call {
+                    need: Need::Plan(Box::new(p)),
+                    key,
+                }))
+            }
+        }
     }
 
     /// Web identity from the environment: `AWS_WEB_IDENTITY_TOKEN_FILE` with
-    /// `AWS_ROLE_ARN` (and `AWS_ROLE_SESSION_NAME`); the token file is read now.
-    ///
-    /// # Errors
-    /// [`ProvideError::NotConfigured`] without `AWS_WEB_IDENTITY_TOKEN_FILE`; a failure
-    /// when `AWS_ROLE_ARN` is missing or the call fails.
-    pub async fn web_identity_from_env(&self) -> Result<Provided, ProvideError> {
-        Ok(self.web_identity_from_env_session().await?.provided)
-    }
-
-    /// As [`StsRunner::web_identity_from_env`], with the call's answer.
-    ///
-    /// # Errors
-    /// As [`StsRunner::web_identity_from_env`].
-    pub async fn web_identity_from_env_session(&self) -> Result<Session, ProvideError> {
-        let Some(file) = env_var("AWS_WEB_IDENTITY_TOKEN_FILE")? else {
-            return Err(ProvideError::NotConfigured {
-                provider: "web identity",
-            });
+    /// `AWS_ROLE_ARN` (and `AWS_ROLE_SESSION_NAME`).
+    fn web_identity_from_env(&self) -> Result<Option<Call>, ProvideError> {
+        let os = self.os();
+        let Some(token_file) = os.env_var("AWS_WEB_IDENTITY_TOKEN_FILE")? else {
+            return Ok(None);
         };
-        let Some(role) = env_var("AWS_ROLE_ARN")? else {
-            return Err(crate::error::InputError::Invalid {
+        let Some(role_arn) = os.env_var("AWS_ROLE_ARN")? else {
+            return Err(InputError::Invalid {
                 field: "AWS_ROLE_ARN",
                 rule: "must be set with AWS_WEB_IDENTITY_TOKEN_FILE",
             }
             .into());
         };
-        let session = env_var("AWS_ROLE_SESSION_NAME")?;
-        let out = self
-            .web_identity("(environment)", &role, &file, session.as_deref())
-            .await?;
-        Ok(Session {
-            provided: sts_provided(&out.credentials, "web identity"),
-            last_call: Some(LastCall::WebIdentity(Box::new(out))),
-        })
+        let session_name = os.env_var("AWS_ROLE_SESSION_NAME")?;
+        let key = self.web_identity_key(&role_arn, session_name.as_deref(), &token_file);
+        Ok(Some(Call {
+            need: Need::WebIdentity {
+                role_arn,
+                token_file,
+                session_name,
+            },
+            key,
+        }))
+    }
+
+    /// After the profile: the container endpoint when configured, else instance
+    /// metadata unless it is off, else nothing.
+    fn after_the_profile(&self) -> Result<Step, ProvideError> {
+        let need = if container_configured(self.os())? {
+            Need::Container
+        } else if !metadata_disabled(self.os())? {
+            Need::InstanceMetadata
+        } else {
+            return Err(ProvideError::NotConfigured {
+                provider: "profile",
+            });
+        };
+        Ok(Step::Call(Call { need, key: None }))
+    }
+
+    /// The cache key of a plan: its last role's, else its web identity's.
+    fn plan_key(&self, plan: &Plan) -> Option<CacheKey> {
+        if let Some(hop) = plan.hops.last() {
+            return Some(CacheKey::for_hop(hop));
+        }
+        match &plan.base {
+            BaseCredentials::WebIdentity {
+                role_arn,
+                token_file,
+                session_name,
+                ..
+            } => self.web_identity_key(role_arn, session_name.as_deref(), token_file),
+            _ => None,
+        }
+    }
+
+    /// The key of a web identity call: the token is part of it, so it is read now.
+    fn web_identity_key(
+        &self,
+        role_arn: &str,
+        session_name: Option<&str>,
+        token_file: &str,
+    ) -> Option<CacheKey> {
+        let os = self.os();
+        let path = os.expand_home(token_file).ok()?;
+        let token =
+            read_web_identity_token(os, "web_identity_token_file", std::path::Path::new(&path))
+                .ok()?;
+        Some(CacheKey::web_identity(role_arn, session_name, &token))
+    }
+
+    /// Makes `call`, with the answer of its last STS call (for a cache that stores it,
+    /// such as the AWS CLI's file cache).
+    ///
+    /// # Errors
+    /// The call's failure, naming the profile (see
+    /// [`crate::error::CredentialsError`]).
+    pub async fn run(&self, call: &Call) -> Result<Session, ProvideError> {
+        let runner = &self.runner;
+        let no_call = |provided| Session {
+            provided,
+            last_call: None,
+        };
+        match &call.need {
+            Need::WebIdentity {
+                role_arn,
+                token_file,
+                session_name,
+            } => {
+                let out = runner
+                    .web_identity(
+                        "(environment)",
+                        role_arn,
+                        token_file,
+                        session_name.as_deref(),
+                    )
+                    .await?;
+                let c = &out.credentials;
+                let provided =
+                    Provided::new(c.to_credentials(), Some(c.expiration()), "web identity");
+                Ok(Session {
+                    provided,
+                    last_call: Some(LastCall::WebIdentity(Box::new(out))),
+                })
+            }
+            Need::Plan(plan) => Ok(runner.run_plan(plan, &self.profiles, &self.profile).await?),
+            Need::Container => runner.container_credentials().await.map(no_call),
+            Need::InstanceMetadata => runner.instance_metadata_credentials().await.map(no_call),
+        }
+    }
+
+    /// Decides and runs: the chain's credentials, with the answer of the last STS call.
+    ///
+    /// # Errors
+    /// As [`Chain::decide`] and [`Chain::run`].
+    pub async fn resolve(&self) -> Result<Session, ProvideError> {
+        match self.decide()? {
+            Step::Answer(provided) => Ok(Session {
+                provided,
+                last_call: None,
+            }),
+            Step::Call(call) => self.run(&call).await,
+        }
     }
 }
 
-/// STS credentials as a provider's answer.
-fn sts_provided(c: &crate::credentials::StsCredentials, source: &'static str) -> Provided {
-    Provided::new(c.to_credentials(), Some(c.expiration()), source)
-}
-
-/// A profile's static keys as credentials without an expiry.
-pub(crate) fn static_credentials(
-    access_key_id: &str,
-    secret_access_key: &SecretString,
-    session_token: Option<&SecretString>,
-) -> Provided {
-    Provided::new(
-        Credentials::new(
-            access_key_id,
-            secret_access_key.expose_secret(),
-            session_token.map(|t| t.expose_secret().to_owned()),
-        ),
-        None,
-        "profile",
-    )
+impl<T: Transport + 'static, C: Clock + Clone + 'static> ProvideCredentials for Chain<T, C> {
+    fn provide_credentials(&self) -> ProvideFuture<'_> {
+        Box::pin(async move { Ok(self.resolve().await?.provided) })
+    }
 }

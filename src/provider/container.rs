@@ -15,17 +15,16 @@ use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 
-use super::credentials_provider::{
-    CredentialsError, ProvideCredentials, ProvideError, ProvideFuture, Provided,
-};
+use super::error::{CredentialsError, ProvideError};
 use super::http_source::{
     Retry, SourceFailure, failed, json_object, metadata_credentials, send_retrying, status_failure,
 };
-use super::os::{env_var, read_regular_file};
+use super::os::Os;
+use super::provide::{ProvideCredentials, ProvideFuture, Provided};
 use crate::client::{Clock, SystemClock};
-use crate::error::InputError;
 use crate::host::Host;
 use crate::http::Request;
+use crate::sts::input::InputError;
 use crate::transport::{ReqwestTransport, Transport};
 
 const SOURCE: &str = "container";
@@ -36,17 +35,18 @@ const TOKEN_FILE: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE";
 const ATTEMPTS: u32 = 3;
 const ECS_HOST: &str = "http://169.254.170.2";
 
-/// Whether the environment configures the container source.
+/// Whether the environment of `os` configures the container source.
 ///
 /// # Errors
 /// [`InputError::Invalid`] for a variable that is set but not UTF-8.
-pub fn container_configured() -> Result<bool, InputError> {
-    Ok(env_var(RELATIVE)?.is_some() || env_var(FULL)?.is_some())
+pub(crate) fn container_configured(os: &Os) -> Result<bool, InputError> {
+    Ok(os.env_var(RELATIVE)?.is_some() || os.env_var(FULL)?.is_some())
 }
 
 /// The container endpoint as a [`ProvideCredentials`]; the environment is read at each
 /// fetch. Not configured when neither URI variable is set.
 pub struct ContainerProvider<T = ReqwestTransport, C = SystemClock> {
+    os: Os,
     transport: T,
     clock: C,
     timeout: Duration,
@@ -64,15 +64,14 @@ impl<T, C> std::fmt::Debug for ContainerProvider<T, C> {
 }
 
 impl ContainerProvider {
-    /// The provider with its own transport (2 s per attempt, no proxy).
+    /// The provider the environment of `os` configures (read at each fetch), with its
+    /// own transport (2 s per attempt, no proxy, `AWS_CA_BUNDLE` for `https`).
     ///
     /// # Errors
-    /// As [`super::transport_config_from_env`].
-    pub fn from_env() -> Result<Self, InputError> {
-        let timeout = Duration::from_secs(2);
-        let transport =
-            ReqwestTransport::new(super::imds_settings::metadata_transport_config(timeout)?);
-        Ok(ContainerProvider::new(transport, SystemClock))
+    /// [`InputError::Invalid`] for an unreadable CA bundle or proxy variable.
+    pub fn from_env(os: &Os) -> Result<Self, InputError> {
+        let transport = super::http_source::metadata_transport(os, None, Duration::from_secs(2))?;
+        Ok(ContainerProvider::new(transport, SystemClock).with_os(os.clone()))
     }
 }
 
@@ -80,12 +79,19 @@ impl<T: Transport, C: Clock> ContainerProvider<T, C> {
     /// A provider sending with `transport`, reading `clock`.
     pub fn new(transport: T, clock: C) -> Self {
         ContainerProvider {
+            os: Os::real(),
             transport,
             clock,
             timeout: Duration::from_secs(2),
             relative_base: ECS_HOST.to_owned(),
             given: None,
         }
+    }
+
+    /// Reads the variables from `os` (default: the process's environment).
+    pub fn with_os(mut self, os: Os) -> Self {
+        self.os = os;
+        self
     }
 
     /// Calls `url` with `authorization` (if any) instead of reading the environment:
@@ -126,7 +132,7 @@ impl<T: Transport, C: Clock> ContainerProvider<T, C> {
         if let Some(given) = &self.given {
             return Ok(Some(given.clone()));
         }
-        self.configured_by(env_var)
+        self.configured_by(|name| self.os.env_var(name))
     }
 
     /// As [`ContainerProvider::configured`], reading the variables through `var`.
@@ -148,17 +154,20 @@ impl<T: Transport, C: Clock> ContainerProvider<T, C> {
         };
         let token = if let Some(path) = var(TOKEN_FILE)? {
             let bytes = zeroize::Zeroizing::new(
-                read_regular_file(std::path::Path::new(&path), 16 * 1024).map_err(|e| {
-                    config(format!(
-                        "{TOKEN_FILE}: {}",
-                        match e.kind() {
-                            std::io::ErrorKind::NotFound => "the file does not exist",
-                            std::io::ErrorKind::InvalidInput => "must name a regular file",
-                            std::io::ErrorKind::FileTooLarge => "the file is larger than 16 KiB",
-                            _ => "the file cannot be read",
-                        }
-                    ))
-                })?,
+                self.os
+                    .read_regular_file(std::path::Path::new(&path), 16 * 1024)
+                    .map_err(|e| {
+                        config(format!(
+                            "{TOKEN_FILE}: {}",
+                            match e.kind() {
+                                std::io::ErrorKind::NotFound => "the file does not exist",
+                                std::io::ErrorKind::InvalidInput => "must name a regular file",
+                                std::io::ErrorKind::FileTooLarge =>
+                                    "the file is larger than 16 KiB",
+                                _ => "the file cannot be read",
+                            }
+                        ))
+                    })?,
             );
             let text = std::str::from_utf8(&bytes)
                 .map_err(|_| config(format!("{TOKEN_FILE}: the file is not UTF-8")))?;

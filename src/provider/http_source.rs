@@ -2,92 +2,44 @@
 //! IAM Identity Center): how they fail, one bounded send, the credentials JSON they
 //! answer with, and the error text a server sends, kept short and free of secrets.
 
-use std::fmt;
 use std::time::Duration;
 
 use time::OffsetDateTime;
 
-use super::credentials_provider::{CredentialsError, Provided};
+use super::error::CredentialsError;
+pub(crate) use super::error::SourceFailure;
+use super::provide::Provided;
 use crate::credentials::Credentials;
-use crate::error::{TransportError, TransportErrorKind, escape_for_terminal};
 use crate::http::{Request, Response};
+use crate::text::escape_for_terminal;
 use crate::transport::Transport;
+use crate::transport::{TransportError, TransportErrorKind};
 
-/// Why an HTTP credentials source gave no credentials.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum SourceFailure {
-    /// No answer: nothing listening, a timeout, a broken connection, a redirect, an
-    /// oversized body.
-    Unreachable(TransportError),
-    /// An HTTP error status, with the error code and message the server gave (a code
-    /// only when it looks like one; the message escaped, cut short and stripped of
-    /// every secret of the request).
-    Status {
-        /// The HTTP status.
-        status: u16,
-        /// The error code (`AccessDeniedException`, `invalid_grant`, ...).
-        code: Option<String>,
-        /// The server's message.
-        message: Option<String>,
-    },
-    /// Instance metadata answered with a `Code` other than `Success`.
-    Code(String),
-    /// The answer is not the JSON the source speaks (what is wrong, never a value).
-    Malformed(&'static str),
-    /// The settings are wrong: a refused endpoint, a token that cannot be sent.
-    Config(String),
-    /// IAM Identity Center needs a new login (`aws sso login`): why.
-    LoginNeeded(String),
+/// The transport of a metadata source made from the settings: `timeout` to connect
+/// and per attempt, a 64 KiB body, never a proxy, the CA bundle for an `https`
+/// endpoint.
+pub(crate) fn metadata_transport(
+    os: &crate::provider::os::Os,
+    profile: Option<&crate::profile::Properties>,
+    timeout: Duration,
+) -> Result<crate::transport::ReqwestTransport, crate::sts::input::InputError> {
+    Ok(crate::transport::ReqwestTransport::new(metadata_limits(
+        super::settings::transport_config(os, profile)?,
+        timeout,
+    )))
 }
 
-impl SourceFailure {
-    /// Whether no retry can help: wrong settings, a login that is needed, or a `4xx`
-    /// other than `408` and `429`.
-    pub fn is_non_recoverable(&self) -> bool {
-        match self {
-            SourceFailure::Config(_) | SourceFailure::LoginNeeded(_) => true,
-            SourceFailure::Status { status, .. } => {
-                (400..500).contains(status) && *status != 408 && *status != 429
-            }
-            SourceFailure::Unreachable(e) => e.kind() == TransportErrorKind::Refused,
-            _ => false,
-        }
-    }
-}
-
-impl fmt::Display for SourceFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SourceFailure::Unreachable(e) => {
-                write!(f, "{e}")?;
-                let mut cause = std::error::Error::source(e);
-                while let Some(c) = cause {
-                    write!(f, ": {c}")?;
-                    cause = c.source();
-                }
-                Ok(())
-            }
-            SourceFailure::Status {
-                status,
-                code,
-                message,
-            } => {
-                write!(f, "HTTP {status}")?;
-                if let Some(c) = code {
-                    write!(f, " {c}")?;
-                }
-                if let Some(m) = message {
-                    write!(f, ": {m}")?;
-                }
-                Ok(())
-            }
-            SourceFailure::Code(code) => write!(f, "answered with Code {code}"),
-            SourceFailure::Malformed(rule) => write!(f, "malformed answer: {rule}"),
-            SourceFailure::Config(rule) => f.write_str(rule),
-            SourceFailure::LoginNeeded(why) => write!(f, "{why}: run aws sso login"),
-        }
-    }
+/// A metadata source's limits on `config`: `timeout` to connect and per attempt, a
+/// 64 KiB body, never a proxy.
+pub(crate) fn metadata_limits(
+    config: crate::transport::TransportConfig,
+    timeout: Duration,
+) -> crate::transport::TransportConfig {
+    config
+        .with_connect_timeout(timeout)
+        .with_attempt_timeout(timeout)
+        .with_max_body_bytes(64 * 1024)
+        .with_proxy_from_env(false)
 }
 
 /// A failure of `source`.

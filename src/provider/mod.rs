@@ -1,12 +1,13 @@
-//! Where source credentials and settings come from, each source a
-//! [`ProvideCredentials`]: the environment ([`mod@env`]), web identity, the profile chain
-//! ([`ProfileProvider`]: static keys, roles, `credential_process`, IAM Identity Center),
-//! the container endpoint ([`ContainerProvider`]), EC2 instance metadata
-//! ([`ImdsProvider`]), and the default chain in the AWS order ([`default_chain`],
-//! [`default_chain_provider`]). Only [`os`] reads the environment and files.
+//! Where credentials come from. Each source is a [`ProvideCredentials`]: the
+//! environment ([`EnvironmentProvider`]), the container endpoint
+//! ([`ContainerProvider`]), EC2 instance metadata ([`ImdsProvider`]), IAM Identity
+//! Center ([`SsoProvider`]); and the whole chain in the AWS CLI's order, profiles with
+//! their roles, `credential_process` and web identity included, is one value,
+//! [`Chain`], which [`crate::Config`] makes. Only [`Os`] reads the environment and
+//! files, so every source runs on a stand-in in tests ([`Os::fake`]).
 //!
-//! Instance metadata kept fresh by a cache (on EC2, `ImdsProvider::from_env(None)`;
-//! here a loopback double stands in for the instance):
+//! Instance metadata kept fresh by a cache (on EC2, `ImdsProvider::from_env(&Os::real(),
+//! None)`; here a loopback double stands in for the instance):
 //!
 //! ```
 //! # #[cfg(feature = "test-util")]
@@ -18,7 +19,7 @@
 //!
 //! let double = stskit::test_util::MetadataDouble::start().await?;
 //! let settings = ImdsSettings::default().with_endpoint(&double.url())?;
-//! let imds = ImdsProvider::new(settings.clone(), settings.transport()?, SystemClock);
+//! let imds = ImdsProvider::new(settings, ReqwestTransport::default(), SystemClock);
 //! let cache = CredentialsCache::new(imds);
 //! let provided = cache.provide_credentials().await?;
 //! assert_eq!(provided.credentials.access_key_id(), double.credentials().0);
@@ -33,38 +34,33 @@
 //! # }).unwrap();
 //! ```
 
-pub mod chain;
-pub mod container;
-pub mod credentials_provider;
-mod default_chain;
-pub mod env;
-pub mod files;
-pub mod http_source;
-pub mod imds;
-mod imds_settings;
-pub mod os;
-pub mod process;
-pub mod runner_providers;
-pub mod secret_file;
-mod sources;
-pub mod sso;
-pub mod sso_token;
+pub(crate) mod cache_key;
+mod chain;
+mod container;
+mod env;
+pub(crate) mod error;
+mod http_source;
+mod imds;
+mod os;
+mod process;
+mod provide;
+mod runner;
+pub(crate) mod settings;
+mod sso;
+mod web_identity;
 
-pub use chain::{
-    ChainProvider, EnvironmentProvider, MfaCallback, StsRunner, environment_credentials,
-};
-pub use container::{ContainerProvider, container_configured};
-pub use credentials_provider::{
-    CredentialsError, LastCall, ProvideCredentials, ProvideError, ProvideFuture, Provided, Session,
-};
-pub use default_chain::{default_chain, default_chain_session, default_chain_without_calls};
-pub use env::{
-    credentials_from_env, endpoint_from_env, endpoint_params_from_env, transport_config_from_env,
-};
-pub use files::{endpoint_params_for_profile, load_profiles, selected_profile};
-pub use http_source::SourceFailure;
+pub use chain::{Call, Chain, Step};
+pub use container::ContainerProvider;
+pub use env::EnvironmentProvider;
 pub use imds::{ImdsProvider, ImdsSettings};
-pub use os::{env_var, read_regular_file};
-pub use runner_providers::{ProfileProvider, WebIdentityEnvProvider, default_chain_provider};
-pub use secret_file::{read_secret_file, read_web_identity_token};
+pub use os::Os;
+pub use provide::{LastCall, ProvideCredentials, ProvideFuture, Provided, Session};
+pub use runner::MfaCallback;
+pub use settings::ProfileChoice;
 pub use sso::{SsoProvider, SsoSettings};
+
+pub(crate) use http_source::metadata_limits;
+pub(crate) use runner::{Connect, Purpose, Runner, RunnerSettings, SigningObserver};
+pub(crate) use web_identity::{
+    MAX_SAML_ASSERTION_FILE, MAX_WEB_IDENTITY_TOKEN_FILE, read_secret_file,
+};

@@ -9,12 +9,13 @@ use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
-use super::credentials_provider::{CredentialsError, Provided};
-use super::os::env_var;
+use super::error::CredentialsError;
+use super::os::Os;
+use super::provide::Provided;
 use crate::credentials::Credentials;
 
 /// How long a `credential_process` may run.
-pub const PROCESS_TIMEOUT: Duration = Duration::from_secs(60);
+pub(crate) const PROCESS_TIMEOUT: Duration = Duration::from_secs(60);
 /// The most output read from it.
 const MAX_OUTPUT: u64 = 64 * 1024;
 /// How long the output may stay open after the command exits.
@@ -29,7 +30,7 @@ const MAX_DEPTH: u32 = 4;
 ///
 /// # Errors
 /// A rule when a quote is not closed, the line ends in a lone `\`, or it is empty.
-pub fn split_command(line: &str) -> Result<Vec<String>, &'static str> {
+pub(crate) fn split_command(line: &str) -> Result<Vec<String>, &'static str> {
     let mut words = Vec::new();
     let mut word: Option<String> = None;
     let mut chars = line.chars();
@@ -103,11 +104,24 @@ fn first_line(stderr: &[u8]) -> String {
     } else {
         ""
     };
-    format!("{}{more}", crate::error::escape_for_terminal(&cut))
+    format!("{}{more}", crate::text::escape_for_terminal(&cut))
 }
 
-/// Runs `command` for `profile` and reads its credentials. `now` is the time the
-/// answer's `Expiration` must be after.
+/// How deep in nested `credential_process` runs this process is (0 at the top).
+///
+/// # Errors
+/// [`CredentialsError::Input`] when the variable is set but not UTF-8.
+pub(crate) fn process_depth(os: &Os) -> Result<u32, CredentialsError> {
+    Ok(os
+        .env_var(DEPTH_VAR)?
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(0))
+}
+
+/// Runs `command` for `profile` and reads its credentials. `depth` is how deep in
+/// nested `credential_process` runs this one is (`STSKIT_CREDENTIAL_PROCESS_DEPTH`,
+/// read with [`process_depth`]); `now` is the time the answer's `Expiration` must be
+/// after.
 ///
 /// # Errors
 /// [`CredentialsError::Process`] naming the profile: the command cannot be split or
@@ -115,15 +129,13 @@ fn first_line(stderr: &[u8]) -> String {
 /// line of its stderr), writes more than 64 KiB, or prints something other than
 /// `{"Version": 1, "AccessKeyId": ..., "SecretAccessKey": ...}` with an optional
 /// `SessionToken` and a valid, future `Expiration`.
-pub fn run_credential_process(
+pub(crate) fn run_credential_process(
     profile: &str,
     command: &str,
+    depth: u32,
     now: OffsetDateTime,
 ) -> Result<Provided, CredentialsError> {
     let words = split_command(command).map_err(|r| fail(profile, r))?;
-    let depth: u32 = env_var(DEPTH_VAR)?
-        .and_then(|d| d.parse().ok())
-        .unwrap_or(0);
     if depth >= MAX_DEPTH {
         return Err(fail(
             profile,
@@ -212,7 +224,7 @@ pub fn run_credential_process(
 ///
 /// # Errors
 /// [`CredentialsError::Process`] naming the member at fault, never a value.
-pub fn parse_process_output(
+pub(crate) fn parse_process_output(
     profile: &str,
     stdout: &[u8],
     now: OffsetDateTime,
@@ -263,7 +275,7 @@ mod tests {
     fn a_background_child_holding_the_pipe_does_not_hang() {
         let now = time::macros::datetime!(2030-01-01 00:00 UTC);
         let started = std::time::Instant::now();
-        let err = run_credential_process("p", "/bin/sh -c 'sleep 8 & echo {}'", now);
+        let err = run_credential_process("p", "/bin/sh -c 'sleep 8 & echo {}'", 0, now);
         assert!(started.elapsed() < Duration::from_secs(6));
         assert!(err.is_err());
     }

@@ -12,7 +12,7 @@ use zeroize::Zeroize;
 
 use super::SigningError;
 use super::encode::{decode, encode_into};
-use crate::http::Header;
+use crate::http::{Header, is_token_char};
 
 /// Headers that are never signed: `authorization` is the signature itself; the others
 /// are rewritten by proxies and HTTP stacks on the way (the same set botocore skips).
@@ -219,27 +219,6 @@ fn write_canonical_query(out: &mut String, query: &str, secret_spans: &mut Vec<R
 /// Whether `s` is a non-empty HTTP token (methods, header names).
 pub(crate) fn is_token(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(is_token_char)
-}
-
-/// RFC 9110 `tchar`, as a table indexed by byte.
-const TOKEN_CHARS: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = (b as u8).is_ascii_alphanumeric();
-        b += 1;
-    }
-    let extra = b"!#$%&'*+-.^_`|~";
-    let mut i = 0;
-    while i < extra.len() {
-        table[extra[i] as usize] = true;
-        i += 1;
-    }
-    table
-};
-
-pub(crate) fn is_token_char(b: u8) -> bool {
-    TOKEN_CHARS[b as usize]
 }
 
 /// Appends the canonical value of one header: trimmed, every run of spaces, tabs and

@@ -6,15 +6,8 @@ pub(crate) const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
 /// Lowercase hex of a 32-byte digest, as SigV4 writes hashes and signatures.
 pub(crate) fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
-    // Arithmetic rather than a table lookup, so the loop vectorizes.
-    fn digit(n: u8) -> u8 {
-        n + if n < 10 { b'0' } else { b'a' - 10 }
-    }
     let mut out = [0u8; 64];
-    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
-        pair[0] = digit(b >> 4);
-        pair[1] = digit(b & 0xf);
-    }
+    crate::text::hex_into(bytes, &mut out);
     out
 }
 

@@ -1,8 +1,8 @@
 //! Where STS requests go, and the region they are signed for.
 
 use super::partition::partition_of;
-use crate::error::InputError;
 use crate::host;
+use crate::sts::input::InputError;
 
 /// The region a request is signed for when no region is given (the global endpoint).
 pub const GLOBAL_SIGNING_REGION: &str = "us-east-1";
@@ -33,8 +33,8 @@ const GLOBAL_URL: &str = "https://sts.amazonaws.com/";
 
 /// The parameters of the STS endpoint rule set (what every AWS SDK evaluates): the
 /// region, the FIPS and dual-stack switches, the legacy global-endpoint switch and a
-/// custom endpoint URL. [`crate::provider::endpoint_from_env`] fills them from the
-/// environment as the AWS tools do.
+/// custom endpoint URL. `stskit::Config` fills them from the environment and the profile
+/// as the AWS tools do.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct EndpointParams {

@@ -7,18 +7,24 @@ use time::OffsetDateTime;
 
 use super::{Endpoint, Operation, SERVICE};
 use crate::credentials::Credentials;
-use crate::error::{Error, InputError};
 use crate::http::{Request, Response};
 use crate::sigv4::{SigningParams, sign};
+use crate::sts::input::InputError;
+use crate::sts::response::failures::{AnswerError, ServiceError};
 
 /// Why [`fetch`] failed: the call itself (refused before sending, an STS error, a
-/// bad answer), or the closure that sends.
+/// bad answer, credentials already expired), or the closure that sends. Pure: no IO
+/// or runtime variant.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum FetchError<E> {
-    /// The request was refused before sending, or the answer was an error or could not
-    /// be used (as [`crate::client::StsClient::send`] reports it).
-    Sts(Error),
+    /// The request was refused before sending: a parameter, the endpoint, the signing
+    /// or a header.
+    InvalidInput(InputError),
+    /// The answer was an STS error, another non-2xx, or could not be parsed.
+    Answer(AnswerError),
+    /// STS returned credentials that had already expired at the time given.
+    ExpiredCredentials,
     /// The closure could not send the request.
     Send(E),
 }
@@ -26,30 +32,29 @@ pub enum FetchError<E> {
 impl<E: fmt::Display> fmt::Display for FetchError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            FetchError::Sts(e) => e.fmt(f),
+            FetchError::InvalidInput(e) => write!(f, "invalid request: {e}"),
+            FetchError::Answer(e) => e.fmt(f),
+            FetchError::ExpiredCredentials => {
+                f.write_str("STS returned credentials that are already expired")
+            }
             FetchError::Send(e) => write!(f, "could not send the request: {e}"),
         }
     }
 }
 
-impl<E: std::error::Error + 'static> std::error::Error for FetchError<E> {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            FetchError::Sts(e) => Some(e),
-            FetchError::Send(e) => Some(e),
-        }
-    }
-}
+/// The whole message is in `Display` (see [`crate::error`]); the closure's own error
+/// is the one source, since its `Display` may not show its causes.
+impl<E: std::error::Error + 'static> std::error::Error for FetchError<E> {}
 
-impl<E> From<Error> for FetchError<E> {
-    fn from(e: Error) -> Self {
-        FetchError::Sts(e)
+impl<E> From<AnswerError> for FetchError<E> {
+    fn from(e: AnswerError) -> Self {
+        FetchError::Answer(e)
     }
 }
 
 impl<E> From<InputError> for FetchError<E> {
     fn from(e: InputError) -> Self {
-        FetchError::Sts(Error::InvalidInput(e))
+        FetchError::InvalidInput(e)
     }
 }
 
@@ -81,10 +86,10 @@ impl<E> From<InputError> for FetchError<E> {
 /// ```
 ///
 /// # Errors
-/// [`FetchError::Sts`] for a parameter, endpoint or signing problem before sending, an
-/// STS error document, another non-2xx, an answer that cannot be parsed, or
-/// credentials already expired at `now` ([`Error::ExpiredCredentials`]);
-/// [`FetchError::Send`] with the closure's own error.
+/// [`FetchError::InvalidInput`] for a parameter, endpoint or signing problem before
+/// sending; [`FetchError::Answer`] for an STS error document, another non-2xx or an
+/// answer that cannot be parsed; [`FetchError::ExpiredCredentials`] for credentials
+/// already expired at `now`; [`FetchError::Send`] with the closure's own error.
 pub fn fetch<O, E, S>(
     send: S,
     endpoint: &Endpoint,
@@ -101,12 +106,17 @@ where
         let params = SigningParams::new(endpoint.signing_region(), SERVICE, now);
         sign(&mut request, source, &params).map_err(InputError::Signing)?;
     }
-    request.check_sendable()?;
+    request.check_sendable().map_err(InputError::from)?;
     let response = send(request).map_err(FetchError::Send)?;
-    let out = O::parse(response.status(), response.headers(), response.body())
-        .map_err(|e| redact_echo(e, operation.secret_values(), source))?;
+    let out =
+        O::parse(response.status(), response.headers(), response.body()).map_err(|mut e| {
+            if let AnswerError::Service(s) = &mut e {
+                redact_echo(s, operation.secret_values(), source);
+            }
+            e
+        })?;
     if O::expiration(&out).is_some_and(|t| t <= now) {
-        return Err(Error::ExpiredCredentials.into());
+        return Err(FetchError::ExpiredCredentials);
     }
     Ok(out)
 }
@@ -135,22 +145,16 @@ pub(crate) fn prepare<'a, O: Operation>(
 /// An STS error document can echo what was sent: every secret of the request (and the
 /// source's secret key and token) is removed from its text.
 pub(crate) fn redact_echo<'a>(
-    error: Error,
+    error: &mut ServiceError,
     mut secrets: Vec<&'a str>,
     source: Option<&'a Credentials>,
-) -> Error {
+) {
     use secrecy::ExposeSecret;
-    match error {
-        Error::Service(mut e) => {
-            if let Some(c) = source {
-                secrets.push(c.secret_access_key().expose_secret());
-                if let Some(t) = c.session_token() {
-                    secrets.push(t.expose_secret());
-                }
-            }
-            e.redact(&secrets);
-            Error::Service(e)
+    if let Some(c) = source {
+        secrets.push(c.secret_access_key().expose_secret());
+        if let Some(t) = c.session_token() {
+            secrets.push(t.expose_secret());
         }
-        other => other,
     }
+    error.redact(&secrets);
 }

@@ -10,6 +10,7 @@
 pub mod endpoint;
 pub mod fetch;
 pub mod form;
+pub(crate) mod input;
 pub mod op;
 pub mod partition;
 pub mod response;
@@ -34,8 +35,9 @@ pub use response::{
     parse_assume_role, parse_caller_identity, parse_error,
 };
 
-use crate::error::{Error, InputError};
 use crate::http::Request;
+use crate::sts::input::InputError;
+use crate::sts::response::failures::AnswerError;
 
 /// The service name requests to STS are signed for.
 pub const SERVICE: &str = "sts";
@@ -45,7 +47,7 @@ pub const API_VERSION: &str = "2011-06-15";
 pub const CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
 
 /// A parser of one answer: `(status, headers, body)` to a value or an error.
-pub type ParseFn<O> = fn(u16, &[(String, String)], &[u8]) -> Result<O, crate::Error>;
+pub type ParseFn<O> = fn(u16, &[(String, String)], &[u8]) -> Result<O, AnswerError>;
 
 /// One STS action: its name, whether it is signed, its parameters, and the parser of
 /// its answer. The client sends any operation the same way
@@ -95,10 +97,13 @@ pub trait Operation {
     /// Parses the answer, a pure function of (status, headers, body).
     ///
     /// # Errors
-    /// [`Error::Service`] for an STS error document, [`Error::Status`] for any other
-    /// non-2xx, [`Error::Parse`] for a 2xx that is not a complete answer.
-    fn parse(status: u16, headers: &[(String, String)], body: &[u8])
-    -> Result<Self::Output, Error>;
+    /// [`AnswerError::Service`] for an STS error document, [`AnswerError::Status`] for any other
+    /// non-2xx, [`AnswerError::Parse`] for a 2xx that is not a complete answer.
+    fn parse(
+        status: u16,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> Result<Self::Output, AnswerError>;
 
     /// When the credentials in an answer expire, for the client's check that they have
     /// not already (`None` for answers without credentials).

@@ -1,7 +1,7 @@
 //! Field checks shared by the operations: each names the STS field and the rule, never
 //! the value.
 
-use crate::error::InputError;
+use crate::sts::input::InputError;
 
 pub(crate) fn invalid(field: &'static str, rule: &'static str) -> InputError {
     InputError::Invalid { field, rule }

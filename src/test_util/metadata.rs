@@ -214,7 +214,7 @@ impl MetadataDouble {
 
 fn json_escape(s: &str) -> String {
     let mut out = String::new();
-    crate::cache::pyjson::string(&mut out, s);
+    crate::pyjson::string(&mut out, s);
     out
 }
 

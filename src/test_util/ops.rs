@@ -113,10 +113,7 @@ fn role_session(
 
 /// A short stable digest of a secret input, so answers can name it without showing it.
 fn digest(s: &str) -> String {
-    crate::sigv4::hash::sha256(s.as_bytes())[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::text::hex(&crate::sigv4::hash::sha256(s.as_bytes())[..8])
 }
 
 /// The answer body for `action`, or an error.

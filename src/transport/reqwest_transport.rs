@@ -5,7 +5,7 @@ use std::time::Duration;
 use zeroize::Zeroize;
 
 use super::resolve::{ResolveError, Resolver};
-use crate::error::{InputError, TransportError, TransportErrorKind};
+use super::{TransportError, TransportErrorKind};
 use crate::host;
 use crate::http::{Request, Response};
 
@@ -76,18 +76,24 @@ impl TransportConfig {
     /// a certificate that does not parse is then a [`TransportErrorKind::Tls`] error.
     ///
     /// # Errors
-    /// [`InputError::Invalid`] when the bundle holds no PEM certificate block.
-    pub fn with_ca_bundle_pem(mut self, pem: impl Into<Vec<u8>>) -> Result<Self, InputError> {
+    /// [`std::io::ErrorKind::InvalidData`] when the bundle holds no PEM certificate
+    /// block.
+    pub fn with_ca_bundle_pem(mut self, pem: impl Into<Vec<u8>>) -> Result<Self, std::io::Error> {
         let pem: Vec<u8> = pem.into();
         let holds = |marker: &[u8]| pem.windows(marker.len()).any(|w| w == marker);
         if !holds(b"-----BEGIN CERTIFICATE-----") || !holds(b"-----END CERTIFICATE-----") {
-            return Err(InputError::Invalid {
-                field: "AWS_CA_BUNDLE",
-                rule: "must hold at least one PEM certificate",
-            });
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "the bundle holds no PEM certificate",
+            ));
         }
         self.extra_roots_pem = Some(PemBundle(pem.into()));
         Ok(self)
+    }
+    /// Whether extra trusted roots were given.
+    #[cfg(test)]
+    pub(crate) fn has_extra_roots(&self) -> bool {
+        self.extra_roots_pem.is_some()
     }
     /// Sets whether proxies come from the environment.
     pub fn with_proxy_from_env(mut self, on: bool) -> Self {

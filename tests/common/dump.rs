@@ -4,6 +4,8 @@
 
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
+use stskit::StsCredentials;
+use stskit::error::AnswerError as Error;
 use stskit::sts::response::{
     AssumedRoleUser, TrustedIdentityPropagationContext, parse_assume_role_with_saml,
     parse_assume_role_with_web_identity, parse_assume_root, parse_decode_authorization_message,
@@ -11,7 +13,6 @@ use stskit::sts::response::{
     parse_get_scoped_credentials, parse_get_session_token, parse_get_web_identity_token,
 };
 use stskit::sts::{parse_assume_role, parse_caller_identity};
-use stskit::{Error, StsCredentials};
 
 fn creds_json(c: &StsCredentials) -> Vec<(&'static str, Value)> {
     vec![

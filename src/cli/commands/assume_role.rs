@@ -1,21 +1,23 @@
 //! `stskit assume-role`: temporary credentials for a role.
 
+use crate::cli::context::{Command, CredentialsCall, Spec};
+use crate::cli::failure::Failure;
+use crate::cli::flags::{
+    OUTPUT, POLICY, POLICY_ARN, POLICY_FILE, Flag, Values, format, mfa, number, once, repeat,
+    required, session_policies, tags,
+};
 use crate::sts::AssumeRole;
 
-use crate::cli::Failure;
-use crate::cli::args::{Flag, Values};
-use super::Command;
-use super::shared::{
-    OUTPUT, POLICY, POLICY_ARN, POLICY_FILE, format, mfa, number, once, repeat, required,
-    session_policies, tags,
+pub(crate) const SPEC: Spec = Spec {
+    name: "assume-role",
+    title: "assume an IAM role and print its temporary credentials",
+    usage: "stskit assume-role --role-arn ARN --role-session-name NAME [options]",
+    flags: FLAGS,
+    tail: "",
+    build,
 };
 
-pub(super) const TITLE: &str = "assume an IAM role and print its temporary credentials";
-pub(super) const USAGE: &str =
-    "stskit assume-role --role-arn ARN --role-session-name NAME [options]";
-pub(super) const TAIL: &str = "";
-
-pub(super) const FLAGS: &[Flag] = &[
+const FLAGS: &[Flag] = &[
     once("role-arn", "ARN", "role to assume (required)"),
     once(
         "role-session-name",
@@ -47,7 +49,7 @@ pub(super) const FLAGS: &[Flag] = &[
     OUTPUT,
 ];
 
-pub(super) fn build(mut v: Values) -> Result<Command, Failure> {
+fn build(mut v: Values) -> Result<Box<dyn Command>, Failure> {
     let format = format(&mut v)?;
     let duration = number(&mut v, "duration-seconds")?;
     let role_arn = required(&mut v, "assume-role", "role-arn")?;
@@ -78,5 +80,8 @@ pub(super) fn build(mut v: Values) -> Result<Command, Failure> {
     if let Some((serial, code)) = mfa(&mut v)? {
         request = request.with_mfa(serial, code);
     }
-    Ok(Command::AssumeRole(Box::new(request), format))
+    Ok(Box::new(CredentialsCall {
+        op: request,
+        format,
+    }))
 }

@@ -1,14 +1,19 @@
 //! `stskit credentials`: the credentials the AWS CLI would resolve, printed as
 //! `aws configure export-credentials` prints them.
 
-use crate::cli::Failure;
-use crate::cli::args::{Arity, Flag, Values};
-use super::shared::{OUTPUT, format, once};
-use super::{CacheDir, Command};
+use crate::cli::context::{Command, Context, Spec};
+use crate::cli::failure::Failure;
+use crate::cli::file_cache::{self, Before, CacheDir, Printable};
+use crate::cli::flags::{Arity, Flag, OUTPUT, Values, format, once};
+use crate::cli::output::{self, Format};
+use crate::provider::Step;
 
-pub(super) const TITLE: &str = "resolve credentials as the AWS CLI does and print them";
-pub(super) const USAGE: &str = "stskit credentials [--profile NAME] [--token-code CODE] [--region R] [--endpoint URL]\n      [--cache] [--cache-dir DIR] [--output json|env|fish|powershell]";
-pub(super) const TAIL: &str = "\
+pub(crate) const SPEC: Spec = Spec {
+    name: "credentials",
+    title: "resolve credentials as the AWS CLI does and print them",
+    usage: "stskit credentials [--profile NAME] [--token-code CODE] [--region R] [--endpoint URL]\n      [--cache] [--cache-dir DIR] [--output json|env|fish|powershell]",
+    flags: FLAGS,
+    tail: "\
 Without --profile: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then web identity from
 AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN, then the profile AWS_PROFILE names (else
 default). With --profile: that profile only, environment keys ignored (except through
@@ -23,9 +28,11 @@ minutes left is printed without any call; otherwise the call is made and the ent
 rewritten, in the AWS CLI's format, so each tool reuses the other's sessions. If the
 call fails and the cached entry has more than a minute left, it is printed with a
 warning on stderr. Without either flag nothing is read or written.
-";
+",
+    build,
+};
 
-pub(super) const FLAGS: &[Flag] = &[
+const FLAGS: &[Flag] = &[
     once(
         "token-code",
         "CODE",
@@ -41,7 +48,14 @@ pub(super) const FLAGS: &[Flag] = &[
     OUTPUT,
 ];
 
-pub(super) fn build(mut v: Values) -> Result<Command, Failure> {
+/// The resolved source credentials themselves.
+struct Credentials {
+    token_code: Option<String>,
+    format: Format,
+    cache: Option<CacheDir>,
+}
+
+fn build(mut v: Values) -> Result<Box<dyn Command>, Failure> {
     let format = format(&mut v)?;
     let cache = match (v.take("cache-dir"), v.switch("cache")) {
         (Some(dir), _) if dir.is_empty() => {
@@ -51,5 +65,40 @@ pub(super) fn build(mut v: Values) -> Result<Command, Failure> {
         (None, true) => Some(CacheDir::AwsCli),
         (None, false) => None,
     };
-    Ok(Command::Credentials(v.take("token-code"), format, cache))
+    Ok(Box::new(Credentials {
+        token_code: v.take("token-code"),
+        format,
+        cache,
+    }))
+}
+
+impl Command for Credentials {
+    fn token_code(&self) -> Option<&str> {
+        self.token_code.as_deref()
+    }
+
+    /// Asks the chain once: an answer that needs no call is printed without starting
+    /// the transport or the runtime; otherwise the AWS CLI's cache (with `--cache`) is
+    /// looked up with the call's key before the call is made.
+    fn run(self: Box<Self>, ctx: &Context) -> Result<String, Failure> {
+        let chain = ctx.chain();
+        let failed = |e| Failure::from(crate::Error::from(e));
+        let call = match chain.decide().map_err(failed)? {
+            Step::Answer(p) => return output::provided(&p, self.format),
+            Step::Call(call) => call,
+        };
+        let Some(dir) = &self.cache else {
+            let session = ctx.block_on(chain.run(&call))?.map_err(failed)?;
+            return output::provided(&session.provided, self.format);
+        };
+        let pending = match file_cache::before(ctx.config().os(), dir, call.cache_key())? {
+            Before::Hit(c) => return output::credentials(&c.credentials, self.format),
+            Before::After(p) => p,
+        };
+        let outcome = ctx.block_on(chain.run(&call))?.map_err(failed);
+        match file_cache::after(pending, outcome)? {
+            Printable::Provided(p) => output::provided(&p, self.format),
+            Printable::Cached(c) => output::credentials(&c.credentials, self.format),
+        }
+    }
 }

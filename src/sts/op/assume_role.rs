@@ -13,7 +13,8 @@ use super::super::rules::{
     check_policy, check_policy_arns, check_role_arn, check_tag_text, check_tags, invalid,
     write_number, write_policy_arns, write_tags,
 };
-use crate::error::{Error, InputError};
+use crate::sts::input::InputError;
+use crate::sts::response::failures::AnswerError;
 
 /// The longest session of a role assumed with temporary credentials (role chaining).
 pub const CHAINED_MAX_DURATION_SECONDS: u32 = 3600;
@@ -299,7 +300,7 @@ impl Operation for AssumeRole {
         status: u16,
         headers: &[(String, String)],
         body: &[u8],
-    ) -> Result<AssumeRoleOutput, Error> {
+    ) -> Result<AssumeRoleOutput, AnswerError> {
         parse_assume_role(status, headers, body)
     }
 

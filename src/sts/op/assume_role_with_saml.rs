@@ -12,7 +12,8 @@ use super::super::rules::{
     check_arn_text, check_duration, check_len, check_min_token_size, check_policy,
     check_policy_arns, check_role_arn, write_number, write_policy_arns,
 };
-use crate::error::{Error, InputError};
+use crate::sts::input::InputError;
+use crate::sts::response::failures::AnswerError;
 
 /// The `AssumeRoleWithSAML` parameters; see
 /// <https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithSAML.html>.
@@ -135,7 +136,7 @@ impl Operation for AssumeRoleWithSaml {
         status: u16,
         headers: &[(String, String)],
         body: &[u8],
-    ) -> Result<AssumeRoleWithSamlOutput, Error> {
+    ) -> Result<AssumeRoleWithSamlOutput, AnswerError> {
         parse_assume_role_with_saml(status, headers, body)
     }
 

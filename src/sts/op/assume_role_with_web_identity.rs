@@ -16,14 +16,15 @@ use super::super::rules::{
     check_duration, check_len, check_min_token_size, check_name_like, check_policy,
     check_policy_arns, check_role_arn, write_number, write_policy_arns,
 };
-use crate::error::{Error, InputError};
+use crate::sts::input::InputError;
+use crate::sts::response::failures::AnswerError;
 
 /// The `AssumeRoleWithWebIdentity` parameters; see
 /// <https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html>.
 ///
 /// The token is a secret: it goes only into the POST body (which is marked sensitive),
 /// and `Debug` does not show it. Read a token file afresh for each call
-/// ([`crate::provider::read_web_identity_token`]): Kubernetes and CI rotate it.
+/// (the chain does, for `AWS_WEB_IDENTITY_TOKEN_FILE`): Kubernetes and CI rotate it.
 #[derive(Clone)]
 pub struct AssumeRoleWithWebIdentity {
     role_arn: String,
@@ -157,7 +158,7 @@ impl Operation for AssumeRoleWithWebIdentity {
         status: u16,
         headers: &[(String, String)],
         body: &[u8],
-    ) -> Result<AssumeRoleWithWebIdentityOutput, Error> {
+    ) -> Result<AssumeRoleWithWebIdentityOutput, AnswerError> {
         parse_assume_role_with_web_identity(status, headers, body)
     }
 

@@ -9,7 +9,8 @@ use super::super::response::{AssumeRootOutput, parse_assume_root};
 use super::super::rules::{
     check_arn_text, check_duration, check_len, check_min_token_size, write_number,
 };
-use crate::error::{Error, InputError};
+use crate::sts::input::InputError;
+use crate::sts::response::failures::AnswerError;
 
 /// The `AssumeRoot` parameters; see
 /// <https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html>.
@@ -80,7 +81,7 @@ impl Operation for AssumeRoot {
         status: u16,
         headers: &[(String, String)],
         body: &[u8],
-    ) -> Result<AssumeRootOutput, Error> {
+    ) -> Result<AssumeRootOutput, AnswerError> {
         parse_assume_root(status, headers, body)
     }
 

@@ -6,7 +6,8 @@ use super::super::response::{
     DecodeAuthorizationMessageOutput, parse_decode_authorization_message,
 };
 use super::super::rules::check_len;
-use crate::error::{Error, InputError};
+use crate::sts::input::InputError;
+use crate::sts::response::failures::AnswerError;
 
 /// `DecodeAuthorizationMessage`: the decoded text of an encoded authorization failure
 /// message; see
@@ -47,7 +48,7 @@ impl Operation for DecodeAuthorizationMessage {
         status: u16,
         headers: &[(String, String)],
         body: &[u8],
-    ) -> Result<DecodeAuthorizationMessageOutput, Error> {
+    ) -> Result<DecodeAuthorizationMessageOutput, AnswerError> {
         parse_decode_authorization_message(status, headers, body)
     }
 }

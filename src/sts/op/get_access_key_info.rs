@@ -4,7 +4,8 @@ use super::super::Operation;
 use super::super::form::FormWriter;
 use super::super::response::{GetAccessKeyInfoOutput, parse_get_access_key_info};
 use super::super::rules::{invalid, is_word};
-use crate::error::{Error, InputError};
+use crate::sts::input::InputError;
+use crate::sts::response::failures::AnswerError;
 
 /// `GetAccessKeyInfo`: the account an access key id belongs to; see
 /// <https://docs.aws.amazon.com/STS/latest/APIReference/API_GetAccessKeyInfo.html>.
@@ -45,7 +46,7 @@ impl Operation for GetAccessKeyInfo {
         status: u16,
         headers: &[(String, String)],
         body: &[u8],
-    ) -> Result<GetAccessKeyInfoOutput, Error> {
+    ) -> Result<GetAccessKeyInfoOutput, AnswerError> {
         parse_get_access_key_info(status, headers, body)
     }
 }

@@ -3,7 +3,8 @@
 use super::super::Operation;
 use super::super::form::FormWriter;
 use super::super::response::{CallerIdentity, parse_caller_identity};
-use crate::error::{Error, InputError};
+use crate::sts::input::InputError;
+use crate::sts::response::failures::AnswerError;
 
 /// The `GetCallerIdentity` call: who the signing credentials belong to. It has no
 /// parameters.
@@ -24,7 +25,7 @@ impl Operation for GetCallerIdentity {
         status: u16,
         headers: &[(String, String)],
         body: &[u8],
-    ) -> Result<CallerIdentity, Error> {
+    ) -> Result<CallerIdentity, AnswerError> {
         parse_caller_identity(status, headers, body)
     }
 }

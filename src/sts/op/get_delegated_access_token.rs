@@ -9,7 +9,8 @@ use super::super::Operation;
 use super::super::form::FormWriter;
 use super::super::response::{GetDelegatedAccessTokenOutput, parse_get_delegated_access_token};
 use super::super::rules::invalid;
-use crate::error::{Error, InputError};
+use crate::sts::input::InputError;
+use crate::sts::response::failures::AnswerError;
 
 /// The `GetDelegatedAccessToken` parameters. The trade-in token is a secret: it goes
 /// only into the sensitive POST body, and `Debug` does not show it.
@@ -58,7 +59,7 @@ impl Operation for GetDelegatedAccessToken {
         status: u16,
         headers: &[(String, String)],
         body: &[u8],
-    ) -> Result<GetDelegatedAccessTokenOutput, Error> {
+    ) -> Result<GetDelegatedAccessTokenOutput, AnswerError> {
         parse_get_delegated_access_token(status, headers, body)
     }
 

@@ -10,7 +10,8 @@ use super::super::rules::{
     check_duration, check_min_token_size, check_name_like, check_policy, check_policy_arns,
     check_tags, invalid, write_number, write_policy_arns, write_tags,
 };
-use crate::error::{Error, InputError};
+use crate::sts::input::InputError;
+use crate::sts::response::failures::AnswerError;
 
 /// The `GetFederationToken` parameters; see
 /// <https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html>.
@@ -104,7 +105,7 @@ impl Operation for GetFederationToken {
         status: u16,
         headers: &[(String, String)],
         body: &[u8],
-    ) -> Result<GetFederationTokenOutput, Error> {
+    ) -> Result<GetFederationTokenOutput, AnswerError> {
         parse_get_federation_token(status, headers, body)
     }
 

@@ -8,7 +8,8 @@ use super::super::response::{GetScopedCredentialsOutput, parse_get_scoped_creden
 use super::super::rules::{
     check_duration, check_len, check_min_token_size, check_policy, invalid, write_number,
 };
-use crate::error::{Error, InputError};
+use crate::sts::input::InputError;
+use crate::sts::response::failures::AnswerError;
 
 /// The `GetScopedCredentials` parameters (none required). STS serves it to temporary
 /// credentials only.
@@ -97,7 +98,7 @@ impl Operation for GetScopedCredentials {
         status: u16,
         headers: &[(String, String)],
         body: &[u8],
-    ) -> Result<GetScopedCredentialsOutput, Error> {
+    ) -> Result<GetScopedCredentialsOutput, AnswerError> {
         parse_get_scoped_credentials(status, headers, body)
     }
 

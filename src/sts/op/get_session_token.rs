@@ -10,7 +10,8 @@ use super::super::Operation;
 use super::super::form::FormWriter;
 use super::super::response::{GetSessionTokenOutput, parse_get_session_token};
 use super::super::rules::{check_duration, check_mfa, check_min_token_size, invalid, write_number};
-use crate::error::{Error, InputError};
+use crate::sts::input::InputError;
+use crate::sts::response::failures::AnswerError;
 
 /// The `GetSessionToken` parameters; see
 /// <https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html>.
@@ -108,7 +109,7 @@ impl Operation for GetSessionToken {
         status: u16,
         headers: &[(String, String)],
         body: &[u8],
-    ) -> Result<GetSessionTokenOutput, Error> {
+    ) -> Result<GetSessionTokenOutput, AnswerError> {
         parse_get_session_token(status, headers, body)
     }
 

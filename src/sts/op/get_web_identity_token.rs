@@ -7,7 +7,8 @@ use super::super::response::{GetWebIdentityTokenOutput, parse_get_web_identity_t
 use super::super::rules::{
     check_duration, check_len, check_tags, invalid, write_number, write_tags,
 };
-use crate::error::{Error, InputError};
+use crate::sts::input::InputError;
+use crate::sts::response::failures::AnswerError;
 
 /// `SubjectMode`: whose identity the token's subject names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,7 +144,7 @@ impl Operation for GetWebIdentityToken {
         status: u16,
         headers: &[(String, String)],
         body: &[u8],
-    ) -> Result<GetWebIdentityTokenOutput, Error> {
+    ) -> Result<GetWebIdentityTokenOutput, AnswerError> {
         parse_get_web_identity_token(status, headers, body)
     }
 }

@@ -1,8 +1,8 @@
 //! STS error documents, and the error for any non-2xx answer.
 
+use super::failures::{AnswerError, BodyKind, Fault, ServiceError, StatusError};
 use super::schema::Field;
 use super::{Doc, header_request_id, request_id, scan};
-use crate::error::{BodyKind, Error, Fault, ServiceError, StatusError};
 
 pub(super) fn service_error(
     mut doc: Doc,
@@ -33,9 +33,9 @@ pub(super) fn looks_like_xml(body: &[u8]) -> bool {
 
 /// The error for a non-2xx answer: the STS error document when the body is one,
 /// otherwise the status (with whether the body was empty).
-pub fn parse_error(status: u16, headers: &[(String, String)], body: &[u8]) -> Error {
+pub fn parse_error(status: u16, headers: &[(String, String)], body: &[u8]) -> AnswerError {
     if body.iter().all(|b| b.is_ascii_whitespace()) {
-        return Error::Status(StatusError {
+        return AnswerError::Status(StatusError {
             status,
             body: BodyKind::Empty,
             request_id: header_request_id(headers),
@@ -46,9 +46,9 @@ pub fn parse_error(status: u16, headers: &[(String, String)], body: &[u8]) -> Er
         && doc.is_error
         && let Some(e) = service_error(doc, status, headers)
     {
-        return Error::Service(e);
+        return AnswerError::Service(e);
     }
-    Error::Status(StatusError {
+    AnswerError::Status(StatusError {
         status,
         body: BodyKind::NotStsError,
         request_id: header_request_id(headers),

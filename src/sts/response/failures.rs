@@ -1,10 +1,76 @@
-//! What an unusable STS answer was: an error document ([`ServiceError`]), a bare HTTP
-//! status ([`StatusError`]), or a body that could not be read ([`ParseError`]). They are
-//! re-exported from [`crate::error`].
+//! What an unusable STS answer was ([`AnswerError`]): an error document
+//! ([`ServiceError`]), a bare HTTP status ([`StatusError`]), or a body that could not be
+//! read ([`ParseError`]). The parsers are pure, so their error has no IO or runtime
+//! variant. Re-exported from [`crate::error`].
 
 use std::fmt;
 
-use crate::error::escape_for_terminal;
+use crate::text::escape_for_terminal;
+
+/// Why an STS answer gives no output: what the parsers of [`crate::sts`] return.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AnswerError {
+    /// STS answered with an error document (`AccessDenied`, `Throttling`, ...).
+    Service(ServiceError),
+    /// A non-2xx status without an STS error document (a proxy's HTML 502, an empty 503).
+    Status(StatusError),
+    /// A 2xx answer that is not a well-formed STS response.
+    Parse(ParseError),
+}
+
+impl fmt::Display for AnswerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AnswerError::Service(e) => e.fmt(f),
+            AnswerError::Status(e) => e.fmt(f),
+            AnswerError::Parse(e) => write!(f, "malformed STS response: {e}"),
+        }
+    }
+}
+
+/// The whole message is in `Display` (see [`crate::error`]).
+impl std::error::Error for AnswerError {}
+
+impl AnswerError {
+    /// The STS error document, when the answer was one.
+    pub fn service_error(&self) -> Option<&ServiceError> {
+        match self {
+            AnswerError::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Whether the same request may succeed if tried again: HTTP 500, 502, 503 and
+    /// 504, the throttling and transient STS codes ([`RETRYABLE_CODES`]), and a 2xx
+    /// that could not be read.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            AnswerError::Service(e) => {
+                matches!(e.http_status, 500 | 502 | 503 | 504)
+                    || RETRYABLE_CODES.contains(&e.code.as_str())
+            }
+            AnswerError::Status(e) => matches!(e.status, 500 | 502 | 503 | 504),
+            AnswerError::Parse(_) => true,
+        }
+    }
+}
+
+/// STS error codes worth another attempt: the ones STS returns for throttling and
+/// transient failures (`IDPCommunicationError` as botocore retries it, HTTP 400). Any
+/// HTTP 500, 502, 503 or 504 is retried whatever its code.
+pub const RETRYABLE_CODES: &[&str] = &[
+    "Throttling",
+    "IDPCommunicationError",
+    "InternalFailure",
+    "ServiceUnavailable",
+];
+
+impl From<ParseError> for AnswerError {
+    fn from(e: ParseError) -> Self {
+        AnswerError::Parse(e)
+    }
+}
 
 /// Whose fault STS says the error is, from the `<Type>` element.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use secrecy::SecretString;
 use zeroize::{Zeroize, Zeroizing};
 
 mod error;
-pub mod failures;
+pub(crate) mod failures;
 mod outputs;
 mod schema;
 mod session_outputs;
@@ -32,8 +32,8 @@ pub use session_outputs::{
     parse_get_session_token, parse_get_web_identity_token,
 };
 
-use crate::error::{Error, ParseError, ParseErrorKind};
 use crate::http::find_header as header;
+use crate::sts::response::failures::{AnswerError, ParseError, ParseErrorKind};
 use error::service_error;
 use schema::{Container, FIELD_COUNT, Field, Kind, Node, child};
 use xml::{MAX_DEPTH, XmlEvent, XmlReader, normalize_newlines, prepare, trim_xml_space};
@@ -289,7 +289,7 @@ pub(super) fn success_doc(
     status: u16,
     headers: &[(String, String)],
     body: &[u8],
-) -> Result<Doc, Error> {
+) -> Result<Doc, AnswerError> {
     if !(200..300).contains(&status) {
         return Err(parse_error(status, headers, body));
     }
@@ -297,12 +297,12 @@ pub(super) fn success_doc(
     if doc.is_error {
         let end = doc.end;
         return Err(match service_error(doc, status, headers) {
-            Some(e) => Error::Service(e),
-            None => Error::Parse(perr(ParseErrorKind::UnexpectedRoot, None, end)),
+            Some(e) => AnswerError::Service(e),
+            None => AnswerError::Parse(perr(ParseErrorKind::UnexpectedRoot, None, end)),
         });
     }
     if !doc.saw(Container::Result) {
-        return Err(Error::Parse(perr(
+        return Err(AnswerError::Parse(perr(
             ParseErrorKind::Missing,
             Some("Result"),
             doc.end,

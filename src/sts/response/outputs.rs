@@ -9,7 +9,7 @@ use secrecy::SecretString;
 use super::schema::{Container, Field};
 use super::{Doc, perr, request_id, required, success_doc};
 use crate::credentials::StsCredentials;
-use crate::error::{Error, ParseError, ParseErrorKind};
+use crate::sts::response::failures::{AnswerError, ParseError, ParseErrorKind};
 
 /// An answer that carries temporary credentials.
 pub trait CredentialsOutput {
@@ -251,14 +251,14 @@ fn propagation(doc: &mut Doc) -> Option<TrustedIdentityPropagationContext> {
 /// Parses the answer to `AssumeRole`.
 ///
 /// # Errors
-/// [`Error::Service`] for an STS error document, [`Error::Status`] for any other
-/// non-2xx, [`Error::Parse`] for a 2xx that is not a complete, well-formed answer (the
+/// [`AnswerError::Service`] for an STS error document, [`AnswerError::Status`] for any other
+/// non-2xx, [`AnswerError::Parse`] for a 2xx that is not a complete, well-formed answer (the
 /// `Credentials` element and its four fields are required).
 pub fn parse_assume_role(
     status: u16,
     headers: &[(String, String)],
     body: &[u8],
-) -> Result<AssumeRoleOutput, Error> {
+) -> Result<AssumeRoleOutput, AnswerError> {
     let mut doc = success_doc(status, headers, body)?;
     Ok(AssumeRoleOutput {
         credentials: credentials(&mut doc)?,
@@ -279,7 +279,7 @@ pub fn parse_assume_role_with_saml(
     status: u16,
     headers: &[(String, String)],
     body: &[u8],
-) -> Result<AssumeRoleWithSamlOutput, Error> {
+) -> Result<AssumeRoleWithSamlOutput, AnswerError> {
     let mut doc = success_doc(status, headers, body)?;
     Ok(AssumeRoleWithSamlOutput {
         credentials: credentials(&mut doc)?,
@@ -306,7 +306,7 @@ pub fn parse_assume_role_with_web_identity(
     status: u16,
     headers: &[(String, String)],
     body: &[u8],
-) -> Result<AssumeRoleWithWebIdentityOutput, Error> {
+) -> Result<AssumeRoleWithWebIdentityOutput, AnswerError> {
     let mut doc = success_doc(status, headers, body)?;
     Ok(AssumeRoleWithWebIdentityOutput {
         credentials: credentials(&mut doc)?,
@@ -331,7 +331,7 @@ pub fn parse_assume_root(
     status: u16,
     headers: &[(String, String)],
     body: &[u8],
-) -> Result<AssumeRootOutput, Error> {
+) -> Result<AssumeRootOutput, AnswerError> {
     let mut doc = success_doc(status, headers, body)?;
     Ok(AssumeRootOutput {
         credentials: credentials(&mut doc)?,

@@ -3,7 +3,7 @@
 //! typed output takes the fields it defines and ignores the rest.
 
 use super::{Doc, perr};
-use crate::error::{ParseError, ParseErrorKind};
+use crate::sts::response::failures::{ParseError, ParseErrorKind};
 
 /// A leaf element the parser keeps.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

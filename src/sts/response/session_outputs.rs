@@ -10,7 +10,7 @@ use super::outputs::credentials;
 use super::schema::{Container, Field};
 use super::{perr, request_id, required, success_doc};
 use crate::credentials::StsCredentials;
-use crate::error::{Error, ParseErrorKind};
+use crate::sts::response::failures::{AnswerError, ParseErrorKind};
 
 /// What `GetSessionToken` returns.
 #[derive(Debug, Clone)]
@@ -163,7 +163,7 @@ pub fn parse_get_session_token(
     status: u16,
     headers: &[(String, String)],
     body: &[u8],
-) -> Result<GetSessionTokenOutput, Error> {
+) -> Result<GetSessionTokenOutput, AnswerError> {
     let mut doc = success_doc(status, headers, body)?;
     Ok(GetSessionTokenOutput {
         credentials: credentials(&mut doc)?,
@@ -181,7 +181,7 @@ pub fn parse_get_federation_token(
     status: u16,
     headers: &[(String, String)],
     body: &[u8],
-) -> Result<GetFederationTokenOutput, Error> {
+) -> Result<GetFederationTokenOutput, AnswerError> {
     let mut doc = success_doc(status, headers, body)?;
     Ok(GetFederationTokenOutput {
         credentials: credentials(&mut doc)?,
@@ -204,7 +204,7 @@ pub fn parse_get_scoped_credentials(
     status: u16,
     headers: &[(String, String)],
     body: &[u8],
-) -> Result<GetScopedCredentialsOutput, Error> {
+) -> Result<GetScopedCredentialsOutput, AnswerError> {
     let mut doc = success_doc(status, headers, body)?;
     Ok(GetScopedCredentialsOutput {
         credentials: credentials(&mut doc)?,
@@ -228,7 +228,7 @@ pub fn parse_get_delegated_access_token(
     status: u16,
     headers: &[(String, String)],
     body: &[u8],
-) -> Result<GetDelegatedAccessTokenOutput, Error> {
+) -> Result<GetDelegatedAccessTokenOutput, AnswerError> {
     let mut doc = success_doc(status, headers, body)?;
     Ok(GetDelegatedAccessTokenOutput {
         credentials: credentials(&mut doc)?,
@@ -247,7 +247,7 @@ pub fn parse_get_web_identity_token(
     status: u16,
     headers: &[(String, String)],
     body: &[u8],
-) -> Result<GetWebIdentityTokenOutput, Error> {
+) -> Result<GetWebIdentityTokenOutput, AnswerError> {
     let mut doc = success_doc(status, headers, body)?;
     let end = doc.end();
     let token = required(
@@ -280,7 +280,7 @@ pub fn parse_caller_identity(
     status: u16,
     headers: &[(String, String)],
     body: &[u8],
-) -> Result<CallerIdentity, Error> {
+) -> Result<CallerIdentity, AnswerError> {
     let mut doc = success_doc(status, headers, body)?;
     let end = doc.end();
     Ok(CallerIdentity {
@@ -299,7 +299,7 @@ pub fn parse_get_access_key_info(
     status: u16,
     headers: &[(String, String)],
     body: &[u8],
-) -> Result<GetAccessKeyInfoOutput, Error> {
+) -> Result<GetAccessKeyInfoOutput, AnswerError> {
     let mut doc = success_doc(status, headers, body)?;
     let end = doc.end();
     Ok(GetAccessKeyInfoOutput {
@@ -316,7 +316,7 @@ pub fn parse_decode_authorization_message(
     status: u16,
     headers: &[(String, String)],
     body: &[u8],
-) -> Result<DecodeAuthorizationMessageOutput, Error> {
+) -> Result<DecodeAuthorizationMessageOutput, AnswerError> {
     let mut doc = success_doc(status, headers, body)?;
     let end = doc.end();
     Ok(DecodeAuthorizationMessageOutput {

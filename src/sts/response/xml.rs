@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 use quick_xml::events::Event;
 
-use crate::error::{ParseError, ParseErrorKind};
+use crate::sts::response::failures::{ParseError, ParseErrorKind};
 
 /// Deepest element nesting accepted. STS responses are four levels deep.
 pub(crate) const MAX_DEPTH: usize = 16;

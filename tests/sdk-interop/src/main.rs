@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use stskit::Credentials;
 use stskit::cache::CredentialsCache;
 use stskit::client::StsClient;
-use stskit::provider::{CredentialsError, ProvideCredentials, ProvideFuture, Provided};
+use stskit::provider::{ProvideCredentials, ProvideFuture, Provided};
+use stskit::error::{CredentialsError};
 use stskit::sts::{AssumeRole, Endpoint};
 
 /// AssumeRole with stskit's own client, counted.

@@ -22,17 +22,21 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
-use super::credentials_provider::{CredentialsError, ProvideCredentials, ProvideFuture, Provided};
-use super::http_source::{
+use crate::provider::error::CredentialsError;
+use crate::provider::http_source::{
     Retry, SourceFailure, checked, failed, json_object, send_retrying, status_failure,
 };
-use super::os::env_var;
-use super::sso_token::{CachedToken, read_token, token_file_name, token_json};
+use crate::provider::provide::{ProvideCredentials, ProvideFuture, Provided};
+mod token;
+
 use crate::client::{Clock, SystemClock};
-use crate::error::InputError;
 use crate::http::{Request, Response};
 use crate::profile::ProfileSet;
+use crate::provider::os::Os;
+use crate::provider::settings::{endpoint_params, ignore_configured_endpoint_urls};
+use crate::sts::input::InputError;
 use crate::transport::{ReqwestTransport, Transport};
+use token::{CachedToken, read_token, token_file_name, token_json};
 
 const SOURCE: &str = "IAM Identity Center";
 const REFRESH_WINDOW_SECONDS: i64 = 15 * 60;
@@ -70,6 +74,7 @@ impl SsoSettings {
     /// [`CredentialsError::Input`] for a missing key, a region that is not one, a
     /// refused endpoint URL or an unreadable variable.
     pub fn resolve(
+        os: &Os,
         profile: &str,
         sso: &BTreeMap<String, String>,
         set: &ProfileSet,
@@ -86,7 +91,7 @@ impl SsoSettings {
         };
         let region = need("sso_region")?;
         crate::sts::endpoint::check_region(&region)?;
-        let params = super::files::endpoint_params_for_profile(None, Some(&region), set, active)?;
+        let params = endpoint_params(os, None, Some(&region), set, active)?;
         let partition = crate::sts::partition::partition_of(&region);
         let suffix = if params.use_dual_stack {
             partition.dual_stack_dns_suffix
@@ -94,9 +99,9 @@ impl SsoSettings {
             partition.dns_suffix
         };
         let fips = if params.use_fips { "-fips" } else { "" };
-        let portal = configured_url("AWS_ENDPOINT_URL_SSO", "sso", set, active)?
+        let portal = configured_url(os, "AWS_ENDPOINT_URL_SSO", "sso", set, active)?
             .unwrap_or_else(|| format!("https://portal.sso{fips}.{region}.{suffix}"));
-        let oidc = configured_url("AWS_ENDPOINT_URL_SSO_OIDC", "sso_oidc", set, active)?
+        let oidc = configured_url(os, "AWS_ENDPOINT_URL_SSO_OIDC", "sso_oidc", set, active)?
             .unwrap_or_else(|| format!("https://oidc{fips}.{region}.{suffix}"));
         Ok(SsoSettings {
             profile: profile.to_owned(),
@@ -107,7 +112,7 @@ impl SsoSettings {
             region,
             portal_endpoint: checked_base(&portal)?,
             oidc_endpoint: checked_base(&oidc)?,
-            cache_dir: super::files::expand_home("~/.aws/sso/cache")?,
+            cache_dir: os.expand_home("~/.aws/sso/cache")?,
         })
     }
 
@@ -121,26 +126,16 @@ impl SsoSettings {
 /// A configured endpoint URL for the service: its variable, `AWS_ENDPOINT_URL`, the
 /// profile's; none with `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`.
 fn configured_url(
+    os: &Os,
     var: &'static str,
     service: &str,
     set: &ProfileSet,
     active: &str,
 ) -> Result<Option<String>, CredentialsError> {
-    let ignore = super::env::setting_bool(
-        "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
-        env_var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")?.as_deref(),
-    )?
-    .or(super::env::setting_bool(
-        "ignore_configured_endpoint_urls",
-        set.profile(active)
-            .as_deref()
-            .and_then(|p| p.get("ignore_configured_endpoint_urls")),
-    )?)
-    .unwrap_or(false);
-    if ignore {
+    if ignore_configured_endpoint_urls(os, set.profile(active).as_deref())? {
         return Ok(None);
     }
-    if let Some(url) = env_var(var)?.or(env_var("AWS_ENDPOINT_URL")?) {
+    if let Some(url) = os.env_var(var)?.or(os.env_var("AWS_ENDPOINT_URL")?) {
         return Ok(Some(url));
     }
     Ok(set.endpoint_url(active, service)?)
@@ -164,6 +159,7 @@ fn checked_base(url: &str) -> Result<String, InputError> {
 
 /// IAM Identity Center credentials for one profile, as a [`ProvideCredentials`].
 pub struct SsoProvider<T = ReqwestTransport, C = SystemClock> {
+    os: Os,
     settings: SsoSettings,
     transport: T,
     clock: C,
@@ -182,11 +178,18 @@ impl<T: Transport, C: Clock> SsoProvider<T, C> {
     /// A provider for `settings`, sending with `transport`, reading `clock`.
     pub fn new(settings: SsoSettings, transport: T, clock: C) -> Self {
         SsoProvider {
+            os: Os::real(),
             settings,
             transport,
             clock,
             timeout: Duration::from_secs(10),
         }
+    }
+
+    /// Reads and writes the token cache through `os` (default: the real files).
+    pub fn with_os(mut self, os: Os) -> Self {
+        self.os = os;
+        self
     }
 
     /// One call, tried again (three attempts) on a `5xx`, a `429` or a failure
@@ -214,7 +217,7 @@ impl<T: Transport, C: Clock> SsoProvider<T, C> {
             Some(n) => format!("profile {:?} (sso-session {n:?})", s.profile),
             None => format!("profile {:?} (its sso_start_url)", s.profile),
         };
-        let Some(token) = read_token(&s.token_path())? else {
+        let Some(token) = read_token(&self.os, &s.token_path())? else {
             return Err(SourceFailure::LoginNeeded(format!(
                 "{name}: no cached token"
             )));
@@ -231,7 +234,7 @@ impl<T: Transport, C: Clock> SsoProvider<T, C> {
                         .and_then(|n| n.to_str())
                         .unwrap_or_default();
                     // A token that cannot be saved still serves this call.
-                    let _ = super::os::write_private_file(
+                    let _ = self.os.write_private_file(
                         std::path::Path::new(&s.cache_dir),
                         file,
                         json.as_bytes(),
@@ -305,7 +308,7 @@ impl<T: Transport, C: Clock> SsoProvider<T, C> {
             return Err(status_failure(&r, &secrets));
         }
         let obj = json_object(r.body())?;
-        let access = super::http_source::text(&obj, "accessToken")
+        let access = crate::provider::http_source::text(&obj, "accessToken")
             .ok_or(SourceFailure::Malformed("accessToken is missing"))?;
         let expires_in = obj
             .get("expiresIn")
@@ -320,7 +323,8 @@ impl<T: Transport, C: Clock> SsoProvider<T, C> {
         Ok(CachedToken {
             access_token: SecretString::from(access),
             expires_at,
-            refresh_token: super::http_source::text(&obj, "refreshToken").map(SecretString::from),
+            refresh_token: crate::provider::http_source::text(&obj, "refreshToken")
+                .map(SecretString::from),
             client_id: Some(id.clone()),
             client_secret: Some(secret.clone()),
             registration_expires_at: token.registration_expires_at.clone(),
@@ -378,7 +382,8 @@ impl<T: Transport, C: Clock> SsoProvider<T, C> {
             .and_then(serde_json::Value::as_object)
             .ok_or_else(|| fail(SourceFailure::Malformed("roleCredentials is missing")))?;
         let field = |k: &'static str, rule: &'static str| {
-            super::http_source::text(creds, k).ok_or_else(|| fail(SourceFailure::Malformed(rule)))
+            crate::provider::http_source::text(creds, k)
+                .ok_or_else(|| fail(SourceFailure::Malformed(rule)))
         };
         let id = field("accessKeyId", "accessKeyId is missing")?;
         let secret = field("secretAccessKey", "secretAccessKey is missing")?;
@@ -405,14 +410,15 @@ impl<T: Transport, C: Clock> SsoProvider<T, C> {
 }
 
 impl SsoProvider {
-    /// A provider for `settings` with its own transport (the environment's CA bundle
-    /// and proxies).
+    /// A provider for `settings` with its own transport (the CA bundle and proxies of
+    /// `os`), reading and refreshing the token cache through `os`.
     ///
     /// # Errors
-    /// As [`super::transport_config_from_env`].
-    pub fn from_settings(settings: SsoSettings) -> Result<Self, InputError> {
-        let transport = ReqwestTransport::new(super::env::transport_config_from_env()?);
-        Ok(SsoProvider::new(settings, transport, SystemClock))
+    /// [`InputError::Invalid`] for an unreadable CA bundle or proxy variable.
+    pub fn from_settings(os: &Os, settings: SsoSettings) -> Result<Self, InputError> {
+        let transport =
+            ReqwestTransport::new(crate::provider::settings::transport_config(os, None)?);
+        Ok(SsoProvider::new(settings, transport, SystemClock).with_os(os.clone()))
     }
 }
 

@@ -1,11 +1,11 @@
 //! Where and how to reach instance metadata: the environment's and the profile's
-//! settings (see [`super::imds`]).
+//! settings (see [`super::ImdsProvider`]).
 
 use std::time::Duration;
 
-use super::os::env_var;
-use crate::error::InputError;
-use crate::transport::ReqwestTransport;
+use crate::provider::os::Os;
+use crate::provider::settings::setting_bool;
+use crate::sts::input::InputError;
 
 const V4_ENDPOINT: &str = "http://169.254.169.254";
 const V6_ENDPOINT: &str = "http://[fd00:ec2::254]";
@@ -39,24 +39,27 @@ impl Default for ImdsSettings {
 }
 
 impl ImdsSettings {
-    /// The settings from the environment, then `profile`'s keys.
+    /// The settings from the environment of `os`, then `profile`'s keys.
     ///
     /// # Errors
     /// [`InputError::Invalid`] naming a variable or key whose value breaks its rule (an
     /// endpoint that is not `https`, or `http` to loopback or the metadata address; a
     /// mode other than `IPv4`/`IPv6`; a timeout or attempt count that is not a number).
-    pub fn from_env(profile: Option<&crate::profile::Properties>) -> Result<Self, InputError> {
+    pub fn from_env(
+        os: &Os,
+        profile: Option<&crate::profile::Properties>,
+    ) -> Result<Self, InputError> {
         let key = |k: &str| profile.and_then(|p| p.get(k)).filter(|v| !v.is_empty());
         let setting = |var: &'static str,
                        k: &'static str|
          -> Result<Option<(String, &'static str)>, InputError> {
-            Ok(match env_var(var)? {
+            Ok(match os.env_var(var)? {
                 Some(v) => Some((v, var)),
                 None => key(k).map(|v| (v.to_owned(), k)),
             })
         };
         let mut s = ImdsSettings {
-            disabled: metadata_disabled()?,
+            disabled: metadata_disabled(os)?,
             ..ImdsSettings::default()
         };
         if let Some((mode, field)) = setting(
@@ -85,7 +88,7 @@ impl ImdsSettings {
         if let Some((v, field)) =
             setting("AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled")?
         {
-            s.allow_v1 = super::env::setting_bool(field, Some(&v))? == Some(false);
+            s.allow_v1 = setting_bool(field, Some(&v))? == Some(false);
         }
         if let Some((v, field)) =
             setting("AWS_METADATA_SERVICE_TIMEOUT", "metadata_service_timeout")?
@@ -133,17 +136,6 @@ impl ImdsSettings {
         self.allow_v1 = on;
         self
     }
-
-    /// The transport these settings call for: the attempt timeout as the connect and
-    /// attempt limits, a 64 KiB body cap, never a proxy.
-    ///
-    /// # Errors
-    /// As [`super::transport_config_from_env`].
-    pub fn transport(&self) -> Result<ReqwestTransport, InputError> {
-        Ok(ReqwestTransport::new(metadata_transport_config(
-            self.timeout,
-        )?))
-    }
 }
 
 /// Whether `AWS_EC2_METADATA_DISABLED` is `true` (in any case): the one switch that
@@ -151,20 +143,10 @@ impl ImdsSettings {
 ///
 /// # Errors
 /// [`InputError::Invalid`] when the variable is set but not UTF-8.
-pub(crate) fn metadata_disabled() -> Result<bool, InputError> {
-    Ok(env_var("AWS_EC2_METADATA_DISABLED")?.is_some_and(|v| v.eq_ignore_ascii_case("true")))
-}
-
-/// The transport limits of a metadata source: `timeout` to connect and per attempt, a
-/// 64 KiB body, no proxy, `AWS_CA_BUNDLE` honoured for an `https` endpoint.
-pub(crate) fn metadata_transport_config(
-    timeout: Duration,
-) -> Result<crate::transport::TransportConfig, InputError> {
-    Ok(super::env::transport_config_from_env()?
-        .with_connect_timeout(timeout)
-        .with_attempt_timeout(timeout)
-        .with_max_body_bytes(64 * 1024)
-        .with_proxy_from_env(false))
+pub(crate) fn metadata_disabled(os: &Os) -> Result<bool, InputError> {
+    Ok(os
+        .env_var("AWS_EC2_METADATA_DISABLED")?
+        .is_some_and(|v| v.eq_ignore_ascii_case("true")))
 }
 
 /// A base URL: `https` anywhere, `http` to loopback or the metadata addresses; no

@@ -1,67 +1,16 @@
-//! The `ProvideCredentials` trait, what a provider gives, and how it fails.
+//! How a provider fails: [`ProvideError`] (not configured, so a chain goes on; or
+//! configured and failed), [`CredentialsError`] (what failed, naming profiles, keys,
+//! files and lines, never a value from them) and [`SourceFailure`] (how an HTTP
+//! source failed). Re-exported from [`crate::error`].
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
-use time::OffsetDateTime;
-
-use crate::credentials::Credentials;
-use crate::error::{Error, InputError};
+use crate::client::error::CallError;
 use crate::profile::ChainError;
-
-/// Credentials a provider found, and when they expire (`None`: long-term keys).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct Provided {
-    /// The credentials.
-    pub credentials: Credentials,
-    /// When they expire.
-    pub expiration: Option<OffsetDateTime>,
-    /// Which provider gave them (`environment`, `profile`, ...).
-    pub source: &'static str,
-}
-
-impl Provided {
-    /// The expiration in RFC 3339 form for display, when there is one.
-    pub fn expiration_rfc3339(&self) -> Option<crate::date::Rfc3339> {
-        self.expiration.map(crate::date::Rfc3339)
-    }
-
-    /// Credentials from `source`.
-    pub fn new(
-        credentials: Credentials,
-        expiration: Option<OffsetDateTime>,
-        source: &'static str,
-    ) -> Self {
-        Provided {
-            credentials,
-            expiration,
-            source,
-        }
-    }
-}
-
-/// What a run of the chain gave, with the answer of its last STS call.
-#[derive(Debug)]
-#[non_exhaustive]
-pub struct Session {
-    /// The credentials.
-    pub provided: Provided,
-    /// The last STS call's answer (`None` when the credentials needed no call).
-    pub last_call: Option<LastCall>,
-}
-
-/// The answer of the STS call that gave a run's credentials.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum LastCall {
-    /// The last role of a profile chain.
-    AssumeRole(Box<crate::sts::response::AssumeRoleOutput>),
-    /// Web identity (from a profile or the environment).
-    WebIdentity(Box<crate::sts::response::AssumeRoleWithWebIdentityOutput>),
-}
+use crate::sts::input::InputError;
+use crate::text::escape_for_terminal;
+use crate::transport::{TransportError, TransportErrorKind};
 
 /// Why a configured provider failed. Messages name profiles, keys, files and lines,
 /// never a value from them.
@@ -117,7 +66,7 @@ pub enum CredentialsError {
         /// The profile whose call it was.
         profile: String,
         /// The error.
-        error: Error,
+        error: CallError,
     },
     /// The source did not answer within the cache's fetch timeout.
     FetchTimeout {
@@ -137,7 +86,7 @@ pub enum CredentialsError {
         /// Which source: `instance metadata`, `container`, `IAM Identity Center`.
         source: &'static str,
         /// How.
-        failure: super::http_source::SourceFailure,
+        failure: SourceFailure,
     },
     /// One failure shared by every caller that waited for the same fetch (a cache
     /// hands it to each of them); [`CredentialsError::root`] looks inside.
@@ -157,7 +106,7 @@ const NON_RECOVERABLE_CODES: [&str; 6] = [
 
 impl CredentialsError {
     /// The STS error underneath, when a call failed.
-    pub fn sts_error(&self) -> Option<&Error> {
+    pub fn sts_error(&self) -> Option<&CallError> {
         match self.root() {
             CredentialsError::Sts { error, .. } => Some(error),
             _ => None,
@@ -178,19 +127,19 @@ impl CredentialsError {
     /// refused before it was sent, or configuration that is wrong (a setting, a
     /// profile, a file that does not parse, a missing MFA code), or an HTTP source's
     /// settings, a needed `aws sso login`, or its `4xx` other than `408` and `429`
-    /// ([`super::SourceFailure::is_non_recoverable`]). A cache returns such
+    /// ([`SourceFailure::is_non_recoverable`]). A cache returns such
     /// an error at once, caches it for a few seconds and never serves old credentials
     /// instead; any other failure (a network error, throttling, an unreadable file, a
     /// `credential_process` that failed, a timeout) is recoverable.
     pub fn is_non_recoverable(&self) -> bool {
         match self.root() {
             CredentialsError::Sts { error, .. } => match error {
-                Error::Service(e) => {
+                CallError::Service(e) => {
                     let code = e.code();
                     let code = code.strip_suffix("Exception").unwrap_or(code);
                     NON_RECOVERABLE_CODES.contains(&code)
                 }
-                Error::InvalidInput(_) => true,
+                CallError::InvalidInput(_) => true,
                 _ => false,
             },
             CredentialsError::Input(_)
@@ -212,18 +161,10 @@ impl fmt::Display for CredentialsError {
             CredentialsError::Input(e) => write!(f, "{e}"),
             CredentialsError::Chain(e) => write!(f, "{e}"),
             CredentialsError::File { path, error } => {
-                write!(
-                    f,
-                    "cannot parse {}: {error}",
-                    crate::error::escape_for_terminal(path)
-                )
+                write!(f, "cannot parse {}: {error}", escape_for_terminal(path))
             }
             CredentialsError::Read { path, rule } => {
-                write!(
-                    f,
-                    "cannot read {}: {rule}",
-                    crate::error::escape_for_terminal(path)
-                )
+                write!(f, "cannot read {}: {rule}", escape_for_terminal(path))
             }
             CredentialsError::NotSupported { profile, what } => {
                 write!(
@@ -264,15 +205,8 @@ impl fmt::Display for CredentialsError {
     }
 }
 
-impl std::error::Error for CredentialsError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            CredentialsError::Sts { error, .. } => Some(error),
-            CredentialsError::Shared(inner) => inner.source(),
-            _ => None,
-        }
-    }
-}
+/// The whole message is in `Display` (see [`crate::error`]).
+impl std::error::Error for CredentialsError {}
 
 impl From<InputError> for CredentialsError {
     fn from(e: InputError) -> Self {
@@ -311,14 +245,8 @@ impl fmt::Display for ProvideError {
     }
 }
 
-impl std::error::Error for ProvideError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ProvideError::Failed(e) => Some(e),
-            ProvideError::NotConfigured { .. } => None,
-        }
-    }
-}
+/// The whole message is in `Display` (see [`crate::error`]).
+impl std::error::Error for ProvideError {}
 
 impl<E: Into<CredentialsError>> From<E> for ProvideError {
     fn from(e: E) -> Self {
@@ -326,13 +254,74 @@ impl<E: Into<CredentialsError>> From<E> for ProvideError {
     }
 }
 
-/// What [`ProvideCredentials::provide_credentials`] returns.
-pub type ProvideFuture<'a> =
-    Pin<Box<dyn Future<Output = Result<Provided, ProvideError>> + Send + 'a>>;
-
-/// A source of credentials. A chain of providers is itself one
-/// ([`super::ChainProvider`]).
-pub trait ProvideCredentials: Send + Sync {
-    /// Fetches credentials (each call fetches afresh: caching is the caller's).
-    fn provide_credentials(&self) -> ProvideFuture<'_>;
+/// Why an HTTP credentials source gave no credentials.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SourceFailure {
+    /// No answer: nothing listening, a timeout, a broken connection, a redirect, an
+    /// oversized body.
+    Unreachable(TransportError),
+    /// An HTTP error status, with the error code and message the server gave (a code
+    /// only when it looks like one; the message escaped, cut short and stripped of
+    /// every secret of the request).
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// The error code (`AccessDeniedException`, `invalid_grant`, ...).
+        code: Option<String>,
+        /// The server's message.
+        message: Option<String>,
+    },
+    /// Instance metadata answered with a `Code` other than `Success`.
+    Code(String),
+    /// The answer is not the JSON the source speaks (what is wrong, never a value).
+    Malformed(&'static str),
+    /// The settings are wrong: a refused endpoint, a token that cannot be sent.
+    Config(String),
+    /// IAM Identity Center needs a new login (`aws sso login`): why.
+    LoginNeeded(String),
 }
+
+impl SourceFailure {
+    /// Whether no retry can help: wrong settings, a login that is needed, or a `4xx`
+    /// other than `408` and `429`.
+    pub fn is_non_recoverable(&self) -> bool {
+        match self {
+            SourceFailure::Config(_) | SourceFailure::LoginNeeded(_) => true,
+            SourceFailure::Status { status, .. } => {
+                (400..500).contains(status) && *status != 408 && *status != 429
+            }
+            SourceFailure::Unreachable(e) => e.kind() == TransportErrorKind::Refused,
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for SourceFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SourceFailure::Unreachable(e) => e.fmt(f),
+            SourceFailure::Status {
+                status,
+                code,
+                message,
+            } => {
+                write!(f, "HTTP {status}")?;
+                if let Some(c) = code {
+                    write!(f, " {c}")?;
+                }
+                if let Some(m) = message {
+                    write!(f, ": {m}")?;
+                }
+                Ok(())
+            }
+            SourceFailure::Code(code) => write!(f, "answered with Code {code}"),
+            SourceFailure::Malformed(rule) => write!(f, "malformed answer: {rule}"),
+            SourceFailure::Config(rule) => f.write_str(rule),
+            SourceFailure::LoginNeeded(why) => write!(f, "{why}: run aws sso login"),
+        }
+    }
+}
+
+/// The whole message is in `Display` (see [`crate::error`]).
+impl std::error::Error for SourceFailure {}

@@ -1,17 +1,17 @@
 //! Secrets read from files: the web identity token (Kubernetes and CI write and rotate
-//! it) and the SAML assertion. Read afresh at each call and never kept: the bytes read
-//! are wiped once the secret is made.
+//! it), and for the command line the SAML assertion and the trade-in token. Read afresh
+//! at each call and never kept: the bytes read are wiped once the secret is made.
 
 use secrecy::SecretString;
 use zeroize::Zeroizing;
 
-use super::os::read_regular_file;
-use crate::error::InputError;
+use super::os::Os;
+use crate::sts::input::InputError;
 
 /// The largest web identity token file read (the token is at most 20000 characters).
-pub const MAX_WEB_IDENTITY_TOKEN_FILE: u64 = 128 * 1024;
+pub(crate) const MAX_WEB_IDENTITY_TOKEN_FILE: u64 = 128 * 1024;
 /// The largest SAML assertion file read (the assertion is at most 100000 characters).
-pub const MAX_SAML_ASSERTION_FILE: u64 = 512 * 1024;
+pub(crate) const MAX_SAML_ASSERTION_FILE: u64 = 512 * 1024;
 
 /// Reads a secret from the regular file at `path`: UTF-8, at most `max` bytes, white
 /// space at either end removed (a trailing newline is common). `field` names the
@@ -20,13 +20,14 @@ pub const MAX_SAML_ASSERTION_FILE: u64 = 512 * 1024;
 /// # Errors
 /// [`InputError::Invalid`] naming `field` when the file is missing, not a regular
 /// file, unreadable, too large, not UTF-8 or empty.
-pub fn read_secret_file(
+pub(crate) fn read_secret_file(
+    os: &Os,
     field: &'static str,
     path: &std::path::Path,
     max: u64,
 ) -> Result<SecretString, InputError> {
     let invalid = |rule| InputError::Invalid { field, rule };
-    let bytes = Zeroizing::new(read_regular_file(path, max).map_err(|e| {
+    let bytes = Zeroizing::new(os.read_regular_file(path, max).map_err(|e| {
         invalid(match e.kind() {
             std::io::ErrorKind::NotFound => "the file does not exist",
             std::io::ErrorKind::PermissionDenied => "the file cannot be read (permission denied)",
@@ -49,11 +50,12 @@ pub fn read_secret_file(
 ///
 /// # Errors
 /// As [`read_secret_file`], naming `field`.
-pub fn read_web_identity_token(
+pub(crate) fn read_web_identity_token(
+    os: &Os,
     field: &'static str,
     path: &std::path::Path,
 ) -> Result<SecretString, InputError> {
-    read_secret_file(field, path, MAX_WEB_IDENTITY_TOKEN_FILE)
+    read_secret_file(os, field, path, MAX_WEB_IDENTITY_TOKEN_FILE)
 }
 
 #[cfg(test)]
@@ -68,15 +70,15 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("token");
         std::fs::write(&path, "eyJhbGciOi.tok-en_value\n").unwrap();
-        let got = read_web_identity_token("token file", &path).unwrap();
+        let got = read_web_identity_token(&Os::real(), "token file", &path).unwrap();
         assert_eq!(got.expose_secret(), "eyJhbGciOi.tok-en_value");
         std::fs::write(&path, b"\xffsecret-bytes").unwrap();
-        let err = read_web_identity_token("token file", &path).unwrap_err();
+        let err = read_web_identity_token(&Os::real(), "token file", &path).unwrap_err();
         assert!(!format!("{err} {err:?}").contains("secret-bytes"));
         std::fs::write(&path, " \n").unwrap();
-        assert!(read_web_identity_token("token file", &path).is_err());
-        assert!(read_web_identity_token("token file", &dir.join("absent")).is_err());
-        assert!(read_web_identity_token("token file", &dir).is_err());
+        assert!(read_web_identity_token(&Os::real(), "token file", &path).is_err());
+        assert!(read_web_identity_token(&Os::real(), "token file", &dir.join("absent")).is_err());
+        assert!(read_web_identity_token(&Os::real(), "token file", &dir).is_err());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

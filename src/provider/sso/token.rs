@@ -8,21 +8,17 @@ use secrecy::{ExposeSecret, SecretString};
 use sha1::Digest;
 use time::OffsetDateTime;
 
-use super::http_source::{SourceFailure, json_object, text};
-use crate::cache::pyjson::Object;
+use crate::provider::http_source::{SourceFailure, json_object, text};
+use crate::provider::os::Os;
+use crate::pyjson::Object;
 
 /// The largest token file read.
 const MAX_TOKEN_FILE: u64 = 256 * 1024;
 
 /// The cache file's name for a session name (or, legacy, a start URL).
-pub fn token_file_name(session_or_start_url: &str) -> String {
+pub(crate) fn token_file_name(session_or_start_url: &str) -> String {
     let digest = sha1::Sha1::digest(session_or_start_url.as_bytes());
-    let mut name = String::with_capacity(45);
-    for b in digest {
-        name.push_str(&format!("{b:02x}"));
-    }
-    name.push_str(".json");
-    name
+    format!("{}.json", crate::text::hex(&digest))
 }
 
 /// A cached token: what the AWS CLI wrote.
@@ -55,14 +51,17 @@ impl CachedToken {
             && self
                 .registration_expires_at
                 .as_deref()
-                .and_then(crate::cache::parse_expiration)
+                .and_then(crate::date::parse_expiration)
                 .is_some_and(|t| t > now)
     }
 }
 
 /// Reads the token file at `path`; `Ok(None)` when there is none.
-pub(crate) fn read_token(path: &std::path::Path) -> Result<Option<CachedToken>, SourceFailure> {
-    let bytes = match super::os::read_regular_file(path, MAX_TOKEN_FILE) {
+pub(crate) fn read_token(
+    os: &Os,
+    path: &std::path::Path,
+) -> Result<Option<CachedToken>, SourceFailure> {
+    let bytes = match os.read_regular_file(path, MAX_TOKEN_FILE) {
         Ok(b) => zeroize::Zeroizing::new(b),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(_) => {
@@ -77,7 +76,7 @@ pub(crate) fn read_token(path: &std::path::Path) -> Result<Option<CachedToken>, 
     let obj = json_object(&bytes).map_err(|_| unreadable())?;
     let access_token = text(&obj, "accessToken").ok_or_else(unreadable)?;
     let expires_at = text(&obj, "expiresAt")
-        .and_then(crate::cache::parse_expiration)
+        .and_then(crate::date::parse_expiration)
         .ok_or_else(unreadable)?;
     let secret = |k: &str| text(&obj, k).map(SecretString::from);
     Ok(Some(CachedToken {

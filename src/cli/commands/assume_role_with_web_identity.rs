@@ -1,24 +1,25 @@
 //! `stskit assume-role-with-web-identity`: role credentials for an OIDC token, without
 //! source credentials.
 
-use crate::provider::env_var;
-use crate::provider::secret_file::MAX_WEB_IDENTITY_TOKEN_FILE;
+use crate::cli::context::{Command, CredentialsCall, Spec};
+use crate::cli::failure::Failure;
+use crate::cli::flags::{
+    Arity, OUTPUT, POLICY, POLICY_ARN, POLICY_FILE, Flag, Values, format, number, once, required,
+    secret_file, session_policies,
+};
+use crate::provider::{MAX_WEB_IDENTITY_TOKEN_FILE, Os};
 use crate::sts::AssumeRoleWithWebIdentity;
 
-use crate::cli::Failure;
-use crate::cli::args::{Arity, Flag, Values};
-use super::Command;
-use super::shared::{
-    OUTPUT, POLICY, POLICY_ARN, POLICY_FILE, format, number, once, required, secret_file,
-    session_policies,
+pub(crate) const SPEC: Spec = Spec {
+    name: "assume-role-with-web-identity",
+    title: "assume an IAM role with a web identity (OIDC) token and print its credentials",
+    usage: "stskit assume-role-with-web-identity --role-arn ARN --role-session-name NAME\n      (--web-identity-token-file PATH | --web-identity-token-env) [options]",
+    flags: FLAGS,
+    tail: "The call is unsigned: no source credentials are read. The token file is read once,\nfor this call, and its content is never printed.\n",
+    build,
 };
 
-pub(super) const TITLE: &str =
-    "assume an IAM role with a web identity (OIDC) token and print its credentials";
-pub(super) const USAGE: &str = "stskit assume-role-with-web-identity --role-arn ARN --role-session-name NAME\n      (--web-identity-token-file PATH | --web-identity-token-env) [options]";
-pub(super) const TAIL: &str = "The call is unsigned: no source credentials are read. The token file is read once,\nfor this call, and its content is never printed.\n";
-
-pub(super) const FLAGS: &[Flag] = &[
+const FLAGS: &[Flag] = &[
     once("role-arn", "ARN", "role to assume (required)"),
     once(
         "role-session-name",
@@ -48,13 +49,11 @@ pub(super) const FLAGS: &[Flag] = &[
     OUTPUT,
 ];
 
-const COMMAND: &str = "assume-role-with-web-identity";
-
-pub(super) fn build(mut v: Values) -> Result<Command, Failure> {
+fn build(mut v: Values) -> Result<Box<dyn Command>, Failure> {
     let format = format(&mut v)?;
     let duration = number(&mut v, "duration-seconds")?;
-    let role_arn = required(&mut v, COMMAND, "role-arn")?;
-    let session_name = required(&mut v, COMMAND, "role-session-name")?;
+    let role_arn = required(&mut v, SPEC.name, "role-arn")?;
+    let session_name = required(&mut v, SPEC.name, "role-session-name")?;
     let token = match (
         v.take("web-identity-token-file"),
         v.switch("web-identity-token-env"),
@@ -70,7 +69,8 @@ pub(super) fn build(mut v: Values) -> Result<Command, Failure> {
             MAX_WEB_IDENTITY_TOKEN_FILE,
         )?,
         (None, true) => {
-            let path = env_var("AWS_WEB_IDENTITY_TOKEN_FILE")
+            let path = Os::real()
+                .env_var("AWS_WEB_IDENTITY_TOKEN_FILE")
                 .map_err(|e| Failure::usage(e.to_string()))?
                 .filter(|p| !p.is_empty())
                 .ok_or_else(|| {
@@ -104,5 +104,8 @@ pub(super) fn build(mut v: Values) -> Result<Command, Failure> {
     if let Some(id) = v.take("provider-id") {
         request = request.with_provider_id(id);
     }
-    Ok(Command::WebIdentity(Box::new(request), format))
+    Ok(Box::new(CredentialsCall {
+        op: request,
+        format,
+    }))
 }

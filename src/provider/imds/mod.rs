@@ -21,17 +21,20 @@ use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 
-use super::credentials_provider::{
-    CredentialsError, ProvideCredentials, ProvideError, ProvideFuture, Provided,
-};
-use super::http_source::{
+use crate::provider::error::{CredentialsError, ProvideError};
+use crate::provider::http_source::{
     Retry, SourceFailure, failed, json_object, metadata_credentials, send_retrying, status_failure,
 };
-pub use super::imds_settings::ImdsSettings;
+use crate::provider::provide::{ProvideCredentials, ProvideFuture, Provided};
+mod settings;
+
 use crate::client::{Clock, SystemClock};
-use crate::error::InputError;
 use crate::http::{Request, Response};
+use crate::provider::os::Os;
+use crate::sts::input::InputError;
 use crate::transport::{ReqwestTransport, Transport};
+pub use settings::ImdsSettings;
+pub(crate) use settings::metadata_disabled;
 
 const SOURCE: &str = "instance metadata";
 const TOKEN_TTL_SECONDS: i128 = 21_600;
@@ -61,14 +64,20 @@ impl<T, C> std::fmt::Debug for ImdsProvider<T, C> {
 }
 
 impl ImdsProvider {
-    /// The provider the environment (and `profile`'s keys) configure, with its own
-    /// transport.
+    /// The provider the environment of `os` (and `profile`'s keys) configure, with its
+    /// own transport: the settings' timeout to connect and per attempt, a 64 KiB body,
+    /// never a proxy, `AWS_CA_BUNDLE` (or the profile's `ca_bundle`) for an `https`
+    /// endpoint.
     ///
     /// # Errors
-    /// As [`ImdsSettings::from_env`].
-    pub fn from_env(profile: Option<&crate::profile::Properties>) -> Result<Self, InputError> {
-        let settings = ImdsSettings::from_env(profile)?;
-        let transport = settings.transport()?;
+    /// As [`ImdsSettings::from_env`]; an unreadable CA bundle.
+    pub fn from_env(
+        os: &Os,
+        profile: Option<&crate::profile::Properties>,
+    ) -> Result<Self, InputError> {
+        let settings = ImdsSettings::from_env(os, profile)?;
+        let transport =
+            crate::provider::http_source::metadata_transport(os, profile, settings.timeout)?;
         Ok(ImdsProvider::new(settings, transport, SystemClock))
     }
 }
@@ -228,19 +237,19 @@ impl<T: Transport, C: Clock> ImdsProvider<T, C> {
             return Err(fail(self.status(&r)));
         }
         let obj = json_object(r.body()).map_err(fail)?;
-        match super::http_source::text(&obj, "Code") {
+        match crate::provider::http_source::text(&obj, "Code") {
             None | Some("Success") => {}
             Some(code) => {
                 // The session token and the answer's own secrets, should the service
                 // echo one as the code.
-                let m = super::http_source::METADATA_MEMBERS;
+                let m = crate::provider::http_source::METADATA_MEMBERS;
                 let session = self.lock().as_ref().map(|t| t.value.clone());
                 let secrets: Vec<&str> = [m.secret_access_key, m.token]
                     .iter()
-                    .filter_map(|k| super::http_source::text(&obj, k))
+                    .filter_map(|k| crate::provider::http_source::text(&obj, k))
                     .chain(session.iter().map(|t| t.expose_secret()))
                     .collect();
-                let code = super::http_source::error_code(code, &secrets)
+                let code = crate::provider::http_source::error_code(code, &secrets)
                     .unwrap_or_else(|| "(unreadable)".to_owned());
                 return Err(fail(SourceFailure::Code(code)));
             }
@@ -281,10 +290,10 @@ impl<T: Transport, C: Clock> ProvideCredentials for ImdsProvider<T, C> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::imds_settings::checked_endpoint;
+    use super::settings::checked_endpoint;
     use super::*;
 
-    /// The profile's keys (the test environment sets none of the variables).
+    /// The profile's keys (the environment sets none of the variables).
     #[test]
     fn profile_keys_set_the_mode_the_timeout_and_the_v1_opt_in() {
         let set = crate::profile::ProfileSet::parse(
@@ -296,16 +305,18 @@ mod tests {
         )
         .unwrap();
         let p = set.profile("default").unwrap();
-        let s = ImdsSettings::from_env(Some(&p)).unwrap();
+        let s = ImdsSettings::from_env(&Os::fake([("A", "b")], [("/x", "")]), Some(&p)).unwrap();
         assert_eq!(s.endpoint, "http://[fd00:ec2::254]");
         assert_eq!(s.timeout, Duration::from_millis(2500));
         assert_eq!(s.attempts, 3);
         assert!(s.allow_v1);
-        let d = ImdsSettings::from_env(None).unwrap();
+        let d = ImdsSettings::from_env(&Os::fake([("A", "b")], [("/x", "")]), None).unwrap();
         assert_eq!(d.endpoint, "http://169.254.169.254");
         assert!(!d.allow_v1);
         let bad = set.profile("bad").unwrap();
-        let e = ImdsSettings::from_env(Some(&bad)).unwrap_err().to_string();
+        let e = ImdsSettings::from_env(&Os::fake([("A", "b")], [("/x", "")]), Some(&bad))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("ec2_metadata_service_endpoint_mode"), "{e}");
     }
 

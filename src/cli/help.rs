@@ -1,0 +1,85 @@
+//! The help texts: the main one, and each command's, written from its table.
+
+use super::context::Spec;
+use super::flags::{Arity, COMMON};
+
+/// The main help.
+pub(crate) const MAIN_HELP: &str = "\
+stskit: temporary AWS credentials from STS, without the AWS SDK
+
+Usage:
+  stskit credentials [--profile NAME] [--token-code CODE] [--output FORMAT]
+  stskit assume-role --role-arn ARN --role-session-name NAME [options]
+  stskit assume-role-with-web-identity --role-arn ARN --role-session-name NAME
+      (--web-identity-token-file PATH | --web-identity-token-env) [options]
+  stskit assume-role-with-saml --role-arn ARN --principal-arn ARN
+      --saml-assertion-file PATH [options]
+  stskit get-session-token [--duration-seconds N] [--serial-number ARN --token-code CODE]
+  stskit get-federation-token --name NAME [options]
+  stskit assume-root --target-principal ID --task-policy-arn ARN [--duration-seconds N]
+  stskit get-caller-identity
+  stskit get-access-key-info --access-key-id ID
+  stskit decode-authorization-message --encoded-message MSG
+  stskit get-delegated-access-token --trade-in-token-file PATH
+  stskit get-web-identity-token --audience AUD --signing-algorithm ALG [options]
+  stskit get-scoped-credentials [--policy JSON] [--duration-seconds N]
+  stskit help COMMAND
+  stskit completions bash|zsh|fish
+  stskit --help | --version
+
+Source credentials are resolved as the AWS CLI resolves them: AWS_ACCESS_KEY_ID and
+AWS_SECRET_ACCESS_KEY (with AWS_SESSION_TOKEN), then web identity from
+AWS_WEB_IDENTITY_TOKEN_FILE, then the profile AWS_PROFILE names (else default) in
+~/.aws/config and ~/.aws/credentials; with --profile NAME, that profile only. The web
+identity and SAML calls are unsigned and read none. The
+region is --region, else AWS_REGION, else AWS_DEFAULT_REGION (aws-global names the
+global endpoint). The endpoint follows AWS's STS endpoint rules for every partition:
+--endpoint, else AWS_ENDPOINT_URL_STS, else AWS_ENDPOINT_URL (both ignored under
+AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true), else the region's endpoint, with
+AWS_USE_FIPS_ENDPOINT=true, AWS_USE_DUALSTACK_ENDPOINT=true and
+AWS_STS_REGIONAL_ENDPOINTS=legacy as the AWS tools read them.
+
+The commands that return credentials print one line of credential_process JSON on
+stdout (or shell exports with --output), so they can stand in ~/.aws/config as:
+  credential_process = stskit assume-role --role-arn arn:aws:iam::123456789012:role/r --role-session-name me
+
+Exit codes:
+  0  success
+  2  usage or configuration error (missing or invalid flag, missing source credentials,
+     an environment variable that is not valid UTF-8, a refused endpoint)
+  3  STS answered with an error (AccessDenied, ExpiredToken, ...)
+  4  no usable answer (connection, certificate, proxy, timeout, deadline, redirect,
+     oversized or malformed response, HTTP error without an STS error document), or
+     the answer could not be written to stdout
+On failure stdout stays empty and stderr says why, in one or two lines.
+";
+
+/// The help of one command, written from its table.
+pub(crate) fn command_help(spec: &Spec) -> String {
+    let mut out = format!(
+        "stskit {}: {}\n\nUsage:\n  {}\n\n",
+        spec.name, spec.title, spec.usage
+    );
+    out.push_str("Options (each value as '--flag value' or '--flag=value'):\n");
+    for flag in spec.flags.iter().chain(COMMON) {
+        let left = match flag.arity {
+            Arity::Switch => format!("--{}", flag.name),
+            _ => format!("--{} {}", flag.name, flag.value),
+        };
+        let mut lines = flag.help.lines();
+        let first = lines.next().unwrap_or_default();
+        let repeat = if flag.arity == Arity::Repeat {
+            " (repeatable)"
+        } else {
+            ""
+        };
+        out.push_str(&format!("  {left:<28}{first}{repeat}\n"));
+        for more in lines {
+            out.push_str(&format!("  {:<28}{more}\n", ""));
+        }
+    }
+    out.push('\n');
+    out.push_str(spec.tail);
+    out.push_str("Exit codes: 0 success, 2 usage, 3 STS error, 4 no usable answer.\n");
+    out
+}
