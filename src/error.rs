@@ -1,4 +1,4 @@
-//! The crate's errors: one root [`Error`] for the front door ([`crate::Config`]) and
+//! The crate's errors: one root [`Error`] for the front door (`stskit::Config`) and
 //! `?` out of `main`, and a typed error per layer, each re-exported here:
 //!
 //! | layer | error | what it says |
@@ -26,14 +26,18 @@
 //! (`{:#?}` shows the structure):
 //!
 //! ```
-//! let error = stskit::Config::builder()
-//!     .profile("missing")
-//!     .os(stskit::provider::Os::fake([("HOME", "/nowhere")], Vec::<(&str, &str)>::new()))
-//!     .load()
-//!     .and_then(|config| config.sts_client().map(|_| ()))
-//!     .unwrap_err();
+//! # #[cfg(feature = "client")] {
+//! // No region, so the endpoint rules give no endpoint: refused before any IO.
+//! let no_region = stskit::sts::Endpoint::from_params(&Default::default()).unwrap_err();
+//! let error = stskit::Error::from(no_region);
+//! assert_eq!(
+//!     error.to_string(),
+//!     "invalid request: no endpoint: no region: give one (--region, AWS_REGION or \
+//!      AWS_DEFAULT_REGION), or aws-global for the global endpoint"
+//! );
 //! assert_eq!(format!("{error:?}"), error.to_string());
 //! assert!(std::error::Error::source(&error).is_none());
+//! # }
 //! ```
 
 #[cfg(feature = "client")]

@@ -197,12 +197,24 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(got.session_token(), Some("token"));
-        let os = crate::provider::Os::fake([("AWS_EC2_METADATA_DISABLED", "true")], [("/x", "")]);
-        let empty = SdkProvider(crate::Config::builder().os(os).load().unwrap().chain());
+        let empty = SdkProvider(NothingProvider);
         let e = sdk::ProvideCredentials::provide_credentials(&empty)
             .await
             .unwrap_err();
         assert!(matches!(e, SdkError::CredentialsNotLoaded(_)), "{e:?}");
+    }
+
+    #[derive(Debug)]
+    struct NothingProvider;
+
+    impl ProvideCredentials for NothingProvider {
+        fn provide_credentials(&self) -> crate::provider::ProvideFuture<'_> {
+            Box::pin(async {
+                Err(ProvideError::NotConfigured {
+                    provider: "nothing",
+                })
+            })
+        }
     }
 
     #[derive(Debug)]

@@ -56,26 +56,22 @@ pub(crate) fn answered(_attempt: u32, _status: u16, _request_id: Option<&str>) {
 /// An attempt failed and another follows after `wait`.
 pub(crate) fn retrying(
     _attempt: u32,
-    _error: &crate::client::error::CallError,
+    _reason: impl FnOnce() -> String,
     _wait: std::time::Duration,
 ) {
     #[cfg(feature = "tracing")]
     tracing::info!(
         attempt = _attempt,
-        retry_reason = reason(_error),
+        retry_reason = _reason(),
         wait_ms = _wait.as_millis() as u64,
         "sts attempt failed, retrying"
     );
 }
 
 /// The call failed for good.
-pub(crate) fn gave_up(_attempt: u32, _error: &crate::client::error::CallError) {
+pub(crate) fn gave_up(_attempt: u32, _reason: impl FnOnce() -> String) {
     #[cfg(feature = "tracing")]
-    tracing::warn!(
-        attempt = _attempt,
-        reason = reason(_error),
-        "sts call failed"
-    );
+    tracing::warn!(attempt = _attempt, reason = _reason(), "sts call failed");
 }
 
 /// A cache fetched from its source: `outcome` is `fresh`, `failed` or `stale`.
@@ -94,14 +90,11 @@ pub(crate) fn refreshed(
 }
 
 /// A refresh failed and the cached credentials are served for `_seconds` more.
-pub(crate) fn backoff(
-    _seconds: u64,
-    _error: impl FnOnce() -> crate::provider::error::ProvideError,
-) {
+pub(crate) fn backoff(_seconds: u64, _reason: impl FnOnce() -> String) {
     #[cfg(feature = "tracing")]
     tracing::warn!(
         backoff_seconds = _seconds,
-        reason = provide_reason(&_error()),
+        reason = _reason(),
         "credentials refresh failed: serving the cached credentials during a backoff"
     );
 }
@@ -132,7 +125,6 @@ pub(crate) fn process_exited(_profile: &str, _code: Option<i32>, _millis: u128) 
     );
 }
 
-#[cfg(feature = "tracing")]
 /// STS error codes worth naming in a trace; any other code (a server can put anything
 /// there, even an echo of what it was sent) is "other".
 const KNOWN_CODES: &[&str] = &[
@@ -161,59 +153,14 @@ const KNOWN_CODES: &[&str] = &[
     "ValidationError",
 ];
 
-#[cfg(feature = "tracing")]
-/// Why a call failed, in words safe to record: a known error code, an HTTP status, a
-/// transport error kind.
-pub(crate) fn reason(e: &crate::client::error::CallError) -> String {
-    use crate::client::error::CallError as Error;
-    match e {
-        Error::Service(s) => {
-            let code = s.code();
-            match KNOWN_CODES.iter().find(|k| **k == code) {
-                Some(k) => (*k).to_owned(),
-                None => "other STS error code".to_owned(),
-            }
-        }
-        Error::Status(s) => format!("HTTP {}", s.status),
-        Error::Parse(_) => "malformed answer".to_owned(),
-        Error::Transport(t) => format!("{:?}", t.kind()),
-        Error::InvalidInput(_) => "invalid request".to_owned(),
-        Error::ExpiredCredentials => "expired credentials".to_owned(),
-        Error::NoRuntime => "no runtime".to_owned(),
-        Error::InsideRuntime => "inside a runtime".to_owned(),
-    }
-}
-
-#[cfg(feature = "tracing")]
-/// A provider's failure in words safe to record.
-pub(crate) fn provide_reason(e: &crate::provider::error::ProvideError) -> String {
-    use crate::provider::error::{CredentialsError as C, ProvideError};
-    match e {
-        ProvideError::NotConfigured { provider } => format!("{provider} not configured"),
-        ProvideError::Failed(c) => match c.root() {
-            C::Sts { error, .. } => reason(error),
-            C::FetchTimeout { .. } => "timeout".to_owned(),
-            C::StaleCredentials { .. } => "already expired".to_owned(),
-            C::Process { .. } => "credential_process failed".to_owned(),
-            C::MfaCodeNeeded { .. } => "MFA code needed".to_owned(),
-            C::Input(_) | C::Chain(_) | C::File { .. } | C::Read { .. } => {
-                "configuration".to_owned()
-            }
-            C::Source { source, failure } => {
-                use crate::provider::error::SourceFailure as F;
-                let what = match failure {
-                    F::Unreachable(t) => format!("{:?}", t.kind()),
-                    F::Status { status, .. } => format!("HTTP {status}"),
-                    F::Code(_) => "an error code".to_owned(),
-                    F::Malformed(_) => "malformed answer".to_owned(),
-                    F::Config(_) => "configuration".to_owned(),
-                    F::LoginNeeded(_) => "login needed".to_owned(),
-                };
-                format!("{source}: {what}")
-            }
-            _ => "other".to_owned(),
-        },
-    }
+/// An STS error code as recorded: the code itself when it is a known STS code, else
+/// `other STS error code` (a server can echo anything there).
+pub(crate) fn known_code(code: &str) -> &'static str {
+    KNOWN_CODES
+        .iter()
+        .find(|k| **k == code)
+        .copied()
+        .unwrap_or("other STS error code")
 }
 
 #[cfg(feature = "tracing")]

@@ -411,7 +411,7 @@ impl Lifecycle {
                     }
                 } else if s.provided.is_some() {
                     let wait = policy::backoff(settings.random.next_u64());
-                    crate::trace::backoff(wait.as_secs(), || f.to_error());
+                    crate::trace::backoff(wait.as_secs(), || f.to_error().trace_reason());
                     let expires = s.deadlines.map(|d| d.expires_at);
                     next.backoff_until = Some(settings.policy.backoff_until(now, wait, expires));
                     let served = serve_stale(&next, now, counters, f);

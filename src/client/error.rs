@@ -105,6 +105,21 @@ impl CallError {
         self.service_error().and_then(ServiceError::advice)
     }
 
+    /// Why the call failed, in words safe to record in a trace: a known error code, an
+    /// HTTP status, a transport error kind.
+    pub(crate) fn trace_reason(&self) -> String {
+        match self {
+            CallError::Service(s) => crate::trace::known_code(s.code()).to_owned(),
+            CallError::Status(s) => format!("HTTP {}", s.status),
+            CallError::Parse(_) => "malformed answer".to_owned(),
+            CallError::Transport(t) => format!("{:?}", t.kind()),
+            CallError::InvalidInput(_) => "invalid request".to_owned(),
+            CallError::ExpiredCredentials => "expired credentials".to_owned(),
+            CallError::NoRuntime => "no runtime".to_owned(),
+            CallError::InsideRuntime => "inside a runtime".to_owned(),
+        }
+    }
+
     /// The STS error, when STS answered with one.
     pub fn service_error(&self) -> Option<&ServiceError> {
         match self {

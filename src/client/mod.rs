@@ -317,16 +317,16 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
                 Err(Attempt::Failed(e)) => e,
             };
             if !error.is_retryable() || attempt >= self.config.max_attempts {
-                crate::trace::gave_up(attempt, &error);
+                crate::trace::gave_up(attempt, || error.trace_reason());
                 return Err(error);
             }
             let exp = backoff_cap(attempt, self.config.backoff_base, self.config.backoff_cap);
             let wait = (self.jitter)(exp).min(exp);
             if tokio::time::Instant::now() + wait >= deadline {
-                crate::trace::gave_up(attempt, &error);
+                crate::trace::gave_up(attempt, || error.trace_reason());
                 return Err(error);
             }
-            crate::trace::retrying(attempt, &error, wait);
+            crate::trace::retrying(attempt, || error.trace_reason(), wait);
             tokio::time::sleep(wait).await;
         }
     }

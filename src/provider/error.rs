@@ -234,6 +234,42 @@ pub enum ProvideError {
     Failed(CredentialsError),
 }
 
+impl ProvideError {
+    /// The failure in words safe to record in a trace: a known error code, a status,
+    /// a kind of failure, never a message.
+    pub(crate) fn trace_reason(&self) -> String {
+        use CredentialsError as C;
+        let c = match self {
+            ProvideError::NotConfigured { provider } => {
+                return format!("{provider} not configured");
+            }
+            ProvideError::Failed(c) => c,
+        };
+        match c.root() {
+            C::Sts { error, .. } => error.trace_reason(),
+            C::FetchTimeout { .. } => "timeout".to_owned(),
+            C::StaleCredentials { .. } => "already expired".to_owned(),
+            C::Process { .. } => "credential_process failed".to_owned(),
+            C::MfaCodeNeeded { .. } => "MFA code needed".to_owned(),
+            C::Input(_) | C::Chain(_) | C::File { .. } | C::Read { .. } => {
+                "configuration".to_owned()
+            }
+            C::Source { source, failure } => {
+                let what = match failure {
+                    SourceFailure::Unreachable(t) => format!("{:?}", t.kind()),
+                    SourceFailure::Status { status, .. } => format!("HTTP {status}"),
+                    SourceFailure::Code(_) => "an error code".to_owned(),
+                    SourceFailure::Malformed(_) => "malformed answer".to_owned(),
+                    SourceFailure::Config(_) => "configuration".to_owned(),
+                    SourceFailure::LoginNeeded(_) => "login needed".to_owned(),
+                };
+                format!("{source}: {what}")
+            }
+            _ => "other".to_owned(),
+        }
+    }
+}
+
 impl fmt::Display for ProvideError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

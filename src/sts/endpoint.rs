@@ -2,7 +2,7 @@
 
 use super::partition::partition_of;
 use crate::host;
-use crate::sts::input::InputError;
+use crate::sts::input::{EndpointRuleError, InputError};
 
 /// The region a request is signed for when no region is given (the global endpoint).
 pub const GLOBAL_SIGNING_REGION: &str = "us-east-1";
@@ -85,67 +85,6 @@ impl EndpointParams {
         self
     }
 }
-
-/// Why the endpoint rules give no endpoint (the rule set's own error cases).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum EndpointRuleError {
-    /// No region and no custom endpoint.
-    MissingRegion,
-    /// FIPS with a custom endpoint.
-    FipsWithCustomEndpoint,
-    /// Dual-stack with a custom endpoint.
-    DualStackWithCustomEndpoint,
-    /// FIPS and dual-stack where the partition lacks one of them.
-    FipsAndDualStackUnsupported,
-    /// FIPS where the partition has none.
-    FipsUnsupported,
-    /// Dual-stack where the partition has none.
-    DualStackUnsupported,
-}
-
-impl EndpointRuleError {
-    /// The rule set's message for this case, word for word.
-    pub fn rule_set_message(self) -> &'static str {
-        match self {
-            EndpointRuleError::MissingRegion => "Invalid Configuration: Missing Region",
-            EndpointRuleError::FipsWithCustomEndpoint => {
-                "Invalid Configuration: FIPS and custom endpoint are not supported"
-            }
-            EndpointRuleError::DualStackWithCustomEndpoint => {
-                "Invalid Configuration: Dualstack and custom endpoint are not supported"
-            }
-            EndpointRuleError::FipsAndDualStackUnsupported => {
-                "FIPS and DualStack are enabled, but this partition does not support one or both"
-            }
-            EndpointRuleError::FipsUnsupported => {
-                "FIPS is enabled but this partition does not support FIPS"
-            }
-            EndpointRuleError::DualStackUnsupported => {
-                "DualStack is enabled but this partition does not support DualStack"
-            }
-        }
-    }
-}
-
-impl std::fmt::Display for EndpointRuleError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            EndpointRuleError::MissingRegion => {
-                "no region: give one (--region, AWS_REGION or AWS_DEFAULT_REGION), or aws-global for the global endpoint"
-            }
-            EndpointRuleError::FipsWithCustomEndpoint => {
-                "FIPS (AWS_USE_FIPS_ENDPOINT) cannot be combined with a custom endpoint URL"
-            }
-            EndpointRuleError::DualStackWithCustomEndpoint => {
-                "dual-stack (AWS_USE_DUALSTACK_ENDPOINT) cannot be combined with a custom endpoint URL"
-            }
-            other => other.rule_set_message(),
-        })
-    }
-}
-
-impl std::error::Error for EndpointRuleError {}
 
 /// A checked STS endpoint: `https://host[:port]/path`, or `http://` on loopback only.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -62,7 +62,7 @@ impl<E> From<InputError> for FetchError<E> {
 /// `endpoint`, signs it at `now` with `source` (unsigned operations need none), hands
 /// it to `send`, and parses the answer; credentials that have expired by `now` are
 /// refused. No retries, no timeouts, no clock: those are the caller's (the
-/// [`crate::client::StsClient`] adds them).
+/// client, `StsClient`, adds them).
 ///
 /// ```
 /// use stskit::Credentials;

@@ -18,9 +18,10 @@ mod rules;
 
 use time::OffsetDateTime;
 
-pub use endpoint::{Endpoint, EndpointParams, EndpointRuleError};
+pub use endpoint::{Endpoint, EndpointParams};
 pub use fetch::{FetchError, fetch};
 pub use form::FormWriter;
+pub use input::EndpointRuleError;
 pub use op::{
     AssumeRole, AssumeRoleWithSaml, AssumeRoleWithWebIdentity, AssumeRoot,
     CHAINED_MAX_DURATION_SECONDS, DEFAULT_DURATION_SECONDS, DecodeAuthorizationMessage,

@@ -168,6 +168,7 @@ pub struct AssumeRootOutput {
     pub request_id: Option<String>,
 }
 
+/// `CredentialsOutput` for answers that hold `credentials`.
 macro_rules! credentials_output {
     ($($t:ty),* $(,)?) => {$(
         impl CredentialsOutput for $t {
@@ -182,11 +183,8 @@ credentials_output!(
     AssumeRoleWithSamlOutput,
     AssumeRoleWithWebIdentityOutput,
     AssumeRootOutput,
-    super::session_outputs::GetSessionTokenOutput,
-    super::session_outputs::GetFederationTokenOutput,
-    super::session_outputs::GetScopedCredentialsOutput,
-    super::session_outputs::GetDelegatedAccessTokenOutput,
 );
+pub(super) use credentials_output;
 
 /// The required `Credentials` element and its four required, non-empty fields.
 pub(super) fn credentials(doc: &mut Doc) -> Result<StsCredentials, ParseError> {

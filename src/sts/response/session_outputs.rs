@@ -6,7 +6,7 @@ use std::fmt;
 use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
-use super::outputs::credentials;
+use super::outputs::{CredentialsOutput, credentials, credentials_output};
 use super::schema::{Container, Field};
 use super::{perr, request_id, required, success_doc};
 use crate::credentials::StsCredentials;
@@ -329,3 +329,10 @@ pub fn parse_decode_authorization_message(
         request_id: request_id(doc.text(Field::RequestId), headers),
     })
 }
+
+credentials_output!(
+    GetSessionTokenOutput,
+    GetFederationTokenOutput,
+    GetScopedCredentialsOutput,
+    GetDelegatedAccessTokenOutput,
+);
