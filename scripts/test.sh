@@ -10,7 +10,7 @@ bash scripts/pyenv.sh >/dev/null
 # AWS_EC2_METADATA_SERVICE_ENDPOINT at a loopback double (and unsets this).
 export AWS_EC2_METADATA_DISABLED=true
 cargo test --all-features --all-targets
-cargo test --no-default-features --lib --test sigv4_suite --test sts_fixtures
+cargo test --no-default-features --lib --test signing --test sts
 cargo test --all-features --doc
 
 # The fleet simulation at a reduced size (2,000 processes, 16 simulated hours); it

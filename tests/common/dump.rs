@@ -1,6 +1,5 @@
 //! Every member of every typed answer as JSON with snake_case keys, so tests can
 //! compare parsed answers with expected files and check that no member is dropped.
-#![allow(dead_code)]
 
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};

@@ -1,6 +1,5 @@
 //! A fixed-seed generator for the differential tests, so every run checks the same
 //! cases.
-#![allow(dead_code)]
 
 /// splitmix64: a fixed-seed generator, so every run checks the same cases.
 pub(crate) struct Rng(pub(crate) u64);
