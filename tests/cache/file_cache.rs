@@ -71,7 +71,7 @@ async fn botocore(d: &Dir, profile: &str) -> serde_json::Value {
     let mut cmd = Command::new(common::pyenv_python());
     cmd.arg(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/scripts/botocore_file_cache.py"
+        "/tests/peers/botocore_file_cache.py"
     ))
     .args([
         path(d, "config"),

@@ -2,7 +2,7 @@
 //! keys in either file, one to four hops, self-reference, credential_source,
 //! external ids, durations, session names, web identity, credential_process, cycles,
 //! missing pieces) resolved by botocore's `Session(profile=...)`
-//! (`scripts/botocore_profiles.py`) and by `stskit credentials --profile`, both against
+//! (`tests/peers/botocore_profiles.py`) and by `stskit credentials --profile`, both against
 //! one recording double. The final credentials, the failure class and the sequence of
 //! STS calls (action, role, signing key, parameters) agree.
 //!
@@ -303,7 +303,7 @@ async fn profile_chains_agree_with_botocore() {
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .arg(concat!(
                 env!("CARGO_MANIFEST_DIR"),
-                "/scripts/botocore_profiles.py"
+                "/tests/peers/botocore_profiles.py"
             ))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -88,11 +88,14 @@ pub(crate) fn credentials_json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap()
 }
 
-/// botocore's fetcher (`scripts/botocore_sources.py MODE ARGS`) with `env`.
+/// botocore's fetcher (`tests/peers/botocore_sources.py MODE ARGS`) with `env`.
 #[allow(dead_code)] // not every suite asks botocore
 pub(crate) async fn botocore(args: &[&str], env: &[(&str, &str)]) -> serde_json::Value {
     let python = crate::common::pyenv_python();
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/botocore_sources.py");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/peers/botocore_sources.py"
+    );
     let mut cmd = Command::new(python);
     cmd.arg(script)
         .args(args)

@@ -5,7 +5,7 @@
 //! by both.
 //!
 //! botocore runs from the virtualenv `scripts/pyenv.sh` makes, through
-//! `scripts/botocore_sign.py` (JSON cases on stdin, answers on stdout).
+//! `tests/peers/botocore_sign.py` (JSON cases on stdin, answers on stdout).
 
 use crate::common;
 use crate::rng;
@@ -603,7 +603,7 @@ fn botocore(cases: &[Value]) -> Vec<Value> {
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .arg(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/scripts/botocore_sign.py"
+            "/tests/peers/botocore_sign.py"
         ))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -684,7 +684,7 @@ fn stskit_and_botocore_agree_on_10000_generated_requests() {
 
 /// Every region of every partition in `partitions.json`, with each combination of
 /// FIPS, dual-stack and the legacy global-endpoint setting, resolved by stskit and by
-/// botocore's own client (`scripts/botocore_endpoints.py`): the URL and the signing
+/// botocore's own client (`tests/peers/botocore_endpoints.py`): the URL and the signing
 /// region agree, except where botocore departs from the rule set (documented in
 /// `Endpoint::from_params`): it has no dual-stack data for aws-iso-e and aws-iso-f,
 /// and it accepts the `*-global` pseudo regions of other partitions, which name no
@@ -710,7 +710,7 @@ fn endpoints_agree_with_botocore_for_every_region_and_flag() {
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .arg(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/scripts/botocore_endpoints.py"
+            "/tests/peers/botocore_endpoints.py"
         ))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

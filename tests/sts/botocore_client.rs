@@ -20,7 +20,7 @@ async fn botocore_calls_every_operation_on_the_double() {
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .arg(concat!(
                 env!("CARGO_MANIFEST_DIR"),
-                "/scripts/botocore_calls.py"
+                "/tests/peers/botocore_calls.py"
             ))
             .args([url.as_str(), KEY, SECRET])
             .output()

@@ -8,7 +8,7 @@
   with a plausible value.
 
 Each XML file gets an `.expected.json` of the values the parser must give. Run from the
-repository root: python3 scripts/model_answers.py
+repository root: python3 tests/peers/model_answers.py
 """
 import json
 import os
