@@ -8,6 +8,7 @@
 use std::time::Duration;
 
 use crate::cache::{CacheKey, CachedCredentials, FileCache, Lookup};
+use crate::client::{Clock, SystemClock};
 use crate::provider::{LastCall, Os, Provided, Session};
 
 use super::failure::{Failure, say, terminal_safe};
@@ -41,7 +42,7 @@ pub(crate) fn before(os: &Os, dir: &CacheDir, key: Option<&CacheKey>) -> Result<
     let Some(key) = key.cloned() else {
         return Ok(Before::After(None));
     };
-    let fallback = match cache.load(&key, time::OffsetDateTime::now_utc()) {
+    let fallback = match cache.load(&key, SystemClock.now()) {
         Lookup::Fresh(c) => return Ok(Before::Hit(c)),
         Lookup::Expiring(c) => Some(c),
         _ => None,
@@ -81,7 +82,7 @@ pub(crate) fn after(
             Ok(Printable::Provided(Box::new(session.provided)))
         }
         Err(failure) => {
-            let now = time::OffsetDateTime::now_utc();
+            let now = SystemClock.now();
             let usable = pending.and_then(|p| p.fallback).filter(|c| {
                 c.credentials.expiration() - now
                     > time::Duration::try_from(FALLBACK_MIN).unwrap_or(time::Duration::MAX)
