@@ -255,6 +255,11 @@
 
 #![forbid(unsafe_code)]
 
+// Every Rust snippet of the README compiles (and those not marked no_run run).
+#[cfg(all(doctest, feature = "client"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 #[cfg(feature = "client")]
 pub mod blocking;
 pub mod cache;
