@@ -162,8 +162,7 @@ fn seed_then_hold(rt: &tokio::runtime::Runtime, offset: &Arc<AtomicI64>) -> Cred
 }
 
 fn answer(n: u64) -> Vec<u8> {
-    let exp =
-        stskit::sts::response::format_rfc3339(OffsetDateTime::now_utc() + time::Duration::hours(1));
+    let exp = stskit::date::format_rfc3339(OffsetDateTime::now_utc() + time::Duration::hours(1));
     format!(
         "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult>\
          <Credentials><AccessKeyId>ASIABENCH{n:011}</AccessKeyId><SecretAccessKey>secret{n}</SecretAccessKey>\

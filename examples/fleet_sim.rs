@@ -131,7 +131,7 @@ fn unavailable(code: &str, status: u16) -> ProvideError {
     );
     ProvideError::Failed(CredentialsError::Sts {
         profile: "sim".into(),
-        error: stskit::sts::response::parse_error(status, &[], body.as_bytes()).into(),
+        error: stskit::sts::parse_error(status, &[], body.as_bytes()).into(),
     })
 }
 

@@ -196,7 +196,7 @@ impl Request {
     /// Checks that every header can go on the wire as it is: the name an HTTP token, the value visible ASCII, spaces
     /// and tabs. The signer accepts more (it folds line breaks, as the SigV4 suite
     /// requires), so a caller with its own HTTP client runs this after signing and
-    /// before any IO; [`crate::client::StsClient`] does.
+    /// before any IO; `StsClient` does.
     ///
     /// # Errors
     /// [`HeaderError`] naming the first header that cannot be sent.

@@ -270,7 +270,7 @@ pub mod cli;
 pub mod client;
 #[cfg(feature = "client")]
 mod config;
-pub mod credentials;
+mod credentials;
 pub mod date;
 pub mod error;
 mod host;

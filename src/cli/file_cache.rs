@@ -93,7 +93,7 @@ pub(crate) fn after(
                         "stskit: warning: the refresh failed ({}); printing the cached \
                          credentials, which expire at {}",
                         failure.message,
-                        crate::sts::response::format_rfc3339(c.credentials.expiration())
+                        crate::date::format_rfc3339(c.credentials.expiration())
                     ));
                     Ok(Printable::Cached(c))
                 }

@@ -1,8 +1,8 @@
 //! What goes to stdout: `credential_process` JSON, or export lines for a shell.
 
 use crate::StsCredentials;
+use crate::date::format_rfc3339;
 use crate::sts::CallerIdentity;
-use crate::sts::response::format_rfc3339;
 use secrecy::ExposeSecret;
 
 use super::failure::{EXIT_NO_ANSWER, Failure};

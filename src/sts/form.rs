@@ -73,7 +73,7 @@ impl Drop for FormWriter {
 
 /// Encodes `params` as a Query API form body, in the given order and exactly as
 /// botocore's Query serializer would. For calling other Query APIs (IAM, for one) with
-/// [`crate::client::StsClient::call_service`].
+/// `StsClient::call_service`.
 pub fn encode(params: &[(&str, &str)]) -> Vec<u8> {
     let mut out = Vec::with_capacity(params.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
     for (i, (k, v)) in params.iter().enumerate() {

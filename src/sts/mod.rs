@@ -2,25 +2,25 @@
 //!
 //! Every STS call is an [`Operation`]: its action name, whether it is signed, its
 //! parameters (checked before any IO), and the parser of its answer. One file per
-//! operation lives in [`op`]; the shared field checks in `rules`; the hardened XML
-//! reader, error documents and typed outputs in [`response`].
+//! operation lives in `op/`; the shared field checks in `rules`; the hardened XML
+//! reader, error documents and typed outputs in `response/`. Each type has one path:
+//! here.
 //!
 //! See the STS API reference: <https://docs.aws.amazon.com/STS/latest/APIReference/>.
 
-pub mod endpoint;
-pub mod fetch;
+pub(crate) mod endpoint;
+pub(crate) mod fetch;
 pub mod form;
 pub(crate) mod input;
-pub mod op;
+mod op;
 pub mod partition;
-pub mod response;
+pub(crate) mod response;
 mod rules;
 
 use time::OffsetDateTime;
 
-pub use endpoint::{Endpoint, EndpointParams};
+pub use endpoint::{Endpoint, EndpointParams, GLOBAL_SIGNING_REGION, LEGACY_GLOBAL_REGIONS};
 pub use fetch::{FetchError, fetch};
-pub use form::FormWriter;
 pub use input::EndpointRuleError;
 pub use op::{
     AssumeRole, AssumeRoleWithSaml, AssumeRoleWithWebIdentity, AssumeRoot,
@@ -32,11 +32,16 @@ pub use response::{
     AssumeRoleOutput, AssumeRoleWithSamlOutput, AssumeRoleWithWebIdentityOutput, AssumeRootOutput,
     AssumedRoleUser, CallerIdentity, CredentialsOutput, DecodeAuthorizationMessageOutput,
     FederatedUser, GetAccessKeyInfoOutput, GetDelegatedAccessTokenOutput, GetFederationTokenOutput,
-    GetScopedCredentialsOutput, GetSessionTokenOutput, GetWebIdentityTokenOutput, SessionInfo,
-    parse_assume_role, parse_caller_identity, parse_error,
+    GetScopedCredentialsOutput, GetSessionTokenOutput, GetWebIdentityTokenOutput, OriginIdentity,
+    SessionInfo, TrustedIdentityPropagationContext, parse_assume_role, parse_assume_role_with_saml,
+    parse_assume_role_with_web_identity, parse_assume_root, parse_caller_identity,
+    parse_decode_authorization_message, parse_error, parse_get_access_key_info,
+    parse_get_delegated_access_token, parse_get_federation_token, parse_get_scoped_credentials,
+    parse_get_session_token, parse_get_web_identity_token,
 };
 
 use crate::http::Request;
+use crate::sts::form::FormWriter;
 use crate::sts::input::InputError;
 use crate::sts::response::failures::AnswerError;
 
@@ -52,7 +57,7 @@ pub type ParseFn<O> = fn(u16, &[(String, String)], &[u8]) -> Result<O, AnswerErr
 
 /// One STS action: its name, whether it is signed, its parameters, and the parser of
 /// its answer. The client sends any operation the same way
-/// ([`crate::client::StsClient::send`]); a new operation is a new file in [`op`].
+/// (`StsClient::send`); a new operation is a new file in `src/sts/op/`.
 pub trait Operation {
     /// The typed answer.
     type Output;

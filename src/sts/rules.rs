@@ -227,14 +227,14 @@ pub(crate) fn check_mfa(serial: Option<&str>, code: Option<&str>) -> Result<(), 
 }
 
 /// `PolicyArns.member.N.arn`.
-pub(crate) fn write_policy_arns(w: &mut crate::sts::FormWriter, arns: &[String]) {
+pub(crate) fn write_policy_arns(w: &mut crate::sts::form::FormWriter, arns: &[String]) {
     for (i, arn) in arns.iter().enumerate() {
         w.param(&format!("PolicyArns.member.{}.arn", i + 1), arn);
     }
 }
 
 /// `Tags.member.N.Key` and `.Value`.
-pub(crate) fn write_tags(w: &mut crate::sts::FormWriter, tags: &[(String, String)]) {
+pub(crate) fn write_tags(w: &mut crate::sts::form::FormWriter, tags: &[(String, String)]) {
     for (i, (k, v)) in tags.iter().enumerate() {
         w.param(&format!("Tags.member.{}.Key", i + 1), k);
         w.param(&format!("Tags.member.{}.Value", i + 1), v);
@@ -242,7 +242,7 @@ pub(crate) fn write_tags(w: &mut crate::sts::FormWriter, tags: &[(String, String
 }
 
 /// An optional number.
-pub(crate) fn write_number(w: &mut crate::sts::FormWriter, key: &str, n: Option<u32>) {
+pub(crate) fn write_number(w: &mut crate::sts::form::FormWriter, key: &str, n: Option<u32>) {
     if let Some(n) = n {
         w.param(key, &n.to_string());
     }

@@ -39,10 +39,10 @@ use sts::error_body;
 use crate::client::{Clock, SystemClock};
 use crate::credentials::Credentials;
 use crate::date::format_http_date;
+use crate::date::format_rfc3339;
 use crate::http::{HeaderNames, Request, find_header};
 use crate::sigv4::{self, SessionTokenMode, SigningParams, SigningSettings};
 use crate::sts::form;
-use crate::sts::response::format_rfc3339;
 
 const MAX_HEAD: usize = 64 * 1024;
 const MAX_BODY: usize = 1024 * 1024;

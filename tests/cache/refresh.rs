@@ -55,14 +55,14 @@ fn access_denied() -> CredentialsError {
         <Message>not authorized</Message></Error><RequestId>r1</RequestId></ErrorResponse>";
     CredentialsError::Sts {
         profile: "test".into(),
-        error: stskit::sts::response::parse_error(403, &[], body).into(),
+        error: stskit::sts::parse_error(403, &[], body).into(),
     }
 }
 
 fn unavailable() -> CredentialsError {
     CredentialsError::Sts {
         profile: "test".into(),
-        error: stskit::sts::response::parse_error(503, &[], b"").into(),
+        error: stskit::sts::parse_error(503, &[], b"").into(),
     }
 }
 

@@ -37,7 +37,7 @@ async fn the_cli_sends_the_token_and_prints_the_credentials() {
     assert_eq!(v["SessionToken"], token);
     assert_eq!(
         v["Expiration"],
-        stskit::sts::response::format_rfc3339(d.expiration())
+        stskit::date::format_rfc3339(d.expiration())
     );
     let r = d.requests().pop().unwrap();
     assert_eq!(r.header("Authorization"), Some(TOKEN));

@@ -216,7 +216,7 @@ async fn the_cli_prints_the_instance_credentials_and_exits_by_failure() {
     assert_eq!(v["AccessKeyId"], d.credentials().0);
     assert_eq!(
         v["Expiration"],
-        stskit::sts::response::format_rfc3339(d.expiration())
+        stskit::date::format_rfc3339(d.expiration())
     );
     d.set_imds_code("AssumeRoleUnauthorizedAccess");
     let (o, _) = run(stskit(&home, &["credentials"], &env)).await;
@@ -329,6 +329,6 @@ async fn credential_source_ec2_instance_metadata_assumes_the_role_with_them() {
     // Expiration is STS's for a role.
     assert_ne!(
         v["Expiration"],
-        stskit::sts::response::format_rfc3339(d.expiration())
+        stskit::date::format_rfc3339(d.expiration())
     );
 }

@@ -30,7 +30,7 @@ sso_role_name = Developer
 ";
 
 fn z(t: OffsetDateTime) -> String {
-    stskit::sts::response::format_rfc3339(t)
+    stskit::date::format_rfc3339(t)
 }
 
 /// A token file as `aws sso login` writes it.

@@ -91,7 +91,7 @@ fn mode(p: &Path) -> u32 {
 /// zone of its `Expiration`.
 fn entry(secs: i64, form: &str) -> String {
     let t = time::OffsetDateTime::now_utc() + time::Duration::seconds(secs);
-    let base = stskit::sts::response::format_rfc3339(t);
+    let base = stskit::date::format_rfc3339(t);
     let exp = base.trim_end_matches('Z').to_owned() + form;
     format!(
         r#"{{"Credentials": {{"AccessKeyId": "ASIACACHED", "SecretAccessKey": "cached-secret", "SessionToken": "cached-token", "Expiration": "{exp}"}}}}"#

@@ -5,7 +5,7 @@ use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 use stskit::StsCredentials;
 use stskit::error::AnswerError as Error;
-use stskit::sts::response::{
+use stskit::sts::{
     AssumedRoleUser, TrustedIdentityPropagationContext, parse_assume_role_with_saml,
     parse_assume_role_with_web_identity, parse_assume_root, parse_decode_authorization_message,
     parse_get_access_key_info, parse_get_delegated_access_token, parse_get_federation_token,

@@ -118,8 +118,7 @@ impl ProvideCredentials for Flaky {
                 ));
             }
             let response = echoing(&self.echo);
-            let error =
-                stskit::sts::response::parse_error(403, response.headers(), response.body());
+            let error = stskit::sts::parse_error(403, response.headers(), response.body());
             Err(stskit::error::ProvideError::Failed(CredentialsError::Sts {
                 profile: "p".into(),
                 error: error.into(),

@@ -8,8 +8,8 @@ use crate::double;
 
 use double::{KEY, ROLE, SECRET, double};
 use secrecy::{ExposeSecret, SecretString};
+use stskit::Credentials;
 use stskit::client::StsClient;
-use stskit::credentials::Credentials;
 use stskit::error::CallError as Error;
 use stskit::error::InputError;
 use stskit::sts::*;

@@ -95,10 +95,7 @@ pub(crate) fn token_json(start_url: &str, region: &str, token: &CachedToken) -> 
     o.str("startUrl", start_url)
         .str("region", region)
         .str("accessToken", token.access_token.expose_secret())
-        .str(
-            "expiresAt",
-            &crate::sts::response::format_rfc3339(token.expires_at),
-        );
+        .str("expiresAt", &crate::date::format_rfc3339(token.expires_at));
     if let Some(id) = &token.client_id {
         o.str("clientId", id);
     }

@@ -1,17 +1,17 @@
 //! One file per STS operation, each an [`Operation`](super::Operation).
 
-pub mod assume_role;
-pub mod assume_role_with_saml;
-pub mod assume_role_with_web_identity;
-pub mod assume_root;
-pub mod decode_authorization_message;
-pub mod get_access_key_info;
-pub mod get_caller_identity;
-pub mod get_delegated_access_token;
-pub mod get_federation_token;
-pub mod get_scoped_credentials;
-pub mod get_session_token;
-pub mod get_web_identity_token;
+mod assume_role;
+mod assume_role_with_saml;
+mod assume_role_with_web_identity;
+mod assume_root;
+mod decode_authorization_message;
+mod get_access_key_info;
+mod get_caller_identity;
+mod get_delegated_access_token;
+mod get_federation_token;
+mod get_scoped_credentials;
+mod get_session_token;
+mod get_web_identity_token;
 
 pub use assume_role::{AssumeRole, CHAINED_MAX_DURATION_SECONDS, DEFAULT_DURATION_SECONDS};
 pub use assume_role_with_saml::AssumeRoleWithSaml;

@@ -164,7 +164,7 @@ fn store(doc: &mut Doc, field: Field, value: &str, at: usize) -> Result<(), Pars
             Kind::Text => Slot::Text(value.to_owned()),
             Kind::Secret => Slot::Secret(SecretString::from(value)),
             Kind::Time => Slot::Time(Timestamp {
-                time: parse_rfc3339(value),
+                time: crate::date::parse_rfc3339(value),
                 empty: value.is_empty(),
                 at,
             }),
@@ -323,8 +323,6 @@ pub(super) fn required<T>(
         Some(v) => Ok(v),
     }
 }
-
-pub use crate::date::{format_rfc3339, parse_rfc3339};
 
 #[cfg(test)]
 mod tests;
