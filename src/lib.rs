@@ -123,9 +123,35 @@
 //!
 //! ## For each user
 //!
-//! **Credential-chain bootstrap.** [`Config`] reads the environment and the AWS CLI's
-//! files once and gives what `stskit credentials` would: the region, an STS client for
-//! the resolved endpoint, and the chain behind a refreshing cache (see its example).
+//! **Credential-chain bootstrap.** `Config` (feature `client`) reads the environment
+//! and the AWS CLI's files once and gives what `stskit credentials` would: the region,
+//! an STS client for the resolved endpoint, and the chain behind a refreshing cache.
+//! Here it reads a stand-in for the environment and files, so the example runs
+//! offline; `stskit::Config::load()` reads the real ones:
+//!
+//! ```
+//! # #[cfg(feature = "client")] {
+//! use stskit::provider::{Os, Step};
+//!
+//! let os = Os::fake(
+//!     [("HOME", "/home/me"), ("AWS_PROFILE", "app")],
+//!     [("/home/me/.aws/config", "[profile app]\nregion = eu-west-1\n\
+//!        role_arn = arn:aws:iam::123456789012:role/app\nsource_profile = base\n\
+//!        [profile base]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = secret\n")],
+//! );
+//! let config = stskit::Config::builder().os(os).load()?;
+//! assert_eq!(config.region(), Some("eu-west-1"));
+//! assert_eq!(config.sts_client()?.endpoint().url(), "https://sts.eu-west-1.amazonaws.com/");
+//! // The chain decides without any IO: this profile needs one AssumeRole, whose answer
+//! // the AWS CLI caches under this key.
+//! match config.chain().decide()? {
+//!     Step::Call(call) => assert_eq!((call.source(), call.cache_key().is_some()), ("STS", true)),
+//!     other => panic!("{other:?}"),
+//! }
+//! # }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! Underneath, the profiles are parsed and planned with no IO:
 //!
 //! ```
@@ -196,10 +222,13 @@
 //!
 //! ## Features
 //!
-//! - `client` (default): [`transport::ReqwestTransport`], [`provider`], the caches in
-//!   [`cache`] and the `stskit` binary. Adds reqwest (rustls, compiled-in roots,
+//! - `client` (default): `Config`, [`transport::ReqwestTransport`], `provider`, the
+//!   caches in [`cache`]. Adds reqwest (rustls, compiled-in roots,
 //!   HTTP/1.1), tokio (timers, the single flight), serde_json and sha1 (the AWS CLI's
 //!   file cache).
+//! - `cli` (default): the `stskit` binary (no dependency of its own; the library's
+//!   `cli` module is hidden and is not API). Library users can leave it out with
+//!   `default-features = false, features = ["client"]`.
 //! - `test-util`: `stskit::test_util::StsDouble`, a loopback STS that checks signatures and
 //!   plays faults, for this crate's tests and yours.
 //! - `aws-sdk` (off by default): `stskit::sdk`: stskit's credentials convert into

@@ -6,6 +6,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 #[allow(dead_code)]
+#[cfg(feature = "test-util")]
 #[path = "../common/double.rs"]
 mod double;
 

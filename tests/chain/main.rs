@@ -6,12 +6,14 @@
 #[path = "../common/mod.rs"]
 mod common;
 #[allow(dead_code)]
+#[cfg(feature = "test-util")]
 #[path = "../common/double.rs"]
 mod double;
 #[allow(dead_code)]
 #[path = "../common/rng.rs"]
 mod rng;
 #[allow(dead_code)]
+#[cfg(feature = "test-util")]
 #[path = "../common/sources.rs"]
 mod sources;
 

@@ -3,9 +3,11 @@
 //! One test binary for one concern; each module below is one part of it.
 
 #[allow(dead_code)]
+#[cfg(feature = "test-util")]
 #[path = "../common/binary.rs"]
 mod binary;
 #[allow(dead_code)]
+#[cfg(feature = "test-util")]
 #[path = "../common/double.rs"]
 mod double;
 
