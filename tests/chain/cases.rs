@@ -6,6 +6,8 @@
 //! and a clock fixed at the case's time: nothing touches the process's environment,
 //! the disk or the network.
 
+#![cfg(feature = "client")]
+
 use std::collections::{BTreeMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
