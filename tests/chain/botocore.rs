@@ -2,9 +2,11 @@
 //! keys in either file, one to four hops, self-reference, credential_source,
 //! external ids, durations, session names, web identity, credential_process, cycles,
 //! missing pieces) resolved by botocore's `Session(profile=...)`
-//! (`tests/peers/botocore_profiles.py`) and by `stskit credentials --profile`, both against
-//! one recording double. The final credentials, the failure class and the sequence of
-//! STS calls (action, role, signing key, parameters) agree.
+//! (`tests/peers/botocore_profiles.py`), by `stskit credentials --profile`, and by the
+//! library's front door (`Config::builder().profile(..)` over the same variables and
+//! files, then `credentials()`), all three against one recording double. The final
+//! credentials, the failure class and the sequence of STS calls (action, role, signing
+//! key, parameters) agree.
 //!
 //! The generator stays inside what both read the same way: botocore's parser differs
 //! from the cross-SDK file format (inline comments, `[profile default]` vs
@@ -361,6 +363,10 @@ async fn profile_chains_agree_with_botocore() {
         .await
         .unwrap();
         let mine = d.requests()[before..].to_vec();
+        // The front door, in-process, over the same variables and files.
+        let before_lib = d.request_count();
+        let library = front_door(&inputs[i], &dir).await;
+        let lib_calls = d.requests()[before_lib..].to_vec();
         let stderr = String::from_utf8_lossy(&o.stderr);
         let ctx = format!(
             "case {i} ({:?}):\n{}\n--\n{}\nbotocore: {want}\nstskit: {stderr}",
@@ -372,9 +378,22 @@ async fn profile_chains_agree_with_botocore() {
             let theirs = &want["ok"];
             assert!(theirs.is_object(), "{ctx}");
             assert_eq!(calls(&mine, false), calls(&by_case[i], false), "{ctx}");
+            assert_eq!(
+                calls(&lib_calls, false),
+                calls(&mine, false),
+                "library: {ctx}"
+            );
+            let lib = library.unwrap_or_else(|e| panic!("library: {e}: {ctx}"));
+            assert_eq!(
+                lib.0.starts_with("ASIADOUBLE"),
+                !mine.is_empty(),
+                "library: {ctx}"
+            );
             if mine.is_empty() {
                 assert_eq!(got["AccessKeyId"], theirs["AccessKeyId"], "{ctx}");
                 assert_eq!(got["SecretAccessKey"], theirs["SecretAccessKey"], "{ctx}");
+                assert_eq!(got["AccessKeyId"], lib.0.as_str(), "library: {ctx}");
+                assert_eq!(got["SecretAccessKey"], lib.1.as_str(), "library: {ctx}");
             } else {
                 for v in [&got["AccessKeyId"], &theirs["AccessKeyId"]] {
                     assert!(v.as_str().unwrap().starts_with("ASIADOUBLE"), "{ctx}");
@@ -391,9 +410,11 @@ async fn profile_chains_agree_with_botocore() {
             let class = want["error"].as_str().unwrap_or("(no error)");
             assert!(c.expect.botocore().contains(&class), "{ctx}");
             assert!(
-                mine.is_empty() && by_case[i].is_empty(),
+                mine.is_empty() && by_case[i].is_empty() && lib_calls.is_empty(),
                 "no call before a configuration error: {ctx}"
             );
+            let lib = library.expect_err(&ctx);
+            assert!(lib.contains(c.expect.stskit()), "library: {lib}: {ctx}");
             errors += 1;
         }
     }
@@ -401,4 +422,50 @@ async fn profile_chains_agree_with_botocore() {
     eprintln!("{ok} resolved alike, {errors} failed alike");
     assert_eq!(ok + errors, CASES);
     assert!(ok >= 120 && errors >= 40, "{ok} / {errors}");
+}
+
+/// The library's answer for one case: `Config` over exactly the case's variables and
+/// the files of `dir`, the explicit profile, then the chain's credentials (key id,
+/// secret), or the error's message.
+async fn front_door(input: &Value, dir: &std::path::Path) -> Result<(String, String), String> {
+    use secrecy::ExposeSecret;
+    let mut env: Vec<(String, String)> = input["env"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+        .collect();
+    env.push(("AWS_EC2_METADATA_DISABLED".into(), "true".into()));
+    env.push((
+        "AWS_CONFIG_FILE".into(),
+        input["config"].as_str().unwrap().into(),
+    ));
+    env.push((
+        "AWS_SHARED_CREDENTIALS_FILE".into(),
+        input["credentials"].as_str().unwrap().into(),
+    ));
+    let files: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            let bytes = std::fs::read(&p).unwrap();
+            (p, bytes)
+        })
+        .collect();
+    let config = stskit::Config::builder()
+        .os(stskit::provider::Os::fake(env, files))
+        .profile(input["profile"].as_str().unwrap())
+        .load()
+        .map_err(|e| e.to_string())?;
+    let provided = config
+        .credentials()
+        .credentials()
+        .await
+        .map_err(|e| e.to_string())?;
+    let c = &provided.credentials;
+    Ok((
+        c.access_key_id().to_owned(),
+        c.secret_access_key().expose_secret().to_owned(),
+    ))
 }

@@ -5,16 +5,16 @@ use std::fmt;
 use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
-use super::super::Operation;
-use super::super::form::FormWriter;
-use super::super::response::{AssumeRoleOutput, parse_assume_role};
-use super::super::rules::{
+use crate::sts::Operation;
+use crate::sts::form::FormWriter;
+use crate::sts::input::InputError;
+use crate::sts::response::failures::AnswerError;
+use crate::sts::response::{AssumeRoleOutput, parse_assume_role};
+use crate::sts::rules::{
     check_arn_text, check_external_id, check_mfa, check_min_token_size, check_name_like,
     check_policy, check_policy_arns, check_role_arn, check_tag_text, check_tags, invalid,
     write_number, write_policy_arns, write_tags,
 };
-use crate::sts::input::InputError;
-use crate::sts::response::failures::AnswerError;
 
 /// The longest session of a role assumed with temporary credentials (role chaining).
 pub const CHAINED_MAX_DURATION_SECONDS: u32 = 3600;

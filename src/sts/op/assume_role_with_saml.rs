@@ -5,15 +5,15 @@ use std::fmt;
 use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
-use super::super::Operation;
-use super::super::form::FormWriter;
-use super::super::response::{AssumeRoleWithSamlOutput, parse_assume_role_with_saml};
-use super::super::rules::{
+use crate::sts::Operation;
+use crate::sts::form::FormWriter;
+use crate::sts::input::InputError;
+use crate::sts::response::failures::AnswerError;
+use crate::sts::response::{AssumeRoleWithSamlOutput, parse_assume_role_with_saml};
+use crate::sts::rules::{
     check_arn_text, check_duration, check_len, check_min_token_size, check_policy,
     check_policy_arns, check_role_arn, write_number, write_policy_arns,
 };
-use crate::sts::input::InputError;
-use crate::sts::response::failures::AnswerError;
 
 /// The `AssumeRoleWithSAML` parameters; see
 /// <https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithSAML.html>.

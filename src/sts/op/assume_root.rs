@@ -3,14 +3,14 @@
 
 use time::OffsetDateTime;
 
-use super::super::Operation;
-use super::super::form::FormWriter;
-use super::super::response::{AssumeRootOutput, parse_assume_root};
-use super::super::rules::{
-    check_arn_text, check_duration, check_len, check_min_token_size, write_number,
-};
+use crate::sts::Operation;
+use crate::sts::form::FormWriter;
 use crate::sts::input::InputError;
 use crate::sts::response::failures::AnswerError;
+use crate::sts::response::{AssumeRootOutput, parse_assume_root};
+use crate::sts::rules::{
+    check_arn_text, check_duration, check_len, check_min_token_size, write_number,
+};
 
 /// The `AssumeRoot` parameters; see
 /// <https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html>.

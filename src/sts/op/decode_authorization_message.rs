@@ -1,13 +1,11 @@
 //! `DecodeAuthorizationMessage`: the decoded text of an encoded authorization failure.
 
-use super::super::Operation;
-use super::super::form::FormWriter;
-use super::super::response::{
-    DecodeAuthorizationMessageOutput, parse_decode_authorization_message,
-};
-use super::super::rules::check_len;
+use crate::sts::Operation;
+use crate::sts::form::FormWriter;
 use crate::sts::input::InputError;
 use crate::sts::response::failures::AnswerError;
+use crate::sts::response::{DecodeAuthorizationMessageOutput, parse_decode_authorization_message};
+use crate::sts::rules::check_len;
 
 /// `DecodeAuthorizationMessage`: the decoded text of an encoded authorization failure
 /// message; see

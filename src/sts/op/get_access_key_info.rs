@@ -1,11 +1,11 @@
 //! `GetAccessKeyInfo`: the account an access key id belongs to.
 
-use super::super::Operation;
-use super::super::form::FormWriter;
-use super::super::response::{GetAccessKeyInfoOutput, parse_get_access_key_info};
-use super::super::rules::{invalid, is_word};
+use crate::sts::Operation;
+use crate::sts::form::FormWriter;
 use crate::sts::input::InputError;
 use crate::sts::response::failures::AnswerError;
+use crate::sts::response::{GetAccessKeyInfoOutput, parse_get_access_key_info};
+use crate::sts::rules::{invalid, is_word};
 
 /// `GetAccessKeyInfo`: the account an access key id belongs to; see
 /// <https://docs.aws.amazon.com/STS/latest/APIReference/API_GetAccessKeyInfo.html>.

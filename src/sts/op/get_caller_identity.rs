@@ -1,10 +1,10 @@
 //! `GetCallerIdentity`: who the signing credentials belong to.
 
-use super::super::Operation;
-use super::super::form::FormWriter;
-use super::super::response::{CallerIdentity, parse_caller_identity};
+use crate::sts::Operation;
+use crate::sts::form::FormWriter;
 use crate::sts::input::InputError;
 use crate::sts::response::failures::AnswerError;
+use crate::sts::response::{CallerIdentity, parse_caller_identity};
 
 /// The `GetCallerIdentity` call: who the signing credentials belong to. It has no
 /// parameters.

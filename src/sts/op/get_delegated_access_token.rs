@@ -5,12 +5,12 @@ use std::fmt;
 use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
-use super::super::Operation;
-use super::super::form::FormWriter;
-use super::super::response::{GetDelegatedAccessTokenOutput, parse_get_delegated_access_token};
-use super::super::rules::invalid;
+use crate::sts::Operation;
+use crate::sts::form::FormWriter;
 use crate::sts::input::InputError;
 use crate::sts::response::failures::AnswerError;
+use crate::sts::response::{GetDelegatedAccessTokenOutput, parse_get_delegated_access_token};
+use crate::sts::rules::invalid;
 
 /// The `GetDelegatedAccessToken` parameters. The trade-in token is a secret: it goes
 /// only into the sensitive POST body, and `Debug` does not show it.

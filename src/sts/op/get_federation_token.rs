@@ -3,15 +3,15 @@
 
 use time::OffsetDateTime;
 
-use super::super::Operation;
-use super::super::form::FormWriter;
-use super::super::response::{GetFederationTokenOutput, parse_get_federation_token};
-use super::super::rules::{
+use crate::sts::Operation;
+use crate::sts::form::FormWriter;
+use crate::sts::input::InputError;
+use crate::sts::response::failures::AnswerError;
+use crate::sts::response::{GetFederationTokenOutput, parse_get_federation_token};
+use crate::sts::rules::{
     check_duration, check_min_token_size, check_name_like, check_policy, check_policy_arns,
     check_tags, invalid, write_number, write_policy_arns, write_tags,
 };
-use crate::sts::input::InputError;
-use crate::sts::response::failures::AnswerError;
 
 /// The `GetFederationToken` parameters; see
 /// <https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html>.

@@ -2,14 +2,14 @@
 
 use time::OffsetDateTime;
 
-use super::super::Operation;
-use super::super::form::FormWriter;
-use super::super::response::{GetScopedCredentialsOutput, parse_get_scoped_credentials};
-use super::super::rules::{
-    check_duration, check_len, check_min_token_size, check_policy, invalid, write_number,
-};
+use crate::sts::Operation;
+use crate::sts::form::FormWriter;
 use crate::sts::input::InputError;
 use crate::sts::response::failures::AnswerError;
+use crate::sts::response::{GetScopedCredentialsOutput, parse_get_scoped_credentials};
+use crate::sts::rules::{
+    check_duration, check_len, check_min_token_size, check_policy, invalid, write_number,
+};
 
 /// The `GetScopedCredentials` parameters (none required). STS serves it to temporary
 /// credentials only.

@@ -6,12 +6,12 @@ use std::fmt;
 use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
-use super::super::Operation;
-use super::super::form::FormWriter;
-use super::super::response::{GetSessionTokenOutput, parse_get_session_token};
-use super::super::rules::{check_duration, check_mfa, check_min_token_size, invalid, write_number};
+use crate::sts::Operation;
+use crate::sts::form::FormWriter;
 use crate::sts::input::InputError;
 use crate::sts::response::failures::AnswerError;
+use crate::sts::response::{GetSessionTokenOutput, parse_get_session_token};
+use crate::sts::rules::{check_duration, check_mfa, check_min_token_size, invalid, write_number};
 
 /// The `GetSessionToken` parameters; see
 /// <https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html>.

@@ -1,14 +1,12 @@
 //! `GetWebIdentityToken`: a signed JWT that proves the caller's AWS identity to an
 //! outside service (outbound web identity federation).
 
-use super::super::Operation;
-use super::super::form::FormWriter;
-use super::super::response::{GetWebIdentityTokenOutput, parse_get_web_identity_token};
-use super::super::rules::{
-    check_duration, check_len, check_tags, invalid, write_number, write_tags,
-};
+use crate::sts::Operation;
+use crate::sts::form::FormWriter;
 use crate::sts::input::InputError;
 use crate::sts::response::failures::AnswerError;
+use crate::sts::response::{GetWebIdentityTokenOutput, parse_get_web_identity_token};
+use crate::sts::rules::{check_duration, check_len, check_tags, invalid, write_number, write_tags};
 
 /// `SubjectMode`: whose identity the token's subject names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
