@@ -61,6 +61,7 @@ pub use sso::{SsoProvider, SsoSettings};
 
 pub(crate) use http_source::metadata_limits;
 pub(crate) use runner::{Connect, Purpose, Runner, RunnerSettings, SigningObserver};
+#[cfg(feature = "cli")]
 pub(crate) use web_identity::{
     MAX_SAML_ASSERTION_FILE, MAX_WEB_IDENTITY_TOKEN_FILE, read_secret_file,
 };

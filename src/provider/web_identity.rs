@@ -11,6 +11,7 @@ use crate::sts::input::InputError;
 /// The largest web identity token file read (the token is at most 20000 characters).
 pub(crate) const MAX_WEB_IDENTITY_TOKEN_FILE: u64 = 128 * 1024;
 /// The largest SAML assertion file read (the assertion is at most 100000 characters).
+#[cfg(feature = "cli")]
 pub(crate) const MAX_SAML_ASSERTION_FILE: u64 = 512 * 1024;
 
 /// Reads a secret from the regular file at `path`: UTF-8, at most `max` bytes, white
