@@ -40,7 +40,7 @@ impl Source {
         use std::borrow::Cow;
         match self {
             Source::Parsed(f) => f.profiles.get(name).map(Cow::Borrowed),
-            Source::Indexed(i) => i.profile(name).map(Cow::Owned),
+            Source::Indexed(i) => i.profile(name).map(Cow::Borrowed),
         }
     }
     fn is_empty(&self) -> bool {
@@ -53,6 +53,14 @@ impl Source {
         match self {
             Source::Parsed(f) => f.profiles.keys().map(String::as_str).collect(),
             Source::Indexed(i) => i.profile_names(),
+        }
+    }
+    fn section(&self, sso: bool, name: &str) -> Option<Properties> {
+        match self {
+            Source::Parsed(f) => if sso { &f.sso_sessions } else { &f.services }
+                .get(name)
+                .cloned(),
+            Source::Indexed(i) => i.section(sso, name),
         }
     }
     fn sections(&self, sso: bool) -> BTreeMap<String, Properties> {
@@ -170,6 +178,14 @@ impl ProfileSet {
     pub fn services(&self) -> BTreeMap<String, Properties> {
         self.config.sections(false)
     }
+    /// The `[sso-session name]` section of the config file (only that one is read).
+    pub fn sso_session(&self, name: &str) -> Option<Properties> {
+        self.config.section(true, name)
+    }
+    /// The `[services name]` section of the config file (only that one is read).
+    pub fn services_section(&self, name: &str) -> Option<Properties> {
+        self.config.section(false, name)
+    }
     /// Whether either file defines any profile.
     pub fn is_empty(&self) -> bool {
         self.config.is_empty() && self.credentials.is_empty()
@@ -213,8 +229,7 @@ impl ProfileSet {
             return Ok(None);
         };
         if let Some(services) = p.get("services") {
-            let sections = self.services();
-            let Some(section) = sections.get(services) else {
+            let Some(section) = self.services_section(services) else {
                 return Err(ChainError::Config {
                     profile: profile.to_owned(),
                     rule: "names a services section that does not exist",

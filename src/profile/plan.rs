@@ -197,6 +197,13 @@ impl fmt::Display for ChainError {
                 f,
                 "the source_profile {source_profile:?} of profile {profile:?} does not exist"
             ),
+            ChainError::Loop { chain } if chain.len() > 9 => write!(
+                f,
+                "the profiles form a loop of {} hops: {} -> ... -> {}",
+                chain.len() - 1,
+                chain[..4].join(" -> "),
+                chain[chain.len() - 4..].join(" -> ")
+            ),
             ChainError::Loop { chain } => {
                 write!(f, "the profiles form a loop: {}", chain.join(" -> "))
             }
@@ -238,6 +245,9 @@ pub fn plan(set: &ProfileSet, selected: &str) -> Result<Plan, ChainError> {
         return Err(ChainError::NoProfiles);
     }
     let mut visited = vec![selected.to_owned()];
+    // The same names as a set, so finding a loop is linear in the chain's length.
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    seen.insert(selected.to_owned());
     let mut hops: Vec<RoleHop> = Vec::new();
     let mut name = selected.to_owned();
     let base = loop {
@@ -309,10 +319,11 @@ pub fn plan(set: &ProfileSet, selected: &str) -> Result<Plan, ChainError> {
             visited.push(name.clone());
             return Err(ChainError::Loop { chain: visited });
         }
-        if visited.iter().any(|v| v == source) {
+        if seen.contains(source) {
             visited.push(source.to_owned());
             return Err(ChainError::Loop { chain: visited });
         }
+        seen.insert(source.to_owned());
         visited.push(source.to_owned());
         name = source.to_owned();
     };
@@ -416,8 +427,7 @@ fn sso(
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
     if let Some(session) = session {
-        let sessions = set.sso_sessions();
-        let Some(section) = sessions.get(session) else {
+        let Some(section) = &set.sso_session(session) else {
             return Err(config(name, "names an sso_session that does not exist"));
         };
         for key in ["sso_region", "sso_start_url"] {
@@ -440,4 +450,40 @@ fn sso(
         profile: name.to_owned(),
         settings,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_loop_is_found_and_named_in_one_short_line() {
+        let n = 20_000;
+        let config: String = (0..n)
+            .map(|i| {
+                format!(
+                    "[profile p{i}]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = p{}\n",
+                    (i + 1) % n
+                )
+            })
+            .collect();
+        let set = ProfileSet::parse(&config, "").unwrap();
+        let err = plan(&set, "p0").unwrap_err();
+        assert!(matches!(&err, ChainError::Loop { chain } if chain.len() == n + 1));
+        assert_eq!(
+            err.to_string(),
+            "the profiles form a loop of 20000 hops: p0 -> p1 -> p2 -> p3 -> ... -> \
+             p19997 -> p19998 -> p19999 -> p0"
+        );
+        let short = ProfileSet::parse(
+            "[profile a]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = b\n\
+             [profile b]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = a\n",
+            "",
+        )
+        .unwrap();
+        assert_eq!(
+            plan(&short, "a").unwrap_err().to_string(),
+            "the profiles form a loop: a -> b -> a"
+        );
+    }
 }

@@ -1,7 +1,12 @@
 //! The properties of one section, compact: every key and value in one text buffer,
 //! with their places in a list (two allocations a section instead of two a property).
 
+use std::collections::HashMap;
 use std::fmt;
+
+/// Past this many keys a section gets a hash index, so reading a section is linear in
+/// its size; below it (every real section) a scan is faster than hashing.
+const INDEXED: usize = 16;
 
 /// The properties of one section: keys lower-cased, the last value of a repeated key
 /// wins, insertion order kept. A property with sub-properties keeps them raw
@@ -11,6 +16,8 @@ pub struct Properties {
     text: String,
     /// (key start, key end, value start, value end) in `text`.
     entries: Vec<(usize, usize, usize, usize)>,
+    /// Key -> entry, once there are more than [`INDEXED`] entries.
+    index: Option<HashMap<Box<str>, usize>>,
 }
 
 impl Properties {
@@ -24,10 +31,14 @@ impl Properties {
         Properties {
             text: String::with_capacity(192),
             entries: Vec::with_capacity(8),
+            index: None,
         }
     }
 
     fn find(&self, key: &str) -> Option<usize> {
+        if let Some(index) = &self.index {
+            return index.get(key).copied();
+        }
         self.entries
             .iter()
             .position(|&(ks, ke, _, _)| &self.text[ks..ke] == key)
@@ -56,6 +67,23 @@ impl Properties {
                 let ke = self.text.len();
                 self.text.push_str(value);
                 self.entries.push((ks, ke, ke, self.text.len()));
+                let at = self.entries.len() - 1;
+                match &mut self.index {
+                    Some(index) => {
+                        index.insert(key.into(), at);
+                    }
+                    None if self.entries.len() > INDEXED => {
+                        let text = &self.text;
+                        self.index = Some(
+                            self.entries
+                                .iter()
+                                .enumerate()
+                                .map(|(i, &(ks, ke, _, _))| (text[ks..ke].into(), i))
+                                .collect(),
+                        );
+                    }
+                    None => {}
+                }
             }
         }
     }
@@ -132,5 +160,30 @@ impl Eq for Properties {}
 impl fmt::Debug for Properties {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_set().entries(self.keys()).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_section_of_a_hundred_thousand_keys_reads_like_a_small_one() {
+        let mut p = Properties::new();
+        for i in 0..100_000 {
+            p.insert(&format!("key{i}"), &format!("v{i}"));
+        }
+        p.insert("key7", "again");
+        p.continue_value("key99999", "more");
+        assert_eq!(p.len(), 100_000);
+        assert_eq!(p.get("key7"), Some("again"), "the last value wins");
+        assert_eq!(p.get("key99999"), Some("v99999\nmore"));
+        assert_eq!(p.get("key100000"), None);
+        assert_eq!(p.keys().nth(7), Some("key7"), "insertion order kept");
+        let small: Properties = [("a", "1"), ("b", "2")].into_iter().collect();
+        let mut merged = p.clone();
+        merged.extend(small);
+        assert_eq!((merged.len(), merged.get("b")), (100_002, Some("2")));
+        assert_eq!(merged, merged.clone());
     }
 }

@@ -5,7 +5,7 @@
 
 use super::error::CredentialsError;
 use super::os::Os;
-use crate::profile::{FileKind, ProfileFile, ProfileSet, Properties, parse};
+use crate::profile::{FileKind, ProfileSet, Properties};
 use crate::sts::EndpointParams;
 use crate::sts::input::InputError;
 use crate::transport::TransportConfig;
@@ -43,11 +43,11 @@ fn profile_paths(os: &Os) -> Result<(String, String), InputError> {
     Ok((os.expand_home(&config)?, os.expand_home(&credentials)?))
 }
 
-fn load(os: &Os, path: &str, kind: FileKind) -> Result<ProfileFile, CredentialsError> {
+/// The text of one file; a missing file is an empty one, as for the AWS tools.
+fn read(os: &Os, path: &str) -> Result<String, CredentialsError> {
     let bytes = match os.read_regular_file(std::path::Path::new(path), MAX_PROFILE_FILE) {
         Ok(b) => b,
-        // A missing file is an empty one, as for the AWS tools.
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ProfileFile::default()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(String::new()),
         Err(e) => {
             return Err(CredentialsError::Read {
                 path: path.to_owned(),
@@ -60,23 +60,28 @@ fn load(os: &Os, path: &str, kind: FileKind) -> Result<ProfileFile, CredentialsE
             });
         }
     };
-    let text = String::from_utf8(bytes).map_err(|_| CredentialsError::Read {
+    String::from_utf8(bytes).map_err(|_| CredentialsError::Read {
         path: path.to_owned(),
         rule: "not UTF-8",
-    })?;
-    parse(&text, kind).map_err(|error| CredentialsError::File {
-        path: path.to_owned(),
-        error,
     })
 }
 
-/// Reads and merges the config and credentials files (missing files are empty).
+/// Reads, checks and indexes the config and credentials files (missing files are
+/// empty): one linear pass over each, and a profile is parsed only when it is asked
+/// for, so a profile nobody selects costs no more than scanning it.
 pub(crate) fn load_profiles(os: &Os) -> Result<ProfileSet, CredentialsError> {
     let (config, credentials) = profile_paths(os)?;
-    Ok(ProfileSet::new(
-        load(os, &config, FileKind::Config)?,
-        load(os, &credentials, FileKind::Credentials)?,
-    ))
+    let (config_text, credentials_text) = (read(os, &config)?, read(os, &credentials)?);
+    ProfileSet::parse(&config_text, &credentials_text).map_err(|(kind, error)| {
+        CredentialsError::File {
+            path: if kind == FileKind::Config {
+                config
+            } else {
+                credentials
+            },
+            error,
+        }
+    })
 }
 
 /// The profile name: `explicit`, else `AWS_PROFILE`, else `AWS_DEFAULT_PROFILE`, else
