@@ -25,13 +25,19 @@ const PIPE_GRACE: Duration = Duration::from_secs(2);
 const DEPTH_VAR: &str = "STSKIT_CREDENTIAL_PROCESS_DEPTH";
 const MAX_DEPTH: u32 = 4;
 
-/// Splits a command line as a POSIX shell does (white space, `'...'`, `"..."` with
-/// `\"`, `\\`, `\$`, `` \` `` escapes, `\x` outside quotes), without expanding anything.
+/// Splits a command line exactly as the AWS CLI does, with Python's `shlex.split` in
+/// POSIX mode: white space is space, tab, CR and LF; `'...'` keeps everything; in
+/// `"..."` a backslash escapes only `"` and `\\` (before any other character, `$` and
+/// `` ` `` included, it stays); outside quotes a backslash makes the next character
+/// literal; `#` is an ordinary character; an empty quoted word is a word. Nothing is
+/// expanded.
 ///
 /// # Errors
-/// A rule when a quote is not closed, the line ends in a lone `\`, or it is empty.
+/// A rule when a quote is not closed, the line ends in a lone `\\`, or there is no
+/// word.
 pub(crate) fn split_command(line: &str) -> Result<Vec<String>, &'static str> {
     let mut words = Vec::new();
+    // The word being read (`Some("")` after an empty quoted part).
     let mut word: Option<String> = None;
     let mut chars = line.chars();
     while let Some(c) = chars.next() {
@@ -57,13 +63,12 @@ pub(crate) fn split_command(line: &str) -> Result<Vec<String>, &'static str> {
                     match chars.next() {
                         Some('"') => break,
                         Some('\\') => match chars.next() {
-                            Some(c @ ('"' | '\\' | '$' | '`')) => w.push(c),
-                            Some('\n') => {}
+                            Some(c @ ('"' | '\\')) => w.push(c),
                             Some(c) => {
                                 w.push('\\');
                                 w.push(c);
                             }
-                            None => return Err("a double quote is not closed"),
+                            None => return Err("the command ends in a lone backslash"),
                         },
                         Some(c) => w.push(c),
                         None => return Err("a double quote is not closed"),
@@ -71,7 +76,6 @@ pub(crate) fn split_command(line: &str) -> Result<Vec<String>, &'static str> {
                 }
             }
             '\\' => match chars.next() {
-                Some('\n') => {}
                 Some(c) => word.get_or_insert_with(String::new).push(c),
                 None => return Err("the command ends in a lone backslash"),
             },
@@ -281,10 +285,16 @@ mod tests {
     }
 
     #[test]
-    fn splits_like_a_posix_shell() {
+    fn splits_as_python_shlex_split_does() {
         assert_eq!(
             split_command(r#"/bin/tool --a 'x y' "q \"z\" \$" b\ c"#).unwrap(),
-            vec!["/bin/tool", "--a", "x y", "q \"z\" $", "b c"]
+            vec!["/bin/tool", "--a", "x y", "q \"z\" \\$", "b c"]
+        );
+        // In double quotes only " and \ lose their backslash; # is a character; an
+        // empty quoted word is a word; a backslash makes a newline literal outside quotes.
+        assert_eq!(
+            split_command("\"\\$HOME\\`x\\\\\" #c '' a\\\nb").unwrap(),
+            vec!["\\$HOME\\`x\\", "#c", "", "a\nb"]
         );
         assert!(split_command("'open").is_err());
         assert!(split_command("  ").is_err());
@@ -311,3 +321,7 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "process_tests.rs"]
+mod shlex_tests;
