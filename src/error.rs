@@ -47,7 +47,7 @@ use std::fmt;
 pub use crate::client::error::CallError;
 pub use crate::http::HeaderError;
 #[cfg(feature = "client")]
-pub use crate::provider::error::{CredentialsError, ProvideError, SourceFailure};
+pub use crate::provider::error::{CredentialsError, FailureClass, ProvideError, SourceFailure};
 pub use crate::sigv4::SigningError;
 pub use crate::sts::input::InputError;
 pub use crate::sts::response::failures::{
@@ -92,6 +92,17 @@ impl Error {
                 None => !e.is_non_recoverable(),
             },
             Error::NoCredentials | Error::Runtime(_) => false,
+        }
+    }
+
+    /// The class of the failure (see [`FailureClass`]): the settings, a refusal, or no
+    /// usable answer.
+    pub fn class(&self) -> FailureClass {
+        match self {
+            Error::Call(e) => e.class(),
+            Error::Credentials(e) => e.class(),
+            Error::NoCredentials => FailureClass::Settings,
+            Error::Runtime(_) => FailureClass::NoAnswer,
         }
     }
 

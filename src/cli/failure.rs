@@ -1,13 +1,14 @@
 //! Why a command failed: the exit code and the message for stderr, from every error
-//! the library returns, in one place.
+//! the library returns. The exit code is the failure's class ([`FailureClass`], the
+//! library's one classification for every source), through one table:
 //!
 //! | exit | class | from |
 //! | --- | --- | --- |
-//! | 2 | usage or settings | flags, files, variables, profiles, endpoints, a refused request, a needed `aws sso login` |
-//! | 3 | the source said no | an STS error document; a metadata or Identity Center error with a code |
-//! | 4 | no usable answer | connection, timeout, TLS, malformed or expired answer, stdout closed |
+//! | 2 | usage or settings | flags, files, variables, profiles, endpoints, a refused request, a command that cannot be run, a needed `aws sso login` |
+//! | 3 | the source said no | an STS error document; a metadata or Identity Center error with a code; a `credential_process` that exited with an error |
+//! | 4 | no usable answer | connection, timeout, TLS, malformed, oversized or expired answer, stdout closed |
 
-use crate::error::{CallError, CredentialsError, Error, SourceFailure, TransportErrorKind};
+use crate::error::{CallError, CredentialsError, Error, FailureClass, SourceFailure};
 
 /// Usage or configuration error.
 pub(crate) const EXIT_USAGE: u8 = 2;
@@ -74,7 +75,7 @@ impl From<&CallError> for Failure {
             message.push_str(advice);
         }
         Failure {
-            code: call_exit_code(e),
+            code: exit_code(e.class()),
             message,
         }
     }
@@ -107,38 +108,18 @@ impl From<CredentialsError> for Failure {
             );
         }
         Failure {
-            code: credentials_exit_code(&e),
+            code: exit_code(e.class()),
             message,
         }
     }
 }
 
-/// Whose fault a call's failure is: the caller's (2), STS's answer (3), or no usable
-/// answer (4).
-fn call_exit_code(e: &CallError) -> u8 {
-    match e {
-        CallError::InvalidInput(_) => EXIT_USAGE,
-        CallError::Transport(t) if t.kind() == TransportErrorKind::Refused => EXIT_USAGE,
-        CallError::Service(_) => EXIT_STS_ERROR,
+/// The one table from a failure's class to the exit code.
+fn exit_code(class: FailureClass) -> u8 {
+    match class {
+        FailureClass::Settings => EXIT_USAGE,
+        FailureClass::Refused => EXIT_STS_ERROR,
         _ => EXIT_NO_ANSWER,
-    }
-}
-
-/// The exit code of a failure that is not an STS call's: the settings (2), an answer
-/// with an error code (3), no usable answer or expired credentials (4).
-fn credentials_exit_code(e: &CredentialsError) -> u8 {
-    match e.root() {
-        CredentialsError::Sts { error, .. } => call_exit_code(error),
-        CredentialsError::Source { failure, .. } => match failure {
-            SourceFailure::Config(_) | SourceFailure::LoginNeeded(_) => EXIT_USAGE,
-            SourceFailure::Unreachable(t) if t.kind() == TransportErrorKind::Refused => EXIT_USAGE,
-            SourceFailure::Status { code: Some(_), .. } | SourceFailure::Code(_) => EXIT_STS_ERROR,
-            _ => EXIT_NO_ANSWER,
-        },
-        CredentialsError::StaleCredentials { .. } | CredentialsError::FetchTimeout { .. } => {
-            EXIT_NO_ANSWER
-        }
-        _ => EXIT_USAGE,
     }
 }
 

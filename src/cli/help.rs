@@ -46,11 +46,14 @@ stdout (or shell exports with --output), so they can stand in ~/.aws/config as:
 Exit codes:
   0  success
   2  usage or configuration error (missing or invalid flag, missing source credentials,
-     an environment variable that is not valid UTF-8, a refused endpoint)
-  3  STS answered with an error (AccessDenied, ExpiredToken, ...)
+     an environment variable that is not valid UTF-8, a refused endpoint, a
+     credential_process that cannot be run, a needed aws sso login)
+  3  STS answered with an error (AccessDenied, ExpiredToken, ...), or another source
+     said no (an error code from instance metadata, the container endpoint or IAM
+     Identity Center; a credential_process that exited with an error)
   4  no usable answer (connection, certificate, proxy, timeout, deadline, redirect,
-     oversized or malformed response, HTTP error without an STS error document), or
-     the answer could not be written to stdout
+     oversized, malformed or expired answer, HTTP error without an error document),
+     or the answer could not be written to stdout
 On failure stdout stays empty and stderr says why, in one or two lines.
 ";
 
@@ -80,6 +83,8 @@ pub(crate) fn command_help(spec: &Spec) -> String {
     }
     out.push('\n');
     out.push_str(spec.tail);
-    out.push_str("Exit codes: 0 success, 2 usage, 3 STS error, 4 no usable answer.\n");
+    out.push_str(
+        "Exit codes: 0 success, 2 usage or settings, 3 the source said no, 4 no usable answer.\n",
+    );
     out
 }

@@ -52,6 +52,9 @@ pub enum CredentialsError {
     Process {
         /// The profile.
         profile: String,
+        /// What kind of failure: it cannot be run as configured, it exited with an
+        /// error, or it gave no usable answer.
+        class: FailureClass,
         /// What went wrong (exit code, bad JSON, missing member; at most the first
         /// line of its stderr, cut short and escaped).
         rule: String,
@@ -93,6 +96,55 @@ pub enum CredentialsError {
     Shared(Arc<CredentialsError>),
 }
 
+/// What kind of failure it is, whatever the source: the one table from a failure to
+/// what the caller should do (the command line's exit code: 2, 3, 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FailureClass {
+    /// The settings are wrong: a flag, a variable, a file, a profile, a refused request
+    /// or endpoint, a command that cannot be run, a needed `aws sso login` (exit 2).
+    Settings,
+    /// The source answered and said no: an STS error document, an error code from
+    /// instance metadata, the container endpoint or IAM Identity Center, a
+    /// `credential_process` that exited with an error (exit 3).
+    Refused,
+    /// No usable answer: no connection, a timeout, an answer that is malformed,
+    /// oversized or already expired (exit 4).
+    NoAnswer,
+}
+
+impl CallError {
+    /// The class of the failure: a request refused before any IO (or by the
+    /// transport's own rules) is the settings'; an STS error document is a refusal;
+    /// anything else is no usable answer.
+    pub fn class(&self) -> FailureClass {
+        match self {
+            CallError::InvalidInput(_) | CallError::InsideRuntime => FailureClass::Settings,
+            CallError::Transport(t) if t.kind() == TransportErrorKind::Refused => {
+                FailureClass::Settings
+            }
+            CallError::Service(_) => FailureClass::Refused,
+            _ => FailureClass::NoAnswer,
+        }
+    }
+}
+
+impl SourceFailure {
+    /// The class of the failure (see [`FailureClass`]).
+    pub fn class(&self) -> FailureClass {
+        match self {
+            SourceFailure::Config(_) | SourceFailure::LoginNeeded(_) => FailureClass::Settings,
+            SourceFailure::Unreachable(t) if t.kind() == TransportErrorKind::Refused => {
+                FailureClass::Settings
+            }
+            SourceFailure::Status { code: Some(_), .. } | SourceFailure::Code(_) => {
+                FailureClass::Refused
+            }
+            _ => FailureClass::NoAnswer,
+        }
+    }
+}
+
 /// STS error codes that no retry or backoff will heal (a trailing `Exception` is
 /// ignored): the caller has to change something.
 const NON_RECOVERABLE_CODES: [&str; 6] = [
@@ -110,6 +162,23 @@ impl CredentialsError {
         match self.root() {
             CredentialsError::Sts { error, .. } => Some(error),
             _ => None,
+        }
+    }
+
+    /// The class of the failure, for every source alike (see [`FailureClass`]): an
+    /// STS call's as [`CallError::class`], an HTTP source's as
+    /// [`SourceFailure::class`], a `credential_process`'s as it says; a fetch timeout or
+    /// credentials already expired are no usable answer; anything else (a file, a
+    /// setting, a profile, a missing MFA code) is the settings'.
+    pub fn class(&self) -> FailureClass {
+        match self.root() {
+            CredentialsError::Sts { error, .. } => error.class(),
+            CredentialsError::Source { failure, .. } => failure.class(),
+            CredentialsError::Process { class, .. } => *class,
+            CredentialsError::StaleCredentials { .. } | CredentialsError::FetchTimeout { .. } => {
+                FailureClass::NoAnswer
+            }
+            _ => FailureClass::Settings,
         }
     }
 
@@ -176,7 +245,7 @@ impl fmt::Display for CredentialsError {
                 f,
                 "profile {profile:?}: credential_source Environment found no AWS_ACCESS_KEY_ID in the environment"
             ),
-            CredentialsError::Process { profile, rule } => {
+            CredentialsError::Process { profile, rule, .. } => {
                 write!(f, "credential_process of profile {profile:?}: {rule}")
             }
             CredentialsError::MfaCodeNeeded { profile } => write!(

@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use super::error::CredentialsError;
+use super::error::FailureClass::{self, NoAnswer, Refused, Settings};
 use super::os::Os;
 use super::provide::Provided;
 use crate::credentials::Credentials;
@@ -91,9 +92,10 @@ pub(crate) fn split_command(line: &str) -> Result<Vec<String>, &'static str> {
     Ok(words)
 }
 
-fn fail(profile: &str, rule: impl Into<String>) -> CredentialsError {
+fn fail(profile: &str, class: FailureClass, rule: impl Into<String>) -> CredentialsError {
     CredentialsError::Process {
         profile: profile.to_owned(),
+        class,
         rule: rule.into(),
     }
 }
@@ -139,10 +141,11 @@ pub(crate) fn run_credential_process(
     depth: u32,
     now: OffsetDateTime,
 ) -> Result<Provided, CredentialsError> {
-    let words = split_command(command).map_err(|r| fail(profile, r))?;
+    let words = split_command(command).map_err(|r| fail(profile, Settings, r))?;
     if depth >= MAX_DEPTH {
         return Err(fail(
             profile,
+            Settings,
             "credential_process runs nested too deep (does it run stskit on the same profile?)",
         ));
     }
@@ -153,10 +156,16 @@ pub(crate) fn run_credential_process(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| fail(profile, format!("cannot start the command: {}", e.kind())))?;
+        .map_err(|e| {
+            fail(
+                profile,
+                Settings,
+                format!("cannot start the command: {}", e.kind()),
+            )
+        })?;
     let (Some(out), Some(err)) = (child.stdout.take(), child.stderr.take()) else {
         let _ = child.kill();
-        return Err(fail(profile, "cannot read the command's output"));
+        return Err(fail(profile, NoAnswer, "cannot read the command's output"));
     };
     // Each pipe is read on its own thread that sends what it read; the wait for it is
     // bounded, since a background child of the command may keep the pipe open.
@@ -180,6 +189,7 @@ pub(crate) fn run_credential_process(
                 let _ = child.wait();
                 return Err(fail(
                     profile,
+                    NoAnswer,
                     "the command ran longer than 60 s and was stopped",
                 ));
             }
@@ -187,6 +197,7 @@ pub(crate) fn run_credential_process(
             Err(e) => {
                 return Err(fail(
                     profile,
+                    NoAnswer,
                     format!("cannot wait for the command: {}", e.kind()),
                 ));
             }
@@ -199,6 +210,7 @@ pub(crate) fn run_credential_process(
     let Some(stdout) = collect(stdout) else {
         return Err(fail(
             profile,
+            NoAnswer,
             "the command exited but its output stayed open (a background process holds it)",
         ));
     };
@@ -215,11 +227,16 @@ pub(crate) fn run_credential_process(
         };
         return Err(fail(
             profile,
+            Refused,
             format!("the command exited with {code}{tail}"),
         ));
     }
     if stdout.len() as u64 > MAX_OUTPUT {
-        return Err(fail(profile, "the command wrote more than 64 KiB"));
+        return Err(fail(
+            profile,
+            NoAnswer,
+            "the command wrote more than 64 KiB",
+        ));
     }
     parse_process_output(profile, &stdout, now)
 }
@@ -234,34 +251,44 @@ pub(crate) fn parse_process_output(
     now: OffsetDateTime,
 ) -> Result<Provided, CredentialsError> {
     let value: serde_json::Value = serde_json::from_slice(stdout)
-        .map_err(|_| fail(profile, "the command did not print a JSON object"))?;
+        .map_err(|_| fail(profile, NoAnswer, "the command did not print a JSON object"))?;
     let Some(obj) = value.as_object() else {
-        return Err(fail(profile, "the command did not print a JSON object"));
+        return Err(fail(
+            profile,
+            NoAnswer,
+            "the command did not print a JSON object",
+        ));
     };
     if obj.get("Version").and_then(serde_json::Value::as_u64) != Some(1) {
-        return Err(fail(profile, "Version must be the number 1"));
+        return Err(fail(profile, NoAnswer, "Version must be the number 1"));
     }
     let text = |key: &'static str| -> Result<Option<&str>, CredentialsError> {
         match obj.get(key) {
             None | Some(serde_json::Value::Null) => Ok(None),
             Some(serde_json::Value::String(s)) if !s.is_empty() => Ok(Some(s)),
-            Some(_) => Err(fail(profile, format!("{key} must be a non-empty string"))),
+            Some(_) => Err(fail(
+                profile,
+                NoAnswer,
+                format!("{key} must be a non-empty string"),
+            )),
         }
     };
-    let id = text("AccessKeyId")?.ok_or_else(|| fail(profile, "AccessKeyId is missing"))?;
-    let secret =
-        text("SecretAccessKey")?.ok_or_else(|| fail(profile, "SecretAccessKey is missing"))?;
+    let id =
+        text("AccessKeyId")?.ok_or_else(|| fail(profile, NoAnswer, "AccessKeyId is missing"))?;
+    let secret = text("SecretAccessKey")?
+        .ok_or_else(|| fail(profile, NoAnswer, "SecretAccessKey is missing"))?;
     let token = text("SessionToken")?;
     let expiration = match text("Expiration")? {
         None => None,
         Some(e) => Some(
             crate::date::parse_rfc3339(e)
-                .ok_or_else(|| fail(profile, "Expiration is not an ISO 8601 time"))?,
+                .ok_or_else(|| fail(profile, NoAnswer, "Expiration is not an ISO 8601 time"))?,
         ),
     };
     if expiration.is_some_and(|e| e <= now) {
         return Err(fail(
             profile,
+            NoAnswer,
             "the credentials it printed have already expired",
         ));
     }

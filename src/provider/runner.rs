@@ -295,6 +295,7 @@ impl<T: Transport + 'static, C: Clock + Clone + 'static> Runner<T, C> {
                 .await
                 .map_err(|_| CredentialsError::Process {
                     profile: String::new(),
+                    class: crate::provider::error::FailureClass::NoAnswer,
                     rule: "the runner stopped".into(),
                 })??
             }

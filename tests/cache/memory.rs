@@ -149,6 +149,7 @@ impl ProvideCredentials for Gate {
                     "gate",
                 )),
                 Err(rule) => Err(ProvideError::Failed(CredentialsError::Process {
+                    class: stskit::error::FailureClass::NoAnswer,
                     profile: "gate".into(),
                     rule: rule.into(),
                 })),

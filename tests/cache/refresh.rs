@@ -86,6 +86,7 @@ impl ProvideCredentials for Scripted {
                 Some(Answer::Error) => Err(ProvideError::Failed(unavailable())),
                 Some(Answer::NonRecoverable) => Err(ProvideError::Failed(access_denied())),
                 None => Err(ProvideError::Failed(CredentialsError::Process {
+                    class: stskit::error::FailureClass::NoAnswer,
                     profile: "unscripted".into(),
                     rule: "the source was called with no answer scripted".into(),
                 })),

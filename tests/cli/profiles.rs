@@ -167,3 +167,31 @@ async fn each_class_of_failure_has_its_exit_code() {
     failure(&o, 2, "line 2");
     assert!(!stderr(&o).contains("secret-value-line"));
 }
+
+/// A `credential_process` fails in each class like every other source: it cannot be
+/// run as written (2), it exits with an error (3), it hands over expired credentials
+/// or something that is not its JSON (4).
+#[tokio::test]
+async fn a_credential_process_fails_with_the_exit_code_of_its_class() {
+    let f = Files::new("process-classes", "", "");
+    let expired = r#"{"Version": 1, "AccessKeyId": "AKIDPROC", "SecretAccessKey": "s", "Expiration": "2001-01-01T00:00:00Z"}"#;
+    let config = format!(
+        "[profile missing]\ncredential_process = /nonexistent/helper\n\
+         [profile open]\ncredential_process = printf 'unclosed\n\
+         [profile refuses]\ncredential_process = sh -c 'echo denied >&2; exit 9'\n\
+         [profile expired]\ncredential_process = printf '{expired}'\n\
+         [profile garbage]\ncredential_process = printf 'not json'\n"
+    );
+    std::fs::write(f.path("config"), config).unwrap();
+    for (profile, code, needle) in [
+        ("missing", 2, "cannot start the command"),
+        ("open", 2, "a single quote is not closed"),
+        ("refuses", 3, "exited with code 9: denied"),
+        ("expired", 4, "already expired"),
+        ("garbage", 4, "did not print a JSON object"),
+    ] {
+        let o = run(&f, &["credentials", "--profile", profile], &[]).await;
+        failure(&o, code, needle);
+        assert!(stderr(&o).contains(&format!("profile \"{profile}\"")));
+    }
+}
