@@ -168,13 +168,13 @@ pub(crate) fn run_credential_process(
         return Err(fail(profile, NoAnswer, "cannot read the command's output"));
     };
     // Each pipe is read on its own thread that sends what it read; the wait for it is
-    // bounded, since a background child of the command may keep the pipe open.
+    // bounded, since a background child of the command may keep the pipe open. A pipe
+    // is always read to its end, so the command never dies of a closed pipe: what is
+    // past the cap is read and thrown away.
     let reader = |pipe: Box<dyn Read + Send>| {
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let mut buf = Zeroizing::new(Vec::new());
-            let _ = pipe.take(MAX_OUTPUT + 1).read_to_end(&mut buf);
-            let _ = tx.send(buf);
+            let _ = tx.send(drain(pipe, MAX_OUTPUT + 1));
         });
         rx
     };
@@ -239,6 +239,19 @@ pub(crate) fn run_credential_process(
         ));
     }
     parse_process_output(profile, &stdout, now)
+}
+
+/// Reads `pipe` to its end, keeping at most `cap` bytes and discarding the rest.
+fn drain(mut pipe: impl Read, cap: u64) -> Zeroizing<Vec<u8>> {
+    let mut kept = Zeroizing::new(Vec::new());
+    let _ = (&mut pipe).take(cap).read_to_end(&mut kept);
+    let mut scratch = Zeroizing::new([0u8; 8192]);
+    while let Ok(n) = pipe.read(&mut scratch[..]) {
+        if n == 0 {
+            break;
+        }
+    }
+    kept
 }
 
 /// Reads the JSON a `credential_process` prints.
@@ -309,6 +322,25 @@ mod tests {
         let err = run_credential_process("p", "/bin/sh -c 'sleep 8 & echo {}'", 0, now);
         assert!(started.elapsed() < Duration::from_secs(6));
         assert!(err.is_err());
+    }
+
+    /// A helper that logs a lot to stderr (200 KiB, line by line) before printing its
+    /// credentials is not killed by a closed pipe: both pipes are read to their end.
+    #[test]
+    fn a_command_that_logs_past_the_cap_still_gives_its_credentials() {
+        let now = time::macros::datetime!(2030-01-01 00:00 UTC);
+        let json = r#"{\"Version\": 1, \"AccessKeyId\": \"AKIDLOUD\", \"SecretAccessKey\": \"s\"}"#;
+        let command = format!(
+            "sh -c 'i=0; while [ $i -lt 3200 ]; do echo \"log line $i: {pad}\" >&2; \
+             i=$((i+1)); done; echo \"{json}\"'",
+            pad = "x".repeat(50),
+        );
+        let p = run_credential_process("loud", &command, 0, now).unwrap();
+        assert_eq!(p.credentials.access_key_id(), "AKIDLOUD");
+        // Past the cap on stdout: refused, and the command still ran to its end.
+        let big = "sh -c 'head -c 200000 /dev/zero | tr \"\\\\0\" x'";
+        let err = run_credential_process("big", big, 0, now).unwrap_err();
+        assert!(err.to_string().contains("more than 64 KiB"), "{err}");
     }
 
     #[test]
