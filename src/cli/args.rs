@@ -11,6 +11,9 @@ use super::failure::Failure;
 use super::flags::{Arity, COMMON, Values};
 use super::help::{MAIN_HELP, command_help};
 
+/// The command's time bound without `--timeout`.
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Settings shared by every command.
 #[derive(Debug, Default)]
 pub(crate) struct Common {
@@ -192,6 +195,7 @@ pub(crate) fn parse(argv: Vec<OsString>) -> Result<Parsed, Failure> {
         Err(help) => return Ok(Parsed::Help(help)),
     };
     let common = Common::from_values(&mut values)?;
+    values.wait = common.timeout.unwrap_or(DEFAULT_TIMEOUT);
     let run = (command.build)(values)?;
     Ok(Parsed::Run(common, run))
 }

@@ -69,6 +69,9 @@ pub(crate) const COMMON: &[Flag] = &[
 pub(crate) struct Values {
     pub(crate) once: HashMap<&'static str, String>,
     pub(crate) repeated: HashMap<&'static str, Vec<String>>,
+    /// How long a file a flag names may take to read (a pipe's writer to finish):
+    /// the command's `--timeout`.
+    pub(crate) wait: std::time::Duration,
 }
 
 impl Values {
@@ -175,7 +178,7 @@ pub(crate) fn policy(v: &mut Values) -> Result<Option<String>, Failure> {
     match (v.take("policy"), v.take("policy-file")) {
         (Some(_), Some(_)) => Err(Failure::usage("give --policy or --policy-file, not both")),
         (Some(p), None) => Ok(Some(p)),
-        (None, Some(path)) => read_policy(&path).map(Some),
+        (None, Some(path)) => read_policy(&path, v.wait).map(Some),
         (None, None) => Ok(None),
     }
 }
@@ -194,16 +197,17 @@ pub(crate) fn tags(v: &mut Values) -> Result<Vec<(String, String)>, Failure> {
 
 const MAX_POLICY_FILE: u64 = 64 * 1024;
 
-fn read_policy(path: &str) -> Result<String, Failure> {
+fn read_policy(path: &str, wait: std::time::Duration) -> Result<String, Failure> {
     let cannot = |e: &dyn std::fmt::Display| {
         Failure::usage(format!(
             "cannot read --policy-file {}: {e}",
             super::failure::terminal_safe(path, 100)
         ))
     };
-    // A regular file only: a FIFO or a device would block or stream without end.
+    // A regular file or a pipe (`/dev/stdin`, `<(...)`), within the cap and the
+    // command's time; a device or a directory is refused.
     let bytes = crate::provider::Os::real()
-        .read_regular_file(std::path::Path::new(path), MAX_POLICY_FILE)
+        .read_file_or_pipe(std::path::Path::new(path), MAX_POLICY_FILE, wait)
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::FileTooLarge => {
                 Failure::usage("--policy-file is larger than 64 KiB")
@@ -214,18 +218,20 @@ fn read_policy(path: &str) -> Result<String, Failure> {
     Ok(text.trim_end_matches(['\n', '\r']).to_owned())
 }
 
-/// A secret read from the file a flag names; the error names the flag, never the
-/// content.
+/// A secret read from the file (or pipe) a flag names, within the command's time; the
+/// error names the flag, never the content.
 pub(crate) fn secret_file(
+    v: &Values,
     flag: &'static str,
     path: &str,
     max: u64,
 ) -> Result<SecretString, Failure> {
-    crate::provider::read_secret_file(
+    crate::provider::read_secret_flag_file(
         &crate::provider::Os::real(),
         flag,
         std::path::Path::new(path),
         max,
+        v.wait,
     )
     .map_err(|e| Failure::usage(e.to_string()))
 }

@@ -74,7 +74,7 @@ fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
 /// deadline, `--debug`, and the MFA code for the chain's roles (`--token-code`, else
 /// asked on the terminal).
 fn settings(common: &Common, token_code: Option<&str>) -> Result<Config, Failure> {
-    let deadline = common.timeout.unwrap_or(Duration::from_secs(30));
+    let deadline = common.timeout.unwrap_or(args::DEFAULT_TIMEOUT);
     let mut builder = Config::builder()
         .client_config(
             ClientConfig::default()

@@ -63,5 +63,5 @@ pub(crate) use http_source::metadata_limits;
 pub(crate) use runner::{Connect, Purpose, Runner, RunnerSettings, SigningObserver};
 #[cfg(feature = "cli")]
 pub(crate) use web_identity::{
-    MAX_SAML_ASSERTION_FILE, MAX_WEB_IDENTITY_TOKEN_FILE, read_secret_file,
+    MAX_SAML_ASSERTION_FILE, MAX_WEB_IDENTITY_TOKEN_FILE, read_secret_flag_file,
 };

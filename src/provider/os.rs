@@ -155,6 +155,40 @@ impl Os {
         }
     }
 
+    /// Reads a whole small file that is a regular file or a pipe (`/dev/stdin`, a shell's
+    /// `<(...)`, a named FIFO), at most `max` bytes, waiting at most `wait` for a pipe's
+    /// writer to finish: what a command-line flag that names a file reads. A directory,
+    /// a device or a socket is refused before it is opened.
+    ///
+    /// # Errors
+    /// As [`Os::read_regular_file`]; [`ErrorKind::TimedOut`] when a pipe is not closed
+    /// by its writer within `wait` (nothing is left waiting on it).
+    pub(crate) fn read_file_or_pipe(
+        &self,
+        path: &Path,
+        max: u64,
+        wait: std::time::Duration,
+    ) -> std::io::Result<Vec<u8>> {
+        if self.fake.is_some() {
+            return self.read_regular_file(path, max);
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            if std::fs::metadata(path)?.file_type().is_fifo() {
+                return read_pipe(path.to_owned(), max, wait);
+            }
+        }
+        let _ = wait;
+        read_real_regular_file(path, max).map_err(|e| {
+            if e.kind() == ErrorKind::InvalidInput {
+                Error::new(ErrorKind::InvalidInput, "not a regular file or a pipe")
+            } else {
+                e
+            }
+        })
+    }
+
     /// A file of the stand-in, as written or given (`None` for the real system, or a
     /// path that holds nothing).
     pub fn file(&self, path: impl AsRef<Path>) -> Option<Vec<u8>> {
@@ -206,6 +240,33 @@ fn read_real_regular_file(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
         return Err(Error::new(ErrorKind::FileTooLarge, "file too large"));
     }
     Ok(data)
+}
+
+/// Reads a pipe on a thread of its own, so that neither opening it (a named FIFO
+/// blocks until a writer comes) nor reading it (until the writer closes it) can hold
+/// the caller longer than `wait`; past `max` bytes it stops.
+#[cfg(unix)]
+fn read_pipe(path: PathBuf, max: u64, wait: std::time::Duration) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let read = std::fs::File::open(&path).and_then(|f| {
+            let mut data = Vec::new();
+            f.take(max.saturating_add(1)).read_to_end(&mut data)?;
+            Ok(data)
+        });
+        let _ = tx.send(read);
+    });
+    match rx.recv_timeout(wait) {
+        Ok(Ok(data)) if data.len() as u64 > max => {
+            Err(Error::new(ErrorKind::FileTooLarge, "file too large"))
+        }
+        Ok(read) => read,
+        Err(_) => Err(Error::new(
+            ErrorKind::TimedOut,
+            "the pipe was not closed by its writer in time",
+        )),
+    }
 }
 
 fn write_real_private_file(

@@ -27,13 +27,37 @@ pub(crate) fn read_secret_file(
     path: &std::path::Path,
     max: u64,
 ) -> Result<SecretString, InputError> {
+    secret(field, os.read_regular_file(path, max))
+}
+
+/// As [`read_secret_file`], for a file a command-line flag names: a regular file or a
+/// pipe (`/dev/stdin`, `<(...)`), whose writer has `wait` to finish.
+///
+/// # Errors
+/// As [`read_secret_file`]; also when a pipe is not closed in time.
+#[cfg(feature = "cli")]
+pub(crate) fn read_secret_flag_file(
+    os: &Os,
+    field: &'static str,
+    path: &std::path::Path,
+    max: u64,
+    wait: std::time::Duration,
+) -> Result<SecretString, InputError> {
+    secret(field, os.read_file_or_pipe(path, max, wait))
+}
+
+/// The secret a read gave, or the rule its failure breaks.
+fn secret(field: &'static str, read: std::io::Result<Vec<u8>>) -> Result<SecretString, InputError> {
     let invalid = |rule| InputError::Invalid { field, rule };
-    let bytes = Zeroizing::new(os.read_regular_file(path, max).map_err(|e| {
+    let bytes = Zeroizing::new(read.map_err(|e| {
         invalid(match e.kind() {
             std::io::ErrorKind::NotFound => "the file does not exist",
             std::io::ErrorKind::PermissionDenied => "the file cannot be read (permission denied)",
             std::io::ErrorKind::FileTooLarge => "the file is larger than allowed",
-            std::io::ErrorKind::InvalidInput => "must name a regular file",
+            std::io::ErrorKind::InvalidInput => "must name a regular file (or, for a flag, a pipe)",
+            std::io::ErrorKind::TimedOut => {
+                "the pipe was not closed by its writer within the command's time"
+            }
             _ => "the file cannot be read",
         })
     })?);

@@ -232,10 +232,11 @@ async fn header_values_are_all_checked_before_any_io_alike() {
     assert_eq!(d.request_count(), 0);
 }
 
-/// Finding 10: a FIFO or a device as `--policy-file` or `AWS_CA_BUNDLE` is refused at
-/// once instead of blocking.
+/// Finding 10, revised by the second review: a file flag reads a regular file or a
+/// pipe; a named FIFO that no writer opens never outlives `--timeout`; a device or a
+/// directory is refused at once; `AWS_CA_BUNDLE` (not a flag) stays a regular file.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn fifos_and_devices_are_refused_at_once() {
+async fn fifos_are_bounded_by_the_timeout_and_devices_refused_at_once() {
     let dir = std::env::temp_dir().join(format!("stskit-review-fifo-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let fifo = dir.join("fifo");
@@ -245,7 +246,11 @@ async fn fifos_and_devices_are_refused_at_once() {
     let d = double().await;
     type Env<'a> = Vec<(&'a str, OsString)>;
     let cases: Vec<(Vec<&str>, Env, &str)> = vec![
-        (vec!["--policy-file", &fifo], vec![], "--policy-file"),
+        (
+            vec!["--policy-file", &fifo, "--timeout", "1"],
+            vec![],
+            "not closed by its writer",
+        ),
         (vec!["--policy-file", "/dev/zero"], vec![], "--policy-file"),
         (vec!["--policy-file", "/tmp"], vec![], "--policy-file"),
         (vec![], vec![("AWS_CA_BUNDLE", os(&fifo))], "AWS_CA_BUNDLE"),
@@ -265,6 +270,64 @@ async fn fifos_and_devices_are_refused_at_once() {
     }
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(d.request_count(), 0);
+}
+
+/// The second review: `--policy-file /dev/stdin` and a shell's `<(...)` are read, as
+/// the AWS CLI reads `file:///dev/stdin`; so are the secret file flags.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn file_flags_read_pipes() {
+    let d = double().await;
+    let url = d.endpoint_url();
+    let policy = r#"{"Version":"2012-10-17","Statement":[]}"#;
+    let mut args = assume_args(&url, &["--policy-file", "/dev/stdin"]);
+    args.insert(0, "--");
+    let line = args[1..]
+        .iter()
+        .map(|a| format!("'{a}'"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let bin = env!("CARGO_BIN_EXE_stskit");
+    for script in [
+        format!("printf '%s' '{policy}' | {bin} {line}"),
+        format!(
+            "{bin} {} --policy-file <(printf '%s' '{policy}')",
+            line.replace("'--policy-file' '/dev/stdin'", "")
+        ),
+    ] {
+        let mut cmd = command(&["x"], &[("X", "y")]);
+        let envs: Vec<(OsString, OsString)> = cmd
+            .get_envs()
+            .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned())))
+            .collect();
+        let mut bash = Command::new("bash");
+        bash.arg("-c").arg(&script).env_clear().envs(envs);
+        let o = output(bash).await;
+        assert_eq!(o.status.code(), Some(0), "{script}: {}", stderr(&o));
+        let r = d.requests().pop().unwrap();
+        assert_eq!(r.param("Policy").as_deref(), Some(policy), "{script}");
+    }
+    // A secret file flag reads a pipe too.
+    let token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";
+    let script = format!(
+        "printf '%s' '{token}' | {bin} assume-role-with-web-identity --role-arn \
+         arn:aws:iam::123456789012:role/r --role-session-name pipe \
+         --web-identity-token-file /dev/stdin --endpoint {url}"
+    );
+    let mut bash = Command::new("bash");
+    bash.arg("-c")
+        .arg(&script)
+        .env_clear()
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    let o = output(bash).await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        d.requests()
+            .pop()
+            .unwrap()
+            .param("WebIdentityToken")
+            .as_deref(),
+        Some(token)
+    );
 }
 
 /// Finding 11: every single-use flag given twice is refused the same way.

@@ -40,7 +40,7 @@ fn build(mut v: Values) -> Result<Box<dyn Command>, Failure> {
     let role_arn = required(&mut v, SPEC.name, "role-arn")?;
     let principal_arn = required(&mut v, SPEC.name, "principal-arn")?;
     let path = required(&mut v, SPEC.name, "saml-assertion-file")?;
-    let assertion = secret_file("--saml-assertion-file", &path, MAX_SAML_ASSERTION_FILE)?;
+    let assertion = secret_file(&v, "--saml-assertion-file", &path, MAX_SAML_ASSERTION_FILE)?;
     let mut request = AssumeRoleWithSaml::new(role_arn, principal_arn, assertion);
     if let Some(d) = duration {
         request = request.with_duration_seconds(d);

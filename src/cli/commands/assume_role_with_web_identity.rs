@@ -63,8 +63,7 @@ fn build(mut v: Values) -> Result<Box<dyn Command>, Failure> {
                 "give --web-identity-token-file or --web-identity-token-env, not both",
             ));
         }
-        (Some(path), false) => secret_file(
-            "--web-identity-token-file",
+        (Some(path), false) => secret_file(&v, "--web-identity-token-file",
             &path,
             MAX_WEB_IDENTITY_TOKEN_FILE,
         )?,
@@ -78,8 +77,7 @@ fn build(mut v: Values) -> Result<Box<dyn Command>, Failure> {
                         "--web-identity-token-env needs AWS_WEB_IDENTITY_TOKEN_FILE to name the token file",
                     )
                 })?;
-            secret_file(
-                "AWS_WEB_IDENTITY_TOKEN_FILE",
+            secret_file(&v, "AWS_WEB_IDENTITY_TOKEN_FILE",
                 &path,
                 MAX_WEB_IDENTITY_TOKEN_FILE,
             )?

@@ -29,7 +29,7 @@ const FLAGS: &[Flag] = &[
 fn build(mut v: Values) -> Result<Box<dyn Command>, Failure> {
     let format = format(&mut v)?;
     let path = required(&mut v, "get-delegated-access-token", "trade-in-token-file")?;
-    let token = secret_file("--trade-in-token-file", &path, MAX_TRADE_IN_TOKEN_FILE)?;
+    let token = secret_file(&v, "--trade-in-token-file", &path, MAX_TRADE_IN_TOKEN_FILE)?;
     Ok(Box::new(CredentialsCall {
         op: GetDelegatedAccessToken::new(token),
         format,
