@@ -163,6 +163,7 @@ impl Os {
     /// # Errors
     /// As [`Os::read_regular_file`]; [`ErrorKind::TimedOut`] when a pipe is not closed
     /// by its writer within `wait` (nothing is left waiting on it).
+    #[cfg(feature = "cli")]
     pub(crate) fn read_file_or_pipe(
         &self,
         path: &Path,
@@ -245,7 +246,7 @@ fn read_real_regular_file(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
 /// Reads a pipe on a thread of its own, so that neither opening it (a named FIFO
 /// blocks until a writer comes) nor reading it (until the writer closes it) can hold
 /// the caller longer than `wait`; past `max` bytes it stops.
-#[cfg(unix)]
+#[cfg(all(unix, feature = "cli"))]
 fn read_pipe(path: PathBuf, max: u64, wait: std::time::Duration) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let (tx, rx) = std::sync::mpsc::channel();

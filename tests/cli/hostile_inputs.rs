@@ -294,7 +294,7 @@ async fn file_flags_read_pipes() {
             line.replace("'--policy-file' '/dev/stdin'", "")
         ),
     ] {
-        let mut cmd = command(&["x"], &[("X", "y")]);
+        let cmd = command(&["x"], &[("X", "y")]);
         let envs: Vec<(OsString, OsString)> = cmd
             .get_envs()
             .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned())))
