@@ -18,6 +18,9 @@ pub struct Credentials {
     session_token: Option<SecretString>,
 }
 
+/// The secret key and the token are `SecretString`s, wiped when dropped.
+impl zeroize::ZeroizeOnDrop for Credentials {}
+
 impl Credentials {
     /// Long-term or temporary credentials. Pass `Some(token)` for temporary credentials
     /// (their access key id usually starts with `ASIA`).
@@ -116,6 +119,9 @@ pub struct StsCredentials {
     session_token: SecretString,
     expiration: time::OffsetDateTime,
 }
+
+/// The secret key and the token are `SecretString`s, wiped when dropped.
+impl zeroize::ZeroizeOnDrop for StsCredentials {}
 
 impl StsCredentials {
     /// Assembles temporary credentials (the parser and tests use this).

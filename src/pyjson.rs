@@ -50,21 +50,35 @@ pub(crate) fn sorted(out: &mut String, v: &Value) {
             }
             out.push(']');
         }
-        Value::Object(map) => {
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            // Python compares str by code point; UTF-8 byte order is the same order.
-            entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-            out.push('{');
-            for (i, (k, item)) in entries.into_iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                string(out, k);
-                out.push_str(": ");
-                sorted(out, item);
-            }
-            out.push('}');
+        Value::Object(map) => sorted_object(out, map),
+    }
+}
+
+/// Appends the object `map` with its keys sorted by code point at every level.
+pub(crate) fn sorted_object(out: &mut String, map: &serde_json::Map<String, Value>) {
+    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+    // Python compares str by code point; UTF-8 byte order is the same order.
+    entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    out.push('{');
+    for (i, (k, item)) in entries.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
         }
+        string(out, k);
+        out.push_str(": ");
+        sorted(out, item);
+    }
+    out.push('}');
+}
+
+/// Overwrites every string of `v` (at every level) with zeros before it is dropped.
+pub(crate) fn zeroize_value(v: &mut Value) {
+    use zeroize::Zeroize;
+    match v {
+        Value::String(s) => s.zeroize(),
+        Value::Array(items) => items.iter_mut().for_each(zeroize_value),
+        Value::Object(map) => map.values_mut().for_each(zeroize_value),
+        _ => {}
     }
 }
 

@@ -40,6 +40,9 @@ pub struct CachedCredentials {
     pub account_id: Option<String>,
 }
 
+/// Its credentials wipe their secrets when dropped.
+impl zeroize::ZeroizeOnDrop for CachedCredentials {}
+
 /// What a cache file gave.
 #[derive(Debug, Clone)]
 #[non_exhaustive]

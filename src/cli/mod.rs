@@ -127,8 +127,45 @@ fn prompt_on_terminal(serial: &str) -> Option<SecretString> {
     let mut out = tty.try_clone().ok()?;
     write!(out, "Enter MFA code for {}: ", terminal_safe(serial, 256)).ok()?;
     out.flush().ok()?;
-    let mut line = String::new();
-    std::io::BufReader::new(tty).read_line(&mut line).ok()?;
+    // Read without echo, as the AWS CLI does (`stty` on the terminal itself; where it
+    // cannot, the code is read as typed).
+    let quiet = Echo::off(&tty);
+    let mut line = zeroize::Zeroizing::new(String::new());
+    let read = std::io::BufReader::new(&tty).read_line(&mut line);
+    drop(quiet);
+    let _ = writeln!(out);
+    read.ok()?;
     let code = line.trim();
     (!code.is_empty()).then(|| SecretString::from(code))
+}
+
+/// The terminal's echo, off while this lives (`stty -echo`, then `stty echo`).
+struct Echo<'a>(Option<&'a std::fs::File>);
+
+impl<'a> Echo<'a> {
+    fn off(tty: &'a std::fs::File) -> Echo<'a> {
+        Echo(stty(tty, "-echo").then_some(tty))
+    }
+}
+
+impl Drop for Echo<'_> {
+    fn drop(&mut self) {
+        if let Some(tty) = self.0 {
+            stty(tty, "echo");
+        }
+    }
+}
+
+/// Runs `stty SETTING` on the terminal `tty`; whether it worked.
+fn stty(tty: &std::fs::File, setting: &str) -> bool {
+    let Ok(input) = tty.try_clone() else {
+        return false;
+    };
+    std::process::Command::new("stty")
+        .arg(setting)
+        .stdin(input)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }

@@ -25,6 +25,22 @@ impl std::fmt::Debug for CacheKey {
     }
 }
 
+/// The parameters hold an external id or a web identity token: every copy is wiped
+/// when it is dropped.
+impl Drop for CacheKey {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(self);
+    }
+}
+
+impl zeroize::Zeroize for CacheKey {
+    fn zeroize(&mut self) {
+        self.params.values_mut().for_each(pyjson::zeroize_value);
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for CacheKey {}
+
 impl CacheKey {
     /// The key of an `AssumeRole` of `role_arn`.
     pub fn assume_role(role_arn: &str) -> Self {
@@ -104,7 +120,7 @@ impl CacheKey {
     /// The exact text hashed: `json.dumps(params, sort_keys=True)`.
     pub(crate) fn serialized(&self) -> zeroize::Zeroizing<String> {
         let mut out = zeroize::Zeroizing::new(String::new());
-        pyjson::sorted(&mut out, &Value::Object(self.params.clone()));
+        pyjson::sorted_object(&mut out, &self.params);
         out
     }
 
@@ -117,5 +133,33 @@ impl CacheKey {
     /// The cache file's name: the digest and `.json`.
     pub fn file_name(&self) -> String {
         format!("{}.json", self.digest())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zeroize::{Zeroize, ZeroizeOnDrop};
+
+    /// Every type of the caches that holds a copy of a secret wipes it when dropped.
+    #[test]
+    fn cache_keys_and_cached_values_are_zeroized_on_drop() {
+        fn zeroized_on_drop<T: ZeroizeOnDrop>() {}
+        zeroized_on_drop::<CacheKey>();
+        zeroized_on_drop::<crate::credentials::Credentials>();
+        zeroized_on_drop::<crate::credentials::StsCredentials>();
+        zeroized_on_drop::<crate::cache::CachedCredentials>();
+        zeroized_on_drop::<crate::provider::Provided>();
+        let token = SecretString::from("eyJ.token.value");
+        let mut key = CacheKey::web_identity("arn:aws:iam::1:role/r", Some("s"), &token)
+            .with_external_id("ext-secret")
+            .with_policy(r#"{"Statement":[{"Sid":"nested-secret"}]}"#);
+        let digest = key.digest();
+        key.zeroize();
+        let wiped = key.serialized();
+        for secret in ["eyJ.token.value", "ext-secret", "nested-secret", "arn:aws"] {
+            assert!(!wiped.contains(secret), "{secret}");
+        }
+        assert_ne!(key.digest(), digest);
     }
 }

@@ -20,6 +20,9 @@ pub struct Provided {
     pub source: &'static str,
 }
 
+/// Its credentials wipe their secrets when dropped.
+impl zeroize::ZeroizeOnDrop for Provided {}
+
 impl Provided {
     /// The expiration in RFC 3339 form for display, when there is one.
     pub fn expiration_rfc3339(&self) -> Option<crate::date::Rfc3339> {

@@ -195,3 +195,54 @@ async fn a_credential_process_fails_with_the_exit_code_of_its_class() {
         assert!(stderr(&o).contains(&format!("profile \"{profile}\"")));
     }
 }
+
+/// The MFA code asked on the terminal is read without echo, as the AWS CLI reads it
+/// (a pseudo-terminal from util-linux's `script` stands in for a person at a shell).
+#[tokio::test]
+async fn the_mfa_code_is_read_from_the_terminal_without_echo() {
+    let d = double().await;
+    let url = d.endpoint_url();
+    let config = format!(
+        "[profile mfa]\nrole_arn = arn:aws:iam::123456789012:role/m\nsource_profile = base\n\
+         mfa_serial = arn:aws:iam::123456789012:mfa/me\nendpoint_url = {url}\nregion = us-east-1\n"
+    );
+    let credentials =
+        format!("[base]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n");
+    let f = Files::new("tty", &config, &credentials);
+    let stskit = env!("CARGO_BIN_EXE_stskit");
+    let mut cmd = Command::new("script");
+    cmd.args([
+        "-qec",
+        &format!("{stskit} credentials --profile mfa"),
+        "/dev/null",
+    ])
+    .env_clear()
+    .env("PATH", std::env::var("PATH").unwrap_or_default())
+    .env("AWS_EC2_METADATA_DISABLED", "true")
+    .env("AWS_CONFIG_FILE", f.path("config"))
+    .env("AWS_SHARED_CREDENTIALS_FILE", f.path("credentials"))
+    .stdin(std::process::Stdio::piped())
+    .stdout(std::process::Stdio::piped());
+    let o = tokio::task::spawn_blocking(move || {
+        let mut child = cmd
+            .spawn()
+            .expect("util-linux's script runs a pseudo-terminal");
+        let mut stdin = child.stdin.take().unwrap();
+        // Typed once the prompt is up.
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        use std::io::Write;
+        stdin.write_all(b"654321\n").unwrap();
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    let shown = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        shown.contains("Enter MFA code for arn:aws:iam::123456789012:mfa/me"),
+        "{shown}"
+    );
+    assert!(!shown.contains("654321"), "the code was echoed: {shown}");
+    assert!(shown.contains("\"SessionToken\""), "{shown}");
+    let r = d.requests().pop().unwrap();
+    assert_eq!(r.param("TokenCode").as_deref(), Some("654321"));
+}
