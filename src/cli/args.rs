@@ -159,6 +159,9 @@ pub(crate) fn parse(argv: Vec<OsString>) -> Result<Parsed, Failure> {
         "--version" | "-V" => return Ok(Parsed::Version),
         "completions" => {
             let shell = it.next().map(|a| text(a, "the shell")).transpose()?;
+            if matches!(shell.as_deref(), Some("--help" | "-h")) {
+                return Ok(Parsed::Help(super::help::COMPLETIONS_HELP.into()));
+            }
             return match shell.as_deref().and_then(super::completions::script) {
                 Some(s) => Ok(Parsed::Help(s)),
                 None => Err(Failure::usage(
@@ -170,6 +173,7 @@ pub(crate) fn parse(argv: Vec<OsString>) -> Result<Parsed, Failure> {
             let topic = it.next().map(|a| text(a, "the topic")).transpose()?;
             return match topic.as_deref() {
                 None => Ok(Parsed::Help(MAIN_HELP.into())),
+                Some("completions") => Ok(Parsed::Help(super::help::COMPLETIONS_HELP.into())),
                 Some(name) => match commands::find(name) {
                     Some(c) => Ok(Parsed::Help(command_help(c))),
                     None => Err(Failure::usage(format!(

@@ -138,7 +138,7 @@ pub(crate) const POLICY: Flag = once("policy", "JSON", "inline session policy");
 pub(crate) const POLICY_FILE: Flag = once(
     "policy-file",
     "PATH",
-    "inline session policy read from a regular file",
+    "inline session policy read from a file or a pipe\n(/dev/stdin, <(...))",
 );
 pub(crate) const POLICY_ARN: Flag =
     repeat("policy-arn", "ARN", "managed session policy, at most 10");

@@ -148,3 +148,71 @@ async fn bash_completes_commands_and_flags_from_the_parser_tables() {
     let o = output(command(&["completions", "tcsh"], &[] as &[(&str, &str)])).await;
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// The help says the chain and the region rule as README does: every source in the
+/// same order, and the profile's region last.
+#[tokio::test]
+async fn the_help_and_readme_tell_the_same_chain_and_region_rule() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let o = output(command(&["--help"], &[] as &[(&str, &str)])).await;
+    let help = String::from_utf8_lossy(&o.stdout).into_owned();
+    let o = output(command(&["help", "credentials"], &[] as &[(&str, &str)])).await;
+    let credentials = String::from_utf8_lossy(&o.stdout).into_owned();
+    /// Whether `needles` appear in `text` in this order (each after the one before).
+    fn in_order(text: &str, needles: &[&str]) -> bool {
+        let mut from = 0;
+        needles.iter().all(|n| match text[from..].find(n) {
+            Some(at) => {
+                from += at + n.len();
+                true
+            }
+            None => false,
+        })
+    }
+    let chain = ["web identity", "profile", "container", "instance metadata"];
+    let region = ["AWS_REGION", "AWS_DEFAULT_REGION", "profile's"];
+    for (name, text) in [("help", &help), ("credentials help", &credentials)] {
+        assert!(in_order(text, &["AWS_ACCESS_KEY_ID"]), "{name}");
+        assert!(in_order(text, &chain), "{name}: the chain");
+        assert!(
+            in_order(
+                text,
+                &[
+                    "--region",
+                    "AWS_REGION",
+                    "AWS_DEFAULT_REGION",
+                    "profile's\nregion"
+                ]
+            ),
+            "{name}: the region"
+        );
+    }
+    let readme_chain = &readme[readme.find("follows the AWS CLI's").unwrap()..];
+    assert!(in_order(
+        readme_chain,
+        &[
+            "environment",
+            "web identity",
+            "profile",
+            "container",
+            "instance metadata"
+        ]
+    ));
+    let readme_region = &readme[readme.find("the region (`.region()`").unwrap()..];
+    assert!(in_order(readme_region, &region));
+    // Two columns never run together.
+    let o = output(command(
+        &["help", "assume-role-with-web-identity"],
+        &[] as &[(&str, &str)],
+    ))
+    .await;
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("--web-identity-token-file PATH  file holding"),
+        "{text}"
+    );
+    let o = output(command(&["completions", "--help"], &[] as &[(&str, &str)])).await;
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("bash|zsh|fish"));
+}

@@ -13,14 +13,10 @@ pub(crate) const SPEC: Spec = Spec {
     title: "resolve credentials as the AWS CLI does and print them",
     usage: "stskit credentials [--profile NAME] [--token-code CODE] [--region R] [--endpoint URL]\n      [--cache] [--cache-dir DIR] [--output json|env|fish|powershell]",
     flags: FLAGS,
-    tail: "\
-Without --profile: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then web identity from
-AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN, then the profile AWS_PROFILE names (else
-default). With --profile: that profile only, environment keys ignored (except through
-credential_source = Environment). Profiles come from AWS_CONFIG_FILE (~/.aws/config) and
-AWS_SHARED_CREDENTIALS_FILE (~/.aws/credentials): static keys, role_arn with
-source_profile or credential_source (any number of hops), web_identity_token_file,
-credential_process. Static keys print without SessionToken and Expiration.
+    tail: concat!(
+        crate::cli::help::chain_text!(),
+        "
+Static keys print without SessionToken and Expiration.
 
 With --cache (or --cache-dir DIR), the AWS CLI's assumed-role cache (~/.aws/cli/cache)
 is shared: an entry for the profile's role (or its web identity) with at least 15
@@ -28,7 +24,8 @@ minutes left is printed without any call; otherwise the call is made and the ent
 rewritten, in the AWS CLI's format, so each tool reuses the other's sessions. If the
 call fails and the cached entry has more than a minute left, it is printed with a
 warning on stderr. Without either flag nothing is read or written.
-",
+"
+    ),
     build,
 };
 
