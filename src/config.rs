@@ -60,6 +60,8 @@ use crate::transport::{ReqwestTransport, Transport};
 #[derive(Clone)]
 pub struct Config {
     os: Os,
+    /// The files read, for errors that say where a profile was looked for.
+    files: Arc<str>,
     profiles: Arc<ProfileSet>,
     profile: String,
     choice: ProfileChoice,
@@ -167,7 +169,7 @@ impl ConfigBuilder {
     /// is sent, and a missing region is not an error here.
     pub fn load(self) -> Result<Config, Error> {
         let os = self.os.unwrap_or_default();
-        let profiles = load_profiles(&os)?;
+        let (profiles, files) = load_profiles(&os)?;
         let (profile, choice) = selected_profile(&os, self.profile.as_deref())
             .map_err(crate::error::CredentialsError::from)?;
         let endpoint = endpoint_params(
@@ -179,6 +181,7 @@ impl ConfigBuilder {
         )?;
         Ok(Config {
             os,
+            files: files.into(),
             profiles: Arc::new(profiles),
             profile,
             choice,
@@ -319,6 +322,7 @@ impl Config {
         };
         Chain::new(
             self.profiles.clone(),
+            self.files.clone(),
             self.profile.clone(),
             self.choice,
             Runner::new(settings, clock),

@@ -165,6 +165,6 @@ impl Context {
         };
         let client = self.client()?;
         self.block_on(client.send(source.as_ref(), op))?
-            .map_err(|e: CallError| Failure::from(&e))
+            .map_err(|e: CallError| Failure::command_call(&e))
     }
 }

@@ -8,7 +8,7 @@
 //! | 3 | the source said no | an STS error document; a metadata or Identity Center error with a code; a `credential_process` that exited with an error |
 //! | 4 | no usable answer | connection, timeout, TLS, malformed, oversized or expired answer, stdout closed |
 
-use crate::error::{CallError, CredentialsError, Error, FailureClass, SourceFailure};
+use crate::error::{CallError, CredentialsError, Error, FailureClass, InputError, SourceFailure};
 
 /// Usage or configuration error.
 pub(crate) const EXIT_USAGE: u8 = 2;
@@ -63,6 +63,70 @@ impl From<Error> for Failure {
             Error::Credentials(e) => Failure::from(e),
             _ => Failure::config(NO_CREDENTIALS),
         }
+    }
+}
+
+/// The flag that sets each STS member: the command line names what the user typed.
+const FLAG_OF_MEMBER: &[(&str, &str)] = &[
+    ("AccessKeyId", "--access-key-id"),
+    ("Audience", "--audience"),
+    ("DurationSeconds", "--duration-seconds"),
+    ("EncodedMessage", "--encoded-message"),
+    ("ExternalId", "--external-id"),
+    ("Name", "--name"),
+    ("Policy", "--policy"),
+    ("PolicyArns", "--policy-arn"),
+    ("PrincipalArn", "--principal-arn"),
+    ("ProviderId", "--provider-id"),
+    ("RoleArn", "--role-arn"),
+    ("RoleSessionName", "--role-session-name"),
+    ("SAMLAssertion", "--saml-assertion-file"),
+    ("Scope", "--scope"),
+    ("ScopedSessionDescription", "--scoped-session-description"),
+    ("SerialNumber", "--serial-number"),
+    ("SigningAlgorithm", "--signing-algorithm"),
+    ("SourceIdentity", "--source-identity"),
+    ("SubjectMode", "--subject-mode"),
+    ("Tags", "--tag"),
+    ("TargetPrincipal", "--target-principal"),
+    ("TaskPolicyArn", "--task-policy-arn"),
+    ("TaskPolicyArn.arn", "--task-policy-arn"),
+    ("TokenCode", "--token-code"),
+    ("TradeInToken", "--trade-in-token-file"),
+    ("TransitiveTagKeys", "--transitive-tag-key"),
+    ("WebIdentityToken", "--web-identity-token-file"),
+];
+
+impl Failure {
+    /// A command's parameter that breaks an STS rule, named by the flag that set it
+    /// (with the member, for the API reference): exit 2.
+    pub(crate) fn parameter(e: &InputError) -> Failure {
+        Failure::config(flag_named(e))
+    }
+
+    /// A command's call that failed: as [`Failure::from`], with a refused parameter
+    /// named by its flag.
+    pub(crate) fn command_call(e: &CallError) -> Failure {
+        match e {
+            CallError::InvalidInput(input) => Failure {
+                code: EXIT_USAGE,
+                message: format!("invalid request: {}", flag_named(input)),
+            },
+            other => Failure::from(other),
+        }
+    }
+}
+
+/// The message of `e`, naming the flag instead of the STS member where there is one.
+fn flag_named(e: &InputError) -> String {
+    match e {
+        InputError::Invalid { field, rule } => {
+            match FLAG_OF_MEMBER.iter().find(|(member, _)| member == field) {
+                Some((member, flag)) => format!("invalid {flag} ({member}): {rule}"),
+                None => e.to_string(),
+            }
+        }
+        other => other.to_string(),
     }
 }
 

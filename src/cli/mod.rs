@@ -63,9 +63,7 @@ fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
         Parsed::Run(common, command) => (common, command),
     };
     // The parameters are checked first, before any file or variable is read.
-    command
-        .check()
-        .map_err(|e| Failure::config(e.to_string()))?;
+    command.check().map_err(|e| Failure::parameter(&e))?;
     let config = settings(&common, command.token_code())?;
     command.run(&Context::new(config))
 }

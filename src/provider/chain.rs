@@ -21,7 +21,7 @@ use std::sync::Arc;
 use super::cache_key::CacheKey;
 use super::container::container_configured;
 use super::env::environment_credentials;
-use super::error::ProvideError;
+use super::error::{CredentialsError, ProvideError};
 use super::imds::metadata_disabled;
 use super::os::Os;
 use super::provide::{LastCall, ProvideCredentials, ProvideFuture, Provided, Session};
@@ -40,6 +40,8 @@ use crate::transport::{ReqwestTransport, Transport};
 /// [`crate::cache::CredentialsCache`] to keep the answer.
 pub struct Chain<T = ReqwestTransport, C = SystemClock> {
     profiles: Arc<ProfileSet>,
+    /// The files the profiles came from, for an error that names them.
+    files: Arc<str>,
     profile: String,
     choice: ProfileChoice,
     runner: Runner<T, C>,
@@ -121,12 +123,14 @@ impl<T: Transport + 'static, C: Clock + Clone + 'static> Chain<T, C> {
     /// The chain of `profile` (chosen as `choice`) in `profiles`, run by `runner`.
     pub(crate) fn new(
         profiles: Arc<ProfileSet>,
+        files: Arc<str>,
         profile: String,
         choice: ProfileChoice,
         runner: Runner<T, C>,
     ) -> Self {
         Chain {
             profiles,
+            files,
             profile,
             choice,
             runner,
@@ -155,8 +159,9 @@ impl<T: Transport + 'static, C: Clock + Clone + 'static> Chain<T, C> {
         let explicit = self.choice == ProfileChoice::Explicit;
         let named = self.choice != ProfileChoice::Default;
         if named && set.profile(profile).is_none() {
-            return Err(ChainError::ProfileNotFound {
+            return Err(CredentialsError::ProfileNotFound {
                 profile: profile.to_owned(),
+                files: self.files.to_string(),
             }
             .into());
         }

@@ -28,6 +28,13 @@ pub enum CredentialsError {
         /// The line and rule.
         error: crate::profile::ParseError,
     },
+    /// The selected profile is in neither file.
+    ProfileNotFound {
+        /// The profile.
+        profile: String,
+        /// The files read, each with whether it exists.
+        files: String,
+    },
     /// A config or credentials file exists but cannot be read.
     Read {
         /// The file.
@@ -214,6 +221,7 @@ impl CredentialsError {
             CredentialsError::Input(_)
             | CredentialsError::Chain(_)
             | CredentialsError::File { .. }
+            | CredentialsError::ProfileNotFound { .. }
             | CredentialsError::NotSupported { .. }
             | CredentialsError::EmptySource { .. }
             | CredentialsError::MfaCodeNeeded { .. }
@@ -232,6 +240,11 @@ impl fmt::Display for CredentialsError {
             CredentialsError::File { path, error } => {
                 write!(f, "cannot parse {}: {error}", escape_for_terminal(path))
             }
+            CredentialsError::ProfileNotFound { profile, files } => write!(
+                f,
+                "the profile {profile:?} could not be found in {}",
+                escape_for_terminal(files)
+            ),
             CredentialsError::Read { path, rule } => {
                 write!(f, "cannot read {}: {rule}", escape_for_terminal(path))
             }

@@ -43,11 +43,12 @@ fn profile_paths(os: &Os) -> Result<(String, String), InputError> {
     Ok((os.expand_home(&config)?, os.expand_home(&credentials)?))
 }
 
-/// The text of one file; a missing file is an empty one, as for the AWS tools.
-fn read(os: &Os, path: &str) -> Result<String, CredentialsError> {
+/// The text of one file, and whether it exists; a missing file is an empty one, as for
+/// the AWS tools.
+fn read(os: &Os, path: &str) -> Result<(String, bool), CredentialsError> {
     let bytes = match os.read_regular_file(std::path::Path::new(path), MAX_PROFILE_FILE) {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(String::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((String::new(), false)),
         Err(e) => {
             return Err(CredentialsError::Read {
                 path: path.to_owned(),
@@ -60,19 +61,36 @@ fn read(os: &Os, path: &str) -> Result<String, CredentialsError> {
             });
         }
     };
-    String::from_utf8(bytes).map_err(|_| CredentialsError::Read {
+    let text = String::from_utf8(bytes).map_err(|_| CredentialsError::Read {
         path: path.to_owned(),
         rule: "not UTF-8",
-    })
+    })?;
+    Ok((text, true))
 }
 
 /// Reads, checks and indexes the config and credentials files (missing files are
 /// empty): one linear pass over each, and a profile is parsed only when it is asked
 /// for, so a profile nobody selects costs no more than scanning it.
-pub(crate) fn load_profiles(os: &Os) -> Result<ProfileSet, CredentialsError> {
+///
+/// With the set comes the description of the files read, for an error that says where
+/// a profile was looked for (`/x/config (no such file) and /x/credentials`).
+pub(crate) fn load_profiles(os: &Os) -> Result<(ProfileSet, String), CredentialsError> {
     let (config, credentials) = profile_paths(os)?;
-    let (config_text, credentials_text) = (read(os, &config)?, read(os, &credentials)?);
-    ProfileSet::parse(&config_text, &credentials_text).map_err(|(kind, error)| {
+    let ((config_text, config_exists), (credentials_text, credentials_exists)) =
+        (read(os, &config)?, read(os, &credentials)?);
+    let described = |path: &str, exists: bool| {
+        if exists {
+            path.to_owned()
+        } else {
+            format!("{path} (no such file)")
+        }
+    };
+    let files = format!(
+        "{} and {}",
+        described(&config, config_exists),
+        described(&credentials, credentials_exists)
+    );
+    let set = ProfileSet::parse(&config_text, &credentials_text).map_err(|(kind, error)| {
         CredentialsError::File {
             path: if kind == FileKind::Config {
                 config
@@ -81,7 +99,8 @@ pub(crate) fn load_profiles(os: &Os) -> Result<ProfileSet, CredentialsError> {
             },
             error,
         }
-    })
+    })?;
+    Ok((set, files))
 }
 
 /// The profile name: `explicit`, else `AWS_PROFILE`, else `AWS_DEFAULT_PROFILE`, else
@@ -304,7 +323,7 @@ mod tests {
             [("HOME", "/h"), ("AWS_USE_FIPS_ENDPOINT", "false")],
             [("/h/.aws/config", config)],
         );
-        let set = load_profiles(&os).unwrap();
+        let (set, _) = load_profiles(&os).unwrap();
         let params = endpoint_params(&os, None, None, &set, "p").unwrap();
         assert_eq!(params.region.as_deref(), Some("eu-west-1"));
         assert!(!params.use_fips, "the variable wins over the profile");

@@ -351,6 +351,7 @@ cases! {
     instance_metadata => "instance-metadata",
     invalid_boolean_setting => "invalid-boolean-setting",
     invalid_profile_setting => "invalid-profile-setting",
+    missing_config_file_named => "missing-config-file-named",
     nothing_configured => "nothing-configured",
     region_of_builder_wins => "region-of-builder-wins",
     role_access_denied => "role-access-denied",

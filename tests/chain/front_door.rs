@@ -8,7 +8,6 @@ use crate::double;
 use double::{KEY, SECRET, double};
 use stskit::Config;
 use stskit::error::{CredentialsError, ProvideError};
-use stskit::profile::ChainError;
 use stskit::provider::{Os, ProvideCredentials, Step};
 
 fn config(profile: &str, endpoint: &str) -> Config {
@@ -55,9 +54,15 @@ async fn a_profiles_chain_runs_its_roles_at_each_fetch() {
     );
     let missing = config("absent", &d.endpoint_url()).chain();
     match missing.provide_credentials().await {
-        Err(ProvideError::Failed(CredentialsError::Chain(ChainError::ProfileNotFound {
-            profile,
-        }))) => assert_eq!(profile, "absent"),
+        // The error names the files the profile was looked for in (the credentials
+        // file does not exist here).
+        Err(ProvideError::Failed(CredentialsError::ProfileNotFound { profile, files })) => {
+            assert_eq!(profile, "absent");
+            assert_eq!(
+                files,
+                "/h/.aws/config and /h/.aws/credentials (no such file)"
+            );
+        }
         other => panic!("{other:?}"),
     }
     assert_eq!(d.request_count(), 2, "nothing was sent for either");

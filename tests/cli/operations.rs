@@ -9,7 +9,7 @@ use crate::double;
 
 use std::process::Output;
 
-use binary::{command, output, stderr};
+use binary::{assume_args, command, output, stderr};
 use double::{ROLE, SECRET, double};
 
 const JWT: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjbGkifQ.c2lnbmF0dXJl";
@@ -532,4 +532,36 @@ async fn token_operations() {
     ))
     .await;
     assert_failure(&o, 2, "needs --audience");
+}
+
+/// A parameter that breaks an STS rule is named by the flag the user typed (with the
+/// API member beside it); the library's own errors name the member.
+#[tokio::test]
+async fn refused_parameters_name_their_flags() {
+    let d = double().await;
+    let url = d.endpoint_url();
+    for (extra, flag) in [
+        (
+            vec!["--duration-seconds", "99"],
+            "invalid --duration-seconds (DurationSeconds)",
+        ),
+        (
+            vec!["--external-id", "x"],
+            "invalid --external-id (ExternalId)",
+        ),
+        (vec!["--tag", "=v"], "invalid --tag (Tags)"),
+    ] {
+        let o = output(command(&assume_args(&url, &extra), &[] as &[(&str, &str)])).await;
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains(flag), "{flag}: {}", stderr(&o));
+    }
+    use stskit::sts::Operation;
+    let err = stskit::sts::AssumeRole::new("arn:aws:iam::123456789012:role/r", "s")
+        .validate(false)
+        .unwrap_err();
+    assert!(
+        err.to_string().starts_with("invalid RoleSessionName"),
+        "{err}"
+    );
+    assert_eq!(d.request_count(), 0);
 }
