@@ -212,17 +212,31 @@ fn describe_tls(e: &rustls::Error) -> String {
                 .into()
         }
         rustls::Error::InvalidCertificate(c) => format!("certificate problem: {c:?}"),
+        // A server that answers the ClientHello with something else: plain HTTP on an
+        // https:// endpoint, most often.
+        rustls::Error::InvalidMessage(_) => "the server does not speak TLS: it answered the \
+             handshake with something else (is it a plain http:// endpoint?)"
+            .into(),
         other => format!("TLS failure: {other}"),
     }
 }
 
 /// Sorts a reqwest failure by its root cause: name resolution, certificate or TLS, the
 /// proxy's refusal, a refused or broken connection, a timeout.
-fn classify(e: reqwest::Error, authority: &str) -> TransportError {
+fn classify(e: reqwest::Error, authority: &str, connect_timeout: Duration) -> TransportError {
     // A presigned URL holds a signature: no text taken from here may carry the URL.
     let e = e.without_url();
     if e.is_timeout() {
-        return TransportError::new(TransportErrorKind::Timeout).with_host(authority);
+        let timeout = TransportError::new(TransportErrorKind::Timeout).with_host(authority);
+        // The connect timeout bounds the TCP connection and the TLS handshake together.
+        return if e.is_connect() {
+            timeout.with_source(Cause(format!(
+                "no connection within {} s (TCP connect and TLS handshake)",
+                connect_timeout.as_secs_f64()
+            )))
+        } else {
+            timeout
+        };
     }
     // The chain, with the errors each io::Error wraps (its source() skips them, and
     // rustls's errors come wrapped in two of them).
@@ -350,7 +364,7 @@ impl super::Transport for ReqwestTransport {
             .body(request.body().to_vec())
             .send()
             .await
-            .map_err(|e| classify(e, &authority))?;
+            .map_err(|e| classify(e, &authority, self.config.connect_timeout))?;
         drop(request);
         let status = response.status().as_u16();
         if (300..400).contains(&status) {
@@ -388,7 +402,7 @@ impl super::Transport for ReqwestTransport {
                 Ok(None) => break,
                 Err(e) => {
                     body.zeroize();
-                    return Err(classify(e, &authority));
+                    return Err(classify(e, &authority, self.config.connect_timeout));
                 }
             }
         }

@@ -384,3 +384,69 @@ async fn reqwest_transport_reaches_the_double_by_a_localhost_name() {
     assert_eq!(who.account, "123456789012");
     assert_eq!(attempts.load(Ordering::SeqCst), 1);
 }
+
+/// A loopback server that accepts each connection and, once the first bytes arrive,
+/// writes `answer` (or nothing, and holds the connection open, when it is empty).
+async fn silent_or_plain_server(answer: &'static [u8]) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut chunk = [0u8; 4096];
+                let _ = stream.read(&mut chunk).await;
+                if !answer.is_empty() {
+                    let _ = stream.write_all(answer).await;
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            });
+        }
+    });
+    addr
+}
+
+/// The second review: an `https://` endpoint whose server answers the ClientHello in
+/// plain text is named as not speaking TLS at once (not retried), and one that never
+/// answers it is bounded by the connect timeout, which covers the TLS handshake (not
+/// by the much longer attempt timeout).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tls_handshake_is_bounded_and_a_server_without_tls_is_named() {
+    let plain = silent_or_plain_server(b"HTTP/1.1 400 Bad Request\r\n\r\n").await;
+    let (client, attempts) = reqwest_client(&format!("https://{plain}"));
+    let err = client
+        .get_caller_identity(&Credentials::new(KEY, SECRET, None))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Transport(t) if t.kind() == TransportErrorKind::Tls),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("does not speak TLS"), "{err}");
+    assert_eq!(attempts.load(Ordering::SeqCst), 1, "not retried");
+
+    let silent = silent_or_plain_server(b"").await;
+    let client = StsClient::with_transport(
+        Endpoint::resolve(Some(&format!("https://{silent}")), None).unwrap(),
+        ReqwestTransport::new(
+            TransportConfig::default()
+                .with_connect_timeout(std::time::Duration::from_millis(300))
+                .with_attempt_timeout(std::time::Duration::from_secs(20)),
+        ),
+        SystemClock,
+    )
+    .with_config(
+        ClientConfig::default()
+            .with_max_attempts(1)
+            .with_attempt_timeout(std::time::Duration::from_secs(20)),
+    );
+    let err = client
+        .get_caller_identity(&Credentials::new(KEY, SECRET, None))
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert!(
+        err.to_string()
+            .ends_with("timed out: no connection within 0.3 s (TCP connect and TLS handshake)"),
+        "{err}"
+    );
+}
