@@ -13,8 +13,8 @@ use crate::provider::settings::{
     endpoint_params, load_profiles, selected_profile, transport_config,
 };
 use crate::provider::{
-    Chain, Connect, MfaCallback, Os, ProfileChoice, Purpose, Runner, RunnerSettings,
-    SigningObserver,
+    AttemptObserver, Chain, Connect, MfaCallback, Os, ProfileChoice, Purpose, Runner,
+    RunnerSettings, SigningObserver,
 };
 use crate::sigv4::SigningOutput;
 use crate::sts::{Endpoint, EndpointParams};
@@ -68,6 +68,7 @@ pub struct Config {
     endpoint: EndpointParams,
     client_config: ClientConfig,
     observer: Option<SigningObserver>,
+    attempts: Option<AttemptObserver>,
     mfa: Option<MfaCallback>,
 }
 
@@ -91,6 +92,7 @@ pub struct ConfigBuilder {
     os: Option<Os>,
     client_config: Option<ClientConfig>,
     observer: Option<SigningObserver>,
+    attempts: Option<AttemptObserver>,
     mfa: Option<MfaCallback>,
 }
 
@@ -160,6 +162,16 @@ impl ConfigBuilder {
         self
     }
 
+    /// Calls `observer` with what each attempt of every STS call made with this
+    /// configuration came to (see [`crate::client::AttemptReport`]).
+    pub fn attempt_observer(
+        mut self,
+        observer: impl Fn(&crate::client::AttemptReport) + Send + Sync + 'static,
+    ) -> Self {
+        self.attempts = Some(Arc::new(observer));
+        self
+    }
+
     /// Reads the environment and the config and credentials files.
     ///
     /// # Errors
@@ -188,6 +200,7 @@ impl ConfigBuilder {
             endpoint,
             client_config: self.client_config.unwrap_or_default(),
             observer: self.observer,
+            attempts: self.attempts,
             mfa: self.mfa,
         })
     }
@@ -266,6 +279,10 @@ impl Config {
             let observe = observe.clone();
             client = client.with_signing_observer(move |out| observe(out));
         }
+        if let Some(observe) = &self.attempts {
+            let observe = observe.clone();
+            client = client.with_attempt_observer(move |report| observe(report));
+        }
         Ok(client)
     }
 
@@ -317,6 +334,7 @@ impl Config {
             endpoint: self.endpoint.clone(),
             client_config: self.client_config.clone(),
             observer: self.observer.clone(),
+            attempts: self.attempts.clone(),
             mfa: self.mfa.clone(),
             profile: self.selected(),
         };

@@ -163,7 +163,6 @@ pub(crate) fn known_code(code: &str) -> &'static str {
         .unwrap_or("other STS error code")
 }
 
-#[cfg(feature = "tracing")]
 /// A request id as recorded: only the UUID form AWS uses (a server could echo
 /// anything in that header).
 pub(crate) fn request_id(id: Option<&str>) -> Option<&str> {

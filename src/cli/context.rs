@@ -11,7 +11,7 @@ use crate::Config;
 use crate::client::StsClient;
 use crate::credentials::Credentials;
 use crate::error::{CallError, InputError};
-use crate::provider::{Chain, Provided};
+use crate::provider::{Chain, Provided, Step};
 use crate::sts::{CredentialsOutput, Operation};
 
 /// A command as the registry lists it.
@@ -96,16 +96,43 @@ where
 /// The settings a command runs with, and what it makes from them on demand.
 pub(crate) struct Context {
     config: Config,
+    debug: bool,
     runtime: OnceCell<tokio::runtime::Runtime>,
 }
 
 impl Context {
-    /// A context over `config`.
-    pub(crate) fn new(config: Config) -> Self {
+    /// A context over `config`; `debug` prints what happens on stderr (`--debug`).
+    pub(crate) fn new(config: Config, debug: bool) -> Self {
         Context {
             config,
+            debug,
             runtime: OnceCell::new(),
         }
+    }
+
+    /// With `--debug`, one line on stderr (never a secret: only what the caller built).
+    pub(crate) fn debug(&self, line: impl FnOnce() -> String) {
+        if self.debug {
+            super::failure::say(&format!("stskit: debug: {}", line()));
+        }
+    }
+
+    /// What the chain decided, for `--debug`.
+    pub(crate) fn debug_step(&self, step: &Step) {
+        self.debug(|| match step {
+            Step::Answer(p) => format!(
+                "credentials: from the {} ({}), no call",
+                p.source,
+                p.credentials.short_access_key_id()
+            ),
+            Step::Call(call) => format!(
+                "credentials: a call to {}{}",
+                call.source(),
+                call.cache_key()
+                    .map(|k| format!(" (its AWS CLI cache file: {})", k.file_name()))
+                    .unwrap_or_default()
+            ),
+        });
     }
 
     /// The settings.
@@ -138,12 +165,13 @@ impl Context {
     /// need no call).
     pub(crate) fn source(&self) -> Result<Provided, Failure> {
         let chain = self.chain();
-        match chain
+        let step = chain
             .decide()
-            .map_err(|e| Failure::from(crate::Error::from(e)))?
-        {
-            crate::provider::Step::Answer(p) => Ok(p),
-            crate::provider::Step::Call(call) => self
+            .map_err(|e| Failure::from(crate::Error::from(e)))?;
+        self.debug_step(&step);
+        match step {
+            Step::Answer(p) => Ok(p),
+            Step::Call(call) => self
                 .block_on(chain.run(&call))?
                 .map(|s| s.provided)
                 .map_err(|e| Failure::from(crate::Error::from(e))),

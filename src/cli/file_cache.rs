@@ -54,6 +54,23 @@ pub(crate) fn before(os: &Os, dir: &CacheDir, key: Option<&CacheKey>) -> Result<
     })))
 }
 
+/// What the cache held before the call, for `--debug`.
+pub(crate) fn describe(pending: Option<&Pending>) -> String {
+    match pending {
+        None => "not used: this answer is never cached".into(),
+        Some(Pending {
+            fallback: Some(c), ..
+        }) => format!(
+            "expiring at {}: refreshing (kept as a fallback)",
+            crate::date::format_rfc3339(c.credentials.expiration())
+        ),
+        Some(p) => format!(
+            "miss in {}",
+            terminal_safe(&p.cache.dir().to_string_lossy(), 200)
+        ),
+    }
+}
+
 /// After the chain ran: the credentials to print. A fresh answer is written to the
 /// cache (a write that fails is a warning, not a failure); a failure falls back to a
 /// cached entry with more than a minute left, with a warning.

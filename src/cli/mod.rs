@@ -65,7 +65,31 @@ fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
     // The parameters are checked first, before any file or variable is read.
     command.check().map_err(|e| Failure::parameter(&e))?;
     let config = settings(&common, command.token_code())?;
-    command.run(&Context::new(config))
+    let ctx = Context::new(config, common.debug);
+    ctx.debug(|| summary(ctx.config()));
+    command.run(&ctx)
+}
+
+/// The settings in force, for `--debug`: the profile and how it was chosen, the region,
+/// the STS endpoint (or why there is none).
+fn summary(config: &Config) -> String {
+    use crate::provider::ProfileChoice;
+    let chosen = match config.profile_choice() {
+        ProfileChoice::Explicit => "--profile",
+        ProfileChoice::Environment => "AWS_PROFILE or AWS_DEFAULT_PROFILE",
+        _ => "nobody: the default",
+    };
+    let endpoint = match config.endpoint() {
+        Ok(e) => format!("{} (signed for {})", e.url(), e.signing_region()),
+        Err(e) => format!("none ({e})"),
+    };
+    format!(
+        "profile \"{}\" (named by {chosen}); region {}; STS endpoint {endpoint}",
+        terminal_safe(config.profile(), 100),
+        config
+            .region()
+            .map_or("none".into(), |r| terminal_safe(r, 40))
+    )
 }
 
 /// The settings of the command line: `--profile`, `--region`, `--endpoint`, the
@@ -92,13 +116,15 @@ fn settings(common: &Common, token_code: Option<&str>) -> Result<Config, Failure
     if common.debug {
         #[cfg(feature = "tracing")]
         debug_trace::install();
-        builder = builder.signing_observer(|out| {
-            say(&format!(
-                "stskit: canonical request (secrets redacted):\n{}\nstskit: string to sign:\n{}",
-                out.canonical_request(),
-                out.string_to_sign()
-            ));
-        });
+        builder = builder
+            .signing_observer(|out| {
+                say(&format!(
+                    "stskit: canonical request (secrets redacted):\n{}\nstskit: string to sign:\n{}",
+                    out.canonical_request(),
+                    out.string_to_sign()
+                ));
+            })
+            .attempt_observer(|report| say(&format!("stskit: debug: {report}")));
     }
     builder.load().map_err(Failure::from)
 }

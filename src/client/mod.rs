@@ -31,6 +31,47 @@ use crate::transport::{ReqwestTransport, Transport};
 use crate::transport::{TransportError, TransportErrorKind};
 
 type Observer = Arc<dyn Fn(&SigningOutput) + Send + Sync>;
+type AttemptObserver = Arc<dyn Fn(&AttemptReport) + Send + Sync>;
+
+/// What one attempt of a call came to, for `--debug` style reports: never a secret,
+/// only the attempt's number, the status, the request id in its UUID form, the reason
+/// of a failure in words safe to show, and the wait before the next attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AttemptReport {
+    /// The attempt, from 1.
+    pub attempt: u32,
+    /// The HTTP status, when there was an answer.
+    pub status: Option<u16>,
+    /// The request id the answer named (UUID form only).
+    pub request_id: Option<String>,
+    /// Why the attempt failed (a known STS code, a status, a transport failure's kind),
+    /// or `None` when it succeeded.
+    pub failure: Option<String>,
+    /// The wait before the next attempt, when there is one.
+    pub retry_in: Option<Duration>,
+}
+
+impl std::fmt::Display for AttemptReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "attempt {}: ", self.attempt)?;
+        match (&self.failure, self.status) {
+            (None, Some(s)) => write!(f, "HTTP {s}")?,
+            (None, None) => f.write_str("answered")?,
+            (Some(why), _) => write!(f, "failed ({why})")?,
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, ", request id {id}")?;
+        }
+        match self.retry_in {
+            Some(w) if self.failure.is_some() => {
+                write!(f, "; retrying in {:.1} s", w.as_secs_f64())
+            }
+            _ if self.failure.is_some() => f.write_str("; giving up"),
+            _ => Ok(()),
+        }
+    }
+}
 
 /// Credentials checked by [`StsClient::verify`]: whose they are, and how long STS took
 /// to say.
@@ -64,6 +105,7 @@ pub struct StsClient<T = ReqwestTransport, C = SystemClock> {
     config: ClientConfig,
     jitter: Jitter,
     observer: Option<Observer>,
+    attempt_observer: Option<AttemptObserver>,
     skew_seconds: AtomicI64,
     signer: Signer,
 }
@@ -95,6 +137,7 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
             config: ClientConfig::default(),
             jitter: default_jitter(),
             observer: None,
+            attempt_observer: None,
             skew_seconds: AtomicI64::new(0),
             signer: Signer::new(),
         }
@@ -124,6 +167,38 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
     ) -> Self {
         self.observer = Some(Arc::new(observer));
         self
+    }
+
+    /// Calls `observer` with what each attempt came to: its status or the reason it
+    /// failed, and whether another follows (see [`AttemptReport`]).
+    pub fn with_attempt_observer(
+        mut self,
+        observer: impl Fn(&AttemptReport) + Send + Sync + 'static,
+    ) -> Self {
+        self.attempt_observer = Some(Arc::new(observer));
+        self
+    }
+
+    fn report(
+        &self,
+        attempt: u32,
+        answer: Option<(u16, Option<String>)>,
+        failure: Option<&CallError>,
+        retry_in: Option<Duration>,
+    ) {
+        if let Some(observe) = &self.attempt_observer {
+            let (status, request_id) = match answer {
+                Some((s, id)) => (Some(s), id),
+                None => (None, None),
+            };
+            observe(&AttemptReport {
+                attempt,
+                status,
+                request_id,
+                failure: failure.map(CallError::trace_reason),
+                retry_in,
+            });
+        }
     }
 
     /// The endpoint.
@@ -290,6 +365,7 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
                 tokio::time::timeout(budget, self.transport.send(request)),
                 attempt,
             );
+            let mut answer = None;
             let result = match sent.await {
                 Ok(Ok(response)) => {
                     crate::trace::answered(
@@ -297,6 +373,11 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
                         response.status(),
                         response.header("x-amzn-requestid"),
                     );
+                    answer = Some((
+                        response.status(),
+                        crate::trace::request_id(response.header("x-amzn-requestid"))
+                            .map(str::to_owned),
+                    ));
                     self.interpret(&response, parse, &mut skew_corrected)
                 }
                 Ok(Err(e)) => Err(Attempt::Failed(e.into())),
@@ -308,7 +389,10 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
                 )),
             };
             let error = match result {
-                Ok(out) => return Ok(out),
+                Ok(out) => {
+                    self.report(attempt, answer, None, None);
+                    return Ok(out);
+                }
                 Err(Attempt::SkewCorrected) => {
                     // One extra attempt at the corrected time; it does not count.
                     attempt -= 1;
@@ -318,15 +402,18 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
             };
             if !error.is_retryable() || attempt >= self.config.max_attempts {
                 crate::trace::gave_up(attempt, || error.trace_reason());
+                self.report(attempt, answer, Some(&error), None);
                 return Err(error);
             }
             let exp = backoff_cap(attempt, self.config.backoff_base, self.config.backoff_cap);
             let wait = (self.jitter)(exp).min(exp);
             if tokio::time::Instant::now() + wait >= deadline {
                 crate::trace::gave_up(attempt, || error.trace_reason());
+                self.report(attempt, answer, Some(&error), None);
                 return Err(error);
             }
             crate::trace::retrying(attempt, || error.trace_reason(), wait);
+            self.report(attempt, answer, Some(&error), Some(wait));
             tokio::time::sleep(wait).await;
         }
     }

@@ -60,7 +60,9 @@ pub use settings::ProfileChoice;
 pub use sso::{SsoProvider, SsoSettings};
 
 pub(crate) use http_source::metadata_limits;
-pub(crate) use runner::{Connect, Purpose, Runner, RunnerSettings, SigningObserver};
+pub(crate) use runner::{
+    AttemptObserver, Connect, Purpose, Runner, RunnerSettings, SigningObserver,
+};
 #[cfg(feature = "cli")]
 pub(crate) use web_identity::{
     MAX_SAML_ASSERTION_FILE, MAX_WEB_IDENTITY_TOKEN_FILE, read_secret_flag_file,

@@ -40,6 +40,9 @@ pub type MfaCallback = Arc<dyn Fn(&str) -> Option<SecretString> + Send + Sync>;
 /// style tracing.
 pub(crate) type SigningObserver = Arc<dyn Fn(&SigningOutput) + Send + Sync>;
 
+/// Sees what each attempt of an STS call came to.
+pub(crate) type AttemptObserver = Arc<dyn Fn(&crate::client::AttemptReport) + Send + Sync>;
+
 /// What a transport is for: STS (and IAM Identity Center), or a metadata source with
 /// its own per-attempt timeout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +67,7 @@ pub(crate) struct RunnerSettings<T> {
     pub(crate) endpoint: EndpointParams,
     pub(crate) client_config: ClientConfig,
     pub(crate) observer: Option<SigningObserver>,
+    pub(crate) attempts: Option<AttemptObserver>,
     pub(crate) mfa: Option<MfaCallback>,
     /// The selected profile's keys (instance metadata settings, `ca_bundle`).
     pub(crate) profile: Option<Properties>,
@@ -137,6 +141,10 @@ impl<T: Transport + 'static, C: Clock + Clone + 'static> Runner<T, C> {
         if let Some(observe) = &self.settings.observer {
             let observe = observe.clone();
             client = client.with_signing_observer(move |out| observe(out));
+        }
+        if let Some(observe) = &self.settings.attempts {
+            let observe = observe.clone();
+            client = client.with_attempt_observer(move |report| observe(report));
         }
         Ok(self.sts.get_or_init(|| client))
     }

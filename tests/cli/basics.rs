@@ -745,6 +745,39 @@ async fn debug_prints_the_canonical_request_without_secrets() {
         .unwrap()
         .to_owned();
     assert!(!err.contains(&sig));
+    // Without the tracing feature too: the settings in force, where the source
+    // credentials came from, and each attempt with its outcome.
+    for line in [
+        "stskit: debug: profile \"default\" (named by nobody: the default); region none; \
+         STS endpoint http://",
+        "stskit: debug: credentials: from the environment (ASIA...URCE), no call",
+        "stskit: debug: attempt 1: HTTP 200",
+    ] {
+        assert!(err.contains(line), "{line}: {err}");
+    }
+}
+
+/// `--debug` names a retried attempt's reason and the wait, and the AWS CLI's file
+/// cache's hit or miss.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn debug_shows_attempts_and_the_file_cache() {
+    let d = double().await;
+    d.push(Reply::status(503, ""));
+    d.push(Reply::status(200, CANNED));
+    let keys = [
+        ("AWS_ACCESS_KEY_ID", KEY),
+        ("AWS_SECRET_ACCESS_KEY", SECRET),
+    ];
+    let (o, _) = assume_with_env(&d, &["--debug"], &keys).await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("stskit: debug: attempt 1: failed (HTTP 503), "),
+        "{err}"
+    );
+    assert!(err.contains("; retrying in "), "{err}");
+    assert!(err.contains("stskit: debug: attempt 2: HTTP 200"), "{err}");
+    assert!(!err.contains(SECRET));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -131,6 +131,22 @@ async fn a_cached_session_is_reused_and_a_new_one_written_as_the_aws_cli_writes_
     let again = json(&run(&home, &args).await);
     assert_eq!(d.request_count(), 1, "served from the cache");
     assert_eq!(again, first);
+    // --debug says so, and names the cache file the call would have.
+    let o = run(
+        &home,
+        &["credentials", "--profile", "role", "--cache", "--debug"],
+    )
+    .await;
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        said.contains(&format!("its AWS CLI cache file: {DEMO_FILE}")),
+        "{said}"
+    );
+    assert!(
+        said.contains("stskit: debug: file cache: hit, valid until "),
+        "{said}"
+    );
+    assert_eq!(d.request_count(), 1);
     // --cache-dir implies --cache.
     let dir = home.dir.join("elsewhere");
     let dir_arg = dir.to_string_lossy().into_owned();

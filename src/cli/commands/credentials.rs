@@ -80,17 +80,30 @@ impl Command for Credentials {
     fn run(self: Box<Self>, ctx: &Context) -> Result<String, Failure> {
         let chain = ctx.chain();
         let failed = |e| Failure::from(crate::Error::from(e));
-        let call = match chain.decide().map_err(failed)? {
-            Step::Answer(p) => return output::provided(&p, self.format),
+        let step = chain.decide().map_err(failed)?;
+        ctx.debug_step(&step);
+        let call = match step {
             Step::Call(call) => call,
+            Step::Answer(p) => return output::provided(&p, self.format),
         };
         let Some(dir) = &self.cache else {
             let session = ctx.block_on(chain.run(&call))?.map_err(failed)?;
             return output::provided(&session.provided, self.format);
         };
         let pending = match file_cache::before(ctx.config().os(), dir, call.cache_key())? {
-            Before::Hit(c) => return output::credentials(&c.credentials, self.format),
-            Before::After(p) => p,
+            Before::Hit(c) => {
+                ctx.debug(|| {
+                    format!(
+                        "file cache: hit, valid until {}: no call",
+                        crate::date::format_rfc3339(c.credentials.expiration())
+                    )
+                });
+                return output::credentials(&c.credentials, self.format);
+            }
+            Before::After(p) => {
+                ctx.debug(|| format!("file cache: {}", file_cache::describe(p.as_ref())));
+                p
+            }
         };
         let outcome = ctx.block_on(chain.run(&call))?.map_err(failed);
         match file_cache::after(pending, outcome)? {
