@@ -17,10 +17,10 @@ pub(super) fn tls_acceptor(
         .map_err(|_| bad("unreadable certificate PEM"))?;
     let key =
         PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).map_err(|_| bad("unreadable key PEM"))?;
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|_| bad("no TLS versions"))?
+    // The process's default provider, installed from rustls's crate features (ring, as
+    // reqwest's rustls uses): no provider is named here, so none of its constructors
+    // can go out of date under us.
+    let config = rustls::ServerConfig::builder()
         .with_no_client_auth()
         .with_single_cert(certs, key)
         .map_err(|_| bad("certificate and key do not match"))?;
