@@ -64,6 +64,9 @@ fn hit(c: &mut Criterion) {
     c.bench_function("clock/system_unix_nanos", |b| {
         b.iter(|| stskit::client::Clock::now_unix_nanos(&stskit::client::SystemClock))
     });
+    c.bench_function("clock/system_coarse_unix_nanos", |b| {
+        b.iter(|| stskit::client::Clock::now_coarse_unix_nanos(&stskit::client::SystemClock))
+    });
     c.bench_function("cache/hit_valid_credentials", |b| {
         b.iter(|| cache.valid_credentials().unwrap())
     });

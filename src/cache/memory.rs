@@ -108,7 +108,10 @@ impl CredentialsCache {
     /// As [`CredentialsCache::credentials`], with the provider's error.
     async fn fetch(&self) -> Result<Arc<Provided>, ProvideError> {
         let inner = &*self.inner;
-        if let Some(p) = inner.entry.valid_at(inner.settings.clock.now_unix_nanos()) {
+        if let Some(p) = inner
+            .entry
+            .valid_at(inner.settings.clock.now_coarse_unix_nanos())
+        {
             return Ok(p);
         }
         // Boxed, so the future a hit builds stays small.
@@ -130,7 +133,9 @@ impl CredentialsCache {
     /// go through [`CredentialsCache::credentials`].
     pub fn valid_credentials(&self) -> Option<Arc<Provided>> {
         let inner = &*self.inner;
-        inner.entry.valid_at(inner.settings.clock.now_unix_nanos())
+        inner
+            .entry
+            .valid_at(inner.settings.clock.now_coarse_unix_nanos())
     }
 
     /// Reports that AWS rejected a request signed with the key `access_key_id`

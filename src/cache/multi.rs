@@ -170,16 +170,18 @@ impl<T: Transport, C: Clock> RoleCache<T, C> {
         source: &Credentials,
         op: &AssumeRole,
     ) -> Result<Arc<Provided>, ProvideError> {
-        let now = self.settings.clock.now_unix_nanos();
-        // The hit: under the map's read lock, no reference to the entry taken.
+        // The hit: the coarse clock (never behind the wall clock), under the map's read
+        // lock, no reference to the entry taken.
+        let coarse = self.settings.clock.now_coarse_unix_nanos();
         if let Some(e) = read(&self.entries).get(key) {
-            e.last_used.store(stamp(now), Ordering::Relaxed);
-            if let Some(p) = e.life.valid_at(now) {
+            e.last_used.store(stamp(coarse), Ordering::Relaxed);
+            if let Some(p) = e.life.valid_at(coarse) {
                 return Ok(p);
             }
         }
         // Boxed, so the future a hit builds stays small.
         let slow: SlowPath<'_> = Box::pin(async move {
+            let now = self.settings.clock.now_unix_nanos();
             let entry = self.entry(key, now);
             entry.last_used.store(stamp(now), Ordering::Relaxed);
             let fetch = || async {
