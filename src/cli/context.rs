@@ -142,6 +142,19 @@ impl Context {
 
     /// Runs `future` to its end on the command's runtime (started on first use).
     pub(crate) fn block_on<F: std::future::Future>(&self, future: F) -> Result<F::Output, Failure> {
+        // One runtime entry for every command: the future is boxed to one type here,
+        // so the binary holds one copy of the runtime's polling loop, not one per call.
+        let mut out = None;
+        self.run_boxed(Box::pin(async {
+            out = Some(future.await);
+        }))?;
+        out.ok_or_else(|| Failure::no_answer("the async runtime stopped before the call ended"))
+    }
+
+    fn run_boxed(
+        &self,
+        future: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + '_>>,
+    ) -> Result<(), Failure> {
         if self.runtime.get().is_none() {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -153,7 +166,8 @@ impl Context {
             .runtime
             .get()
             .ok_or_else(|| Failure::no_answer("no runtime"))?;
-        Ok(runtime.block_on(future))
+        runtime.block_on(future);
+        Ok(())
     }
 
     /// The credential chain.

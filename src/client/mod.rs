@@ -297,7 +297,7 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
     ///
     /// # Errors
     /// Any [`CallError`] variant.
-    pub async fn call<O>(
+    pub async fn call<O: Send>(
         &self,
         source: &Credentials,
         unsigned: Request,
@@ -312,7 +312,7 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
     ///
     /// # Errors
     /// Any [`CallError`] variant.
-    pub async fn call_service<O>(
+    pub async fn call_service<O: Send>(
         &self,
         source: &Credentials,
         unsigned: Request,
@@ -325,13 +325,33 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
     /// The attempt loop: each attempt signed afresh with `source` (unsigned without
     /// one), every header checked for the wire before any IO, retries within the
     /// deadline, one extra attempt after a skew correction.
-    async fn attempts<O>(
+    async fn attempts<O: Send>(
         &self,
         source: Option<&Credentials>,
         unsigned: Request,
         service: &str,
         parse: ParseFn<O>,
     ) -> Result<O, CallError> {
+        // The loop is the same for every output type: one copy of it in the binary,
+        // whatever the number of operations; only this adapter is per type.
+        let mut out = None;
+        let mut read = |status: u16, headers: &[(String, String)], body: &[u8]| {
+            parse(status, headers, body).map(|o| out = Some(o))
+        };
+        self.attempt_loop(source, unsigned, service, &mut read)
+            .await?;
+        out.ok_or(CallError::Transport(TransportError::new(
+            TransportErrorKind::Other,
+        )))
+    }
+
+    async fn attempt_loop(
+        &self,
+        source: Option<&Credentials>,
+        unsigned: Request,
+        service: &str,
+        parse: &mut ReadAnswer<'_>,
+    ) -> Result<(), CallError> {
         if tokio::runtime::Handle::try_current().is_err() {
             return Err(CallError::NoRuntime);
         }
@@ -418,12 +438,12 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
         }
     }
 
-    fn interpret<O>(
+    fn interpret(
         &self,
         response: &Response,
-        parse: ParseFn<O>,
+        parse: &mut ReadAnswer<'_>,
         skew_corrected: &mut bool,
-    ) -> Result<O, Attempt> {
+    ) -> Result<(), Attempt> {
         match parse(response.status(), response.headers(), response.body()) {
             Ok(out) => Ok(out),
             Err(AnswerError::Service(e))
@@ -449,6 +469,11 @@ impl<T: Transport, C: Clock> StsClient<T, C> {
         }
     }
 }
+
+/// An answer's parser that keeps what it read: the attempt loop's view of
+/// [`ParseFn`], the same type for every operation.
+type ReadAnswer<'a> =
+    dyn FnMut(u16, &[(String, String)], &[u8]) -> Result<(), AnswerError> + Send + 'a;
 
 enum Attempt {
     SkewCorrected,

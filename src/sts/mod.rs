@@ -59,8 +59,8 @@ pub type ParseFn<O> = fn(u16, &[(String, String)], &[u8]) -> Result<O, AnswerErr
 /// its answer. The client sends any operation the same way
 /// (`StsClient::send`); a new operation is a new file in `src/sts/op/`.
 pub trait Operation {
-    /// The typed answer.
-    type Output;
+    /// The typed answer (`Send`, so a call can run on any runtime thread).
+    type Output: Send;
     /// The action name, such as `AssumeRole`.
     const ACTION: &'static str;
     /// Whether the call is signed with source credentials (`AssumeRoleWithWebIdentity`
