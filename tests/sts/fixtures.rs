@@ -384,6 +384,62 @@ fn hostile_xml_is_refused() {
     );
 }
 
+/// The parser reports only a field's text to itself, but every other piece of text
+/// (white space between elements, unknown elements, the containers) is checked all
+/// the same: a bad reference or bad UTF-8 anywhere is refused.
+#[test]
+fn text_nobody_reads_is_checked_as_any_other() {
+    let creds_xml = format!("<Credentials>{CREDS}</Credentials>");
+    for (extra, kind) in [
+        ("<Unknown>&xxe;</Unknown>", ParseErrorKind::UndefinedEntity),
+        (
+            "<Unknown>&#0;</Unknown>",
+            ParseErrorKind::InvalidCharacterReference,
+        ),
+        ("&#xFFFE;", ParseErrorKind::InvalidCharacterReference),
+        (
+            "<Unknown><Deeper>&bogus;</Deeper></Unknown>",
+            ParseErrorKind::UndefinedEntity,
+        ),
+    ] {
+        let body = wrap(&format!("{creds_xml}{extra}"));
+        assert_eq!(parse_err(&body).kind(), kind, "{body}");
+        // Inside the Credentials container, between its fields, too.
+        let body = wrap(&format!("<Credentials>{extra}{CREDS}</Credentials>"));
+        assert_eq!(parse_err(&body).kind(), kind, "{body}");
+    }
+    let bad_utf8 = wrap(&format!("{creds_xml}<Unknown>\u{1}</Unknown>"))
+        .replace('\u{1}', "\u{ff}")
+        .into_bytes()
+        .into_iter()
+        // U+00FF is C3 BF in UTF-8: keep the BF alone, a continuation byte with no lead.
+        .filter(|&b| b != 0xC3)
+        .collect::<Vec<u8>>();
+    assert!(
+        matches!(parse_assume_role(200, &[], &bad_utf8), Err(Error::Parse(e)) if e.kind() == ParseErrorKind::InvalidUtf8)
+    );
+    // Good references, CDATA and text in unknown elements are read past.
+    let body = wrap(&format!(
+        "<Unknown>&amp;&#65;<![CDATA[<x>]]>text</Unknown>{creds_xml}<Other>&lt;</Other>"
+    ));
+    let out = parse_assume_role(200, &[], body.as_bytes()).unwrap();
+    assert_eq!(creds(&out.credentials).0, "ASIAX");
+}
+
+/// A field's text is every piece of text directly inside it, in order, whatever
+/// splits it (a comment, CDATA, a reference, an unknown child element), trimmed at
+/// both ends only.
+#[test]
+fn a_fields_text_is_joined_across_what_splits_it() {
+    let body = wrap(
+        "<Credentials><AccessKeyId> AS<!-- c -->IA <Note>skipped</Note> X&amp;<![CDATA[Y]]>&#90; </AccessKeyId>\
+         <SecretAccessKey>s</SecretAccessKey><SessionToken>t</SessionToken>\
+         <Expiration>2031-05-06T07:08:09Z</Expiration></Credentials>",
+    );
+    let out = parse_assume_role(200, &[], body.as_bytes()).unwrap();
+    assert_eq!(creds(&out.credentials).0, "ASIA  X&YZ");
+}
+
 #[test]
 fn missing_or_empty_fields_are_named() {
     for field in [

@@ -45,39 +45,45 @@ pub(super) enum Slot {
     Time(Timestamp),
 }
 
-/// What a scan of one body found: the flags of the shape, one slot per [`Field`], and
-/// the entries of the one map STS answers carry.
+/// What a scan of one body found: the flags of the shape, the [`Field`]s read (each
+/// at most once), and the entries of the one map STS answers carry. Small, so
+/// handing it from the scan to the typed output moves a few words, not a slot per
+/// field of every operation.
+#[derive(Default)]
 pub(super) struct Doc {
     is_error: bool,
     saw_error_elem: bool,
     /// Containers seen, one bit per [`schema::Container`].
     seen: u16,
-    slots: [Option<(Slot, usize)>; FIELD_COUNT],
+    /// Fields read, one bit per [`Field`].
+    stored: u64,
+    /// The fields read, in no particular order, with where each ended.
+    fields: Vec<(Field, Slot, usize)>,
     map: Vec<(Option<String>, Option<String>)>,
     end: usize,
 }
 
-impl Default for Doc {
-    fn default() -> Self {
-        Doc {
-            is_error: false,
-            saw_error_elem: false,
-            seen: 0,
-            slots: [const { None }; FIELD_COUNT],
-            map: Vec::new(),
-            end: 0,
-        }
-    }
-}
+const _: () = assert!(FIELD_COUNT <= 64, "one bit per field in Doc::stored");
 
 impl Doc {
     /// Whether the container appeared.
     fn saw(&self, c: Container) -> bool {
         self.seen & (1 << (c as u8)) != 0
     }
+    /// Takes a field's value, whatever its kind.
+    fn take(&mut self, f: Field) -> Option<(Slot, usize)> {
+        let bit = 1u64 << (f as u32);
+        if self.stored & bit == 0 {
+            return None;
+        }
+        self.stored &= !bit;
+        let i = self.fields.iter().position(|(g, _, _)| *g == f)?;
+        let (_, slot, at) = self.fields.swap_remove(i);
+        Some((slot, at))
+    }
     /// Takes a text field.
     fn text(&mut self, f: Field) -> Option<String> {
-        match self.slots[f as usize].take() {
+        match self.take(f) {
             Some((Slot::Text(s), _)) => Some(s),
             _ => None,
         }
@@ -94,14 +100,14 @@ impl Doc {
     }
     /// Takes a secret field.
     fn secret(&mut self, f: Field) -> Option<SecretString> {
-        match self.slots[f as usize].take() {
+        match self.take(f) {
             Some((Slot::Secret(s), _)) => Some(s),
             _ => None,
         }
     }
     /// Takes a timestamp field.
     fn time(&mut self, f: Field) -> Option<Timestamp> {
-        match self.slots[f as usize].take() {
+        match self.take(f) {
             Some((Slot::Time(t), _)) => Some(t),
             _ => None,
         }
@@ -155,11 +161,17 @@ fn store(doc: &mut Doc, field: Field, value: &str, at: usize) -> Result<(), Pars
         *slot = Some(value.to_owned());
         return Ok(());
     }
-    let slot = &mut doc.slots[field as usize];
-    if slot.is_some() {
+    let bit = 1u64 << (field as u32);
+    if doc.stored & bit != 0 {
         return dup();
     }
-    *slot = Some((
+    doc.stored |= bit;
+    if doc.fields.capacity() == 0 {
+        // Room for every field of the largest success answer, in one allocation.
+        doc.fields.reserve(12);
+    }
+    doc.fields.push((
+        field,
         match field.kind() {
             Kind::Text => Slot::Text(value.to_owned()),
             Kind::Secret => Slot::Secret(SecretString::from(value)),
@@ -222,6 +234,8 @@ fn wipe(piece: std::borrow::Cow<'_, str>) {
 pub(super) fn scan(body: &[u8]) -> Result<Doc, ParseError> {
     let (input, base) = prepare(body)?;
     let mut reader = XmlReader::new(input, base);
+    // Nothing before the root is text anyone reads.
+    reader.want_text(false);
     let mut doc = Doc::default();
     // The reader caps the depth at MAX_DEPTH, so a fixed stack never overflows.
     let mut stack = [Node::Other; MAX_DEPTH];
@@ -229,27 +243,24 @@ pub(super) fn scan(body: &[u8]) -> Result<Doc, ParseError> {
     let mut text = FieldText::Empty;
     loop {
         let at = reader.offset();
-        let Some(event) = reader.next()? else { break };
-        match event {
+        match reader.next()? {
+            XmlEvent::Eof => break,
             XmlEvent::Start => {
                 let parent = depth.checked_sub(1).map(|d| stack[d]);
                 let node = child(parent, reader.name(), &mut doc, at)?;
+                reader.want_text(matches!(node, Node::Field(_)));
                 stack[depth] = node;
                 depth += 1;
             }
-            XmlEvent::Text(t) => {
-                if depth > 0
-                    && let Node::Field(_) = stack[depth - 1]
-                {
-                    text.push(t);
-                }
-            }
+            // Only a field's text is reported (`want_text` above).
+            XmlEvent::Text => text.push(reader.take_text()),
             XmlEvent::End => {
                 // The reader only reports the end of an element it opened.
                 let Some(d) = depth.checked_sub(1) else {
                     continue;
                 };
                 depth = d;
+                reader.want_text(d > 0 && matches!(stack[d - 1], Node::Field(_)));
                 if let Node::Field(f) = stack[depth] {
                     let value = std::mem::replace(&mut text, FieldText::Empty);
                     let raw = value.as_str();

@@ -16,35 +16,64 @@ use crate::sts::response::failures::{ParseError, ParseErrorKind};
 /// Deepest element nesting accepted. STS responses are four levels deep.
 pub(crate) const MAX_DEPTH: usize = 16;
 
-pub(crate) enum XmlEvent<'a> {
+/// What the reader found next. Small and `Copy`, so it comes back in registers: the
+/// text itself waits in the reader ([`XmlReader::take_text`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum XmlEvent {
     /// An element opened; its local name is [`XmlReader::name`].
     Start,
     /// The innermost open element closed.
     End,
-    /// A piece of text content (already decoded).
-    Text(Cow<'a, str>),
+    /// A piece of text content (already decoded): [`XmlReader::take_text`].
+    Text,
+    /// The clean end of the document.
+    Eof,
+}
+
+/// A failure of the reader: what and where. Two words, so a result comes back in
+/// registers; the caller turns it into a [`ParseError`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ReadError {
+    kind: ParseErrorKind,
+    offset: usize,
+}
+
+impl From<ReadError> for ParseError {
+    fn from(e: ReadError) -> Self {
+        err(e.kind, e.offset)
+    }
+}
+
+fn rerr(kind: ParseErrorKind, offset: usize) -> ReadError {
+    ReadError { kind, offset }
 }
 
 pub(crate) struct XmlReader<'a> {
     inner: quick_xml::Reader<&'a [u8]>,
     input: &'a [u8],
-    name: Name<'a>,
+    /// The local name of the last element opened: `input[name_at..name_at +
+    /// name_len]` when the event borrowed it from the input (always, for a slice
+    /// reader), otherwise `name_copy`. Plain words, so setting it is two stores.
+    name_at: usize,
+    name_len: usize,
+    name_copy: Option<Box<[u8]>>,
     base: usize,
     depth: usize,
     root_done: bool,
     root_seen: bool,
-}
-
-/// The local name of the last element opened: a slice of the input when the event
-/// borrowed it (always, for a slice reader), otherwise a copy.
-enum Name<'a> {
-    Input(&'a [u8]),
-    Copy(Vec<u8>),
+    /// Whether text of the current element is reported (else checked and skipped).
+    text_wanted: bool,
+    /// The text of the last [`XmlEvent::Text`].
+    /// (Borrowed text, from the input or static, is set with two plain stores.)
+    text: &'a str,
+    /// The text of the last [`XmlEvent::Text`] when it had to be built (a character
+    /// reference); it wins over `text` while set.
+    text_owned: Option<String>,
 }
 
 #[cold]
-fn copy_name(name: &[u8]) -> Name<'static> {
-    Name::Copy(name.to_vec())
+fn copy_name(name: &[u8]) -> Option<Box<[u8]>> {
+    Some(name.into())
 }
 
 fn err(kind: ParseErrorKind, offset: usize) -> ParseError {
@@ -116,7 +145,15 @@ fn is_xml_char(c: u32) -> bool {
 /// `s` without leading and trailing XML white space (space, tab, CR, LF: the `S`
 /// production; other Unicode spaces are content).
 pub(crate) fn trim_xml_space(s: &str) -> &str {
-    s.trim_matches([' ', '\t', '\r', '\n'])
+    // Byte by byte: the four are ASCII, so the ends found are character boundaries.
+    let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let bytes = s.as_bytes();
+    let start = bytes.iter().position(|b| !space(b)).unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !space(b))
+        .map_or(start, |i| i + 1);
+    s.get(start..end).unwrap_or_default()
 }
 
 /// XML line-end normalization: `\r\n` and a lone `\r` become `\n`.
@@ -140,19 +177,28 @@ impl<'a> XmlReader<'a> {
         XmlReader {
             inner,
             input: body,
-            name: Name::Input(&[]),
+            name_at: 0,
+            name_len: 0,
+            name_copy: None,
             base,
             depth: 0,
             root_done: false,
             root_seen: false,
+            text_wanted: true,
+            text: "",
+            text_owned: None,
         }
     }
 
     /// The local name (prefix stripped) of the element the last `Start` opened.
     pub(crate) fn name(&self) -> &[u8] {
-        match &self.name {
-            Name::Input(n) => n,
-            Name::Copy(n) => n,
+        match &self.name_copy {
+            None => self
+                .input
+                .get(self.name_at..)
+                .and_then(|rest| rest.get(..self.name_len))
+                .unwrap_or_default(),
+            Some(copy) => copy,
         }
     }
 
@@ -160,13 +206,30 @@ impl<'a> XmlReader<'a> {
     fn set_name(&mut self, name: &[u8]) {
         // Live buffers never overlap, so a name whose address falls inside the input is
         // a view of the input at that offset.
-        let view = (name.as_ptr() as usize)
+        let at = (name.as_ptr() as usize)
             .checked_sub(self.input.as_ptr() as usize)
-            .and_then(|at| self.input.get(at..)?.get(..name.len()));
-        self.name = match view {
-            Some(view) => Name::Input(view),
-            None => copy_name(name),
-        };
+            .filter(|&at| {
+                at.checked_add(name.len())
+                    .is_some_and(|end| end <= self.input.len())
+            });
+        match at {
+            Some(at) => {
+                self.name_at = at;
+                self.name_len = name.len();
+                if self.name_copy.is_some() {
+                    self.name_copy = None;
+                }
+            }
+            None => self.name_copy = copy_name(name),
+        }
+    }
+
+    /// Whether the text of the element being read is wanted: text nobody reads is
+    /// checked as any other (UTF-8, references, nothing outside the root) but not
+    /// reported, so skipping white space between elements costs no event. On until
+    /// changed.
+    pub(crate) fn want_text(&mut self, wanted: bool) {
+        self.text_wanted = wanted;
     }
 
     /// The byte offset of the reader in the original body.
@@ -174,61 +237,90 @@ impl<'a> XmlReader<'a> {
         self.base + self.inner.buffer_position() as usize
     }
 
-    /// The next event, or `None` at a clean end of the document.
-    pub(crate) fn next(&mut self) -> Result<Option<XmlEvent<'a>>, ParseError> {
+    /// What a failure of the tokenizer at `at` is to the caller.
+    #[cold]
+    fn read_error(&self, e: &quick_xml::Error, at: usize) -> ReadError {
+        match e {
+            quick_xml::Error::Encoding(_) => rerr(ParseErrorKind::InvalidUtf8, at),
+            _ => rerr(ParseErrorKind::Malformed, self.offset()),
+        }
+    }
+
+    fn set_text(&mut self, text: Cow<'a, str>) {
+        match text {
+            Cow::Borrowed(text) => self.text = text,
+            Cow::Owned(text) => self.text_owned = Some(text),
+        }
+    }
+
+    /// The text of the last [`XmlEvent::Text`], taken (empty after).
+    pub(crate) fn take_text(&mut self) -> Cow<'a, str> {
+        match self.text_owned.take() {
+            Some(owned) => Cow::Owned(owned),
+            None => Cow::Borrowed(std::mem::take(&mut self.text)),
+        }
+    }
+
+    /// The next event, [`XmlEvent::Eof`] at a clean end of the document.
+    pub(crate) fn next(&mut self) -> Result<XmlEvent, ReadError> {
         loop {
             let at = self.offset();
-            let event = self.inner.read_event().map_err(|e| match e {
-                quick_xml::Error::Encoding(_) => err(ParseErrorKind::InvalidUtf8, at),
-                _ => err(ParseErrorKind::Malformed, self.offset()),
-            })?;
-            match event {
-                Event::DocType(_) => return Err(err(ParseErrorKind::Doctype, at)),
-                Event::Decl(_) => {
+            // One match on the tokenizer's result, fields bound where they are used:
+            // moving the whole event first costs a store-forwarding stall per event.
+            match self.inner.read_event() {
+                Err(e) => return Err(self.read_error(&e, at)),
+                Ok(Event::DocType(_)) => return Err(rerr(ParseErrorKind::Doctype, at)),
+                Ok(Event::Decl(_)) => {
                     if self.root_seen || at != self.base {
-                        return Err(err(ParseErrorKind::Malformed, at));
+                        return Err(rerr(ParseErrorKind::Malformed, at));
                     }
                 }
-                Event::PI(_) | Event::Comment(_) => {}
-                Event::Start(start) => {
+                Ok(Event::PI(_) | Event::Comment(_)) => {}
+                Ok(Event::Start(start)) => {
                     if self.root_done {
-                        return Err(err(ParseErrorKind::ContentOutsideRoot, at));
+                        return Err(rerr(ParseErrorKind::ContentOutsideRoot, at));
                     }
                     self.root_seen = true;
                     self.depth += 1;
                     if self.depth > MAX_DEPTH {
-                        return Err(err(ParseErrorKind::TooDeep, at));
+                        return Err(rerr(ParseErrorKind::TooDeep, at));
                     }
                     self.set_name(local_name(start.name().as_ref().as_bytes()));
-                    return Ok(Some(XmlEvent::Start));
+                    return Ok(XmlEvent::Start);
                 }
-                Event::End(_) => {
+                Ok(Event::End(_)) => {
                     self.depth -= 1;
                     if self.depth == 0 {
                         self.root_done = true;
                     }
-                    return Ok(Some(XmlEvent::End));
+                    return Ok(XmlEvent::End);
                 }
-                Event::Empty(_) => unreachable!("empty elements are expanded"),
-                Event::Text(t) => {
+                Ok(Event::Empty(_)) => unreachable!("empty elements are expanded"),
+                Ok(Event::Text(t)) => {
                     let text = t.into_inner();
                     if self.depth == 0 {
                         if text.bytes().all(|b| b.is_ascii_whitespace()) {
                             continue;
                         }
-                        return Err(err(ParseErrorKind::ContentOutsideRoot, at));
+                        return Err(rerr(ParseErrorKind::ContentOutsideRoot, at));
                     }
-                    return Ok(Some(XmlEvent::Text(text)));
-                }
-                Event::CData(c) => {
-                    if self.depth == 0 {
-                        return Err(err(ParseErrorKind::ContentOutsideRoot, at));
+                    if self.text_wanted {
+                        self.set_text(text);
+                        return Ok(XmlEvent::Text);
                     }
-                    return Ok(Some(XmlEvent::Text(c.into_inner())));
                 }
-                Event::GeneralRef(r) => {
+                Ok(Event::CData(c)) => {
                     if self.depth == 0 {
-                        return Err(err(ParseErrorKind::ContentOutsideRoot, at));
+                        return Err(rerr(ParseErrorKind::ContentOutsideRoot, at));
+                    }
+                    if self.text_wanted {
+                        self.set_text(c.into_inner());
+                        return Ok(XmlEvent::Text);
+                    }
+                }
+                Ok(Event::GeneralRef(r)) => {
+                    if self.depth == 0 {
+                        return Err(rerr(ParseErrorKind::ContentOutsideRoot, at));
                     }
                     let name: &[u8] = r.as_ref().as_bytes();
                     let s: &'static str = match name {
@@ -240,24 +332,31 @@ impl<'a> XmlReader<'a> {
                         _ => {
                             let c = char_ref(name).ok_or_else(|| {
                                 if name.first() == Some(&b'#') {
-                                    err(ParseErrorKind::InvalidCharacterReference, at)
+                                    rerr(ParseErrorKind::InvalidCharacterReference, at)
                                 } else {
-                                    err(ParseErrorKind::UndefinedEntity, at)
+                                    rerr(ParseErrorKind::UndefinedEntity, at)
                                 }
                             })?;
-                            return Ok(Some(XmlEvent::Text(Cow::Owned(c.to_string()))));
+                            if !self.text_wanted {
+                                continue;
+                            }
+                            self.set_text(Cow::Owned(c.to_string()));
+                            return Ok(XmlEvent::Text);
                         }
                     };
-                    return Ok(Some(XmlEvent::Text(Cow::Borrowed(s))));
+                    if self.text_wanted {
+                        self.set_text(Cow::Borrowed(s));
+                        return Ok(XmlEvent::Text);
+                    }
                 }
-                Event::Eof => {
+                Ok(Event::Eof) => {
                     if self.depth > 0 {
-                        return Err(err(ParseErrorKind::UnexpectedEof, at));
+                        return Err(rerr(ParseErrorKind::UnexpectedEof, at));
                     }
                     if !self.root_seen {
-                        return Err(err(ParseErrorKind::NoRootElement, at));
+                        return Err(rerr(ParseErrorKind::NoRootElement, at));
                     }
-                    return Ok(None);
+                    return Ok(XmlEvent::Eof);
                 }
             }
         }
@@ -294,18 +393,19 @@ mod tests {
         let (b, base) = prepare(body.as_bytes())?;
         let mut r = XmlReader::new(b, base);
         let mut out = String::new();
-        while let Some(e) = r.next()? {
-            match e {
+        loop {
+            match r.next()? {
                 XmlEvent::Start => {
                     out.push('<');
                     out.push_str(std::str::from_utf8(r.name()).unwrap());
                 }
                 XmlEvent::End => out.push('>'),
-                XmlEvent::Text(t) => {
+                XmlEvent::Text => {
                     out.push('[');
-                    out.push_str(&normalize_newlines(&t));
+                    out.push_str(&normalize_newlines(&r.take_text()));
                     out.push(']');
                 }
+                XmlEvent::Eof => break,
             }
         }
         Ok(out)
@@ -320,14 +420,20 @@ mod tests {
         let body = b"<Root><Child/></Root>";
         let mut r = XmlReader::new(body, 0);
         r.next().unwrap();
-        assert!(matches!(r.name, Name::Input(n) if n == b"Root"));
+        assert!(r.name_copy.is_none());
+        assert_eq!((r.name_at, r.name()), (1, &b"Root"[..]));
         r.next().unwrap();
-        assert!(matches!(r.name, Name::Input(n) if n == b"Child"));
+        assert!(r.name_copy.is_none());
+        assert_eq!((r.name_at, r.name()), (7, &b"Child"[..]));
         // A name from outside the input (an owned event buffer) is copied.
         let elsewhere = b"Elsewhere".to_vec();
         r.set_name(&elsewhere);
-        assert!(matches!(&r.name, Name::Copy(n) if n == b"Elsewhere"));
+        assert_eq!(r.name_copy.as_deref(), Some(&b"Elsewhere"[..]));
         assert_eq!(r.name(), b"Elsewhere");
+        // The next name from the input is a view again.
+        r.set_name(&body[1..5]);
+        assert!(r.name_copy.is_none());
+        assert_eq!(r.name(), b"Root");
         // So is an empty name at the very end of the input (its pointer is one past).
         r.set_name(&body[body.len()..]);
         assert_eq!(r.name(), b"");
@@ -447,7 +553,7 @@ mod tests {
     fn trace_bytes(b: &[u8]) -> Result<(), ParseError> {
         let (b, base) = prepare(b)?;
         let mut r = XmlReader::new(b, base);
-        while r.next()?.is_some() {}
+        while r.next()? != XmlEvent::Eof {}
         Ok(())
     }
 }
