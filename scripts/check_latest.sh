@@ -25,6 +25,7 @@ cargo clippy --quiet --all-targets --all-features -- -D warnings
 cargo clippy --quiet --all-targets --no-default-features -- -D warnings
 echo "== docs"
 RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --all-features
+RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps
 echo "== tests"
 PY=$(bash "$OLDPWD/scripts/pyenv.sh")
 mkdir -p target && ln -sfn "$(dirname "$(dirname "$PY")")" target/pyenv
