@@ -312,6 +312,8 @@ mod pyjson;
 mod random;
 #[cfg(feature = "aws-sdk")]
 pub mod sdk;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod sigv4;
 pub mod sts;
 #[cfg(feature = "test-util")]

@@ -72,6 +72,13 @@ pub(crate) fn read_flags(
     let mut values = Values::default();
     let mut it = args.into_iter();
     while let Some(arg) = it.next() {
+        if arg == "--" {
+            if !table.iter().any(|f| f.arity == Arity::Rest) {
+                return Err(Failure::usage("unexpected argument '--'"));
+            }
+            values.rest = Some(it.collect());
+            break;
+        }
         let arg = text(arg, "an argument")?;
         if arg == "--help" || arg == "-h" {
             return Ok(Err(command_help(command)));
@@ -86,8 +93,14 @@ pub(crate) fn read_flags(
             Some((n, v)) => (n, Some(v.to_owned())),
             None => (body, None),
         };
-        let Some(flag) = table.iter().chain(COMMON).find(|f| f.name == name) else {
-            let known = table.iter().chain(COMMON).map(|f| f.name);
+        let flags = || {
+            table
+                .iter()
+                .chain(COMMON)
+                .filter(|f| f.arity != Arity::Rest)
+        };
+        let Some(flag) = flags().find(|f| f.name == name) else {
+            let known = flags().map(|f| f.name);
             let hint = closest(name, known)
                 .map(|c| format!("; did you mean '--{c}'?"))
                 .unwrap_or_default();
@@ -109,6 +122,7 @@ pub(crate) fn read_flags(
         };
         match flag.arity {
             Arity::Repeat => values.repeated.entry(flag.name).or_default().push(value),
+            Arity::Rest => {}
             Arity::Once | Arity::Switch => {
                 if values.once.insert(flag.name, value).is_some() {
                     return Err(Failure::usage(format!("--{} given twice", flag.name)));
@@ -243,7 +257,7 @@ mod tests {
         for command in commands::COMMANDS {
             let table = command.flags;
             for flag in table.iter().chain(COMMON) {
-                if flag.arity == Arity::Repeat {
+                if matches!(flag.arity, Arity::Repeat | Arity::Rest) {
                     continue;
                 }
                 let one = if flag.arity == Arity::Switch {
@@ -261,6 +275,23 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_exec_takes_a_command_after_double_dash_kept_as_given() {
+        use std::os::unix::ffi::OsStringExt;
+        assert!(usage(&["credentials", "--", "env"]).starts_with("unexpected argument '--'"));
+        let raw = OsString::from_vec(b"arg-\xff".to_vec());
+        let mut argv = args(&["exec", "--profile", "p", "--", "cmd", "--profile", "--"]);
+        argv.push(raw.clone());
+        let mut v = read_flags(commands::find("exec").unwrap(), argv.into_iter().skip(1))
+            .unwrap()
+            .unwrap();
+        assert_eq!(v.take("profile").as_deref(), Some("p"));
+        let rest = v.rest.unwrap();
+        assert_eq!(rest[..3], args(&["cmd", "--profile", "--"])[..]);
+        assert_eq!(rest[3], raw);
     }
 
     #[test]

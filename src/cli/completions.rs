@@ -4,11 +4,19 @@
 use super::commands::COMMANDS;
 use super::flags::{Arity, COMMON, Flag};
 
-/// Every command with its title and flags (its own, then the common ones).
+/// Every command with its title and flags (its own, then the common ones; `--
+/// COMMAND` is not a flag).
 fn table() -> Vec<(&'static str, &'static str, Vec<&'static Flag>)> {
     COMMANDS
         .iter()
-        .map(|c| (c.name, c.title, c.flags.iter().chain(COMMON).collect()))
+        .map(|c| {
+            let flags = c.flags.iter().chain(COMMON);
+            (
+                c.name,
+                c.title,
+                flags.filter(|f| f.arity != Arity::Rest).collect(),
+            )
+        })
         .collect()
 }
 

@@ -44,8 +44,22 @@ pub(crate) trait Command {
         None
     }
 
-    /// Runs the command: what goes to stdout.
-    fn run(self: Box<Self>, ctx: &Context) -> Result<String, Failure>;
+    /// Runs the command: what goes to stdout, or an exit status of its own.
+    fn run(self: Box<Self>, ctx: &Context) -> Result<Outcome, Failure>;
+}
+
+/// What a command hands back when it did not fail.
+pub(crate) enum Outcome {
+    /// Text for stdout (exit 0 once it is written).
+    Print(String),
+    /// Its own exit status, everything already said (`exec`: the command's).
+    Exit(u8),
+}
+
+impl From<String> for Outcome {
+    fn from(text: String) -> Self {
+        Outcome::Print(text)
+    }
 }
 
 /// An STS operation as a command: sent with the chain's source credentials when it
@@ -75,8 +89,8 @@ impl<O: Operation> Command for Call<O> {
         check_either(&self.op)
     }
 
-    fn run(self: Box<Self>, ctx: &Context) -> Result<String, Failure> {
-        (self.print)(&ctx.send(&self.op)?)
+    fn run(self: Box<Self>, ctx: &Context) -> Result<Outcome, Failure> {
+        (self.print)(&ctx.send(&self.op)?).map(Outcome::from)
     }
 }
 
@@ -88,8 +102,8 @@ where
         check_either(&self.op)
     }
 
-    fn run(self: Box<Self>, ctx: &Context) -> Result<String, Failure> {
-        output::credentials(ctx.send(&self.op)?.credentials(), self.format)
+    fn run(self: Box<Self>, ctx: &Context) -> Result<Outcome, Failure> {
+        output::credentials(ctx.send(&self.op)?.credentials(), self.format).map(Outcome::from)
     }
 }
 

@@ -18,6 +18,9 @@ pub(crate) enum Arity {
     Repeat,
     /// No value, at most once.
     Switch,
+    /// Not a flag: the command takes `-- COMMAND [ARG...]`, everything after `--`
+    /// as given (the entry's `value` names it in the help).
+    Rest,
 }
 
 /// One flag of a command: its name (without `--`), the value's placeholder, how it takes
@@ -72,6 +75,8 @@ pub(crate) struct Values {
     /// How long a file a flag names may take to read (a pipe's writer to finish):
     /// the command's `--timeout`.
     pub(crate) wait: std::time::Duration,
+    /// Everything after `--`, for a command that takes one ([`Arity::Rest`]).
+    pub(crate) rest: Option<Vec<std::ffi::OsString>>,
 }
 
 impl Values {

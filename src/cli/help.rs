@@ -107,11 +107,15 @@ pub(crate) fn command_help(spec: &Spec) -> String {
         .flags
         .iter()
         .chain(COMMON)
+        .filter(|f| f.arity != Arity::Rest)
         .map(|f| left(f).len() + 2)
         .max()
         .unwrap_or(0)
         .max(28);
     for flag in spec.flags.iter().chain(COMMON) {
+        if flag.arity == Arity::Rest {
+            continue;
+        }
         let left = left(flag);
         let mut lines = flag.help.lines();
         let first = lines.next().unwrap_or_default();

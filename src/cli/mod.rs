@@ -9,6 +9,7 @@
 //! socket can take its number.)
 
 mod args;
+mod child;
 mod commands;
 mod completions;
 mod context;
@@ -19,6 +20,7 @@ mod file_cache;
 mod flags;
 mod help;
 mod output;
+mod serving;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -29,14 +31,15 @@ use secrecy::SecretString;
 use crate::Config;
 use crate::client::ClientConfig;
 use args::{Common, Parsed};
-use context::Context;
+use context::{Context, Outcome};
 use failure::{EXIT_NO_ANSWER, Failure, say, terminal_safe};
 
 /// Runs the command line `args` (without the program name): the answer on stdout, a
 /// message on stderr, and the exit code.
 pub fn main(args: Vec<std::ffi::OsString>) -> ExitCode {
     match run(args) {
-        Ok(out) => {
+        Ok(Outcome::Exit(code)) => ExitCode::from(code),
+        Ok(Outcome::Print(out)) => {
             use std::io::Write;
             let mut stdout = std::io::stdout().lock();
             if let Err(e) = stdout
@@ -56,10 +59,15 @@ pub fn main(args: Vec<std::ffi::OsString>) -> ExitCode {
 }
 
 /// Parses, checks the parameters, reads the settings once, and runs the command.
-fn run(argv: Vec<std::ffi::OsString>) -> Result<String, Failure> {
+fn run(argv: Vec<std::ffi::OsString>) -> Result<Outcome, Failure> {
     let (common, command) = match args::parse(argv)? {
-        Parsed::Help(text) => return Ok(text),
-        Parsed::Version => return Ok(format!("stskit {}\n", env!("CARGO_PKG_VERSION"))),
+        Parsed::Help(text) => return Ok(Outcome::Print(text)),
+        Parsed::Version => {
+            return Ok(Outcome::Print(format!(
+                "stskit {}\n",
+                env!("CARGO_PKG_VERSION")
+            )));
+        }
         Parsed::Run(common, command) => (common, command),
     };
     // The parameters are checked first, before any file or variable is read.

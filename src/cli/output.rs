@@ -117,6 +117,12 @@ fn render(vars: &[(&str, &str, &str)], format: Format, whose: &str) -> Result<St
     })
 }
 
+/// Variables as (JSON member, variable, value) in `format` (`stskit serve`): export
+/// lines for a shell, each value visible ASCII.
+pub(crate) fn variables(vars: &[(&str, &str, &str)], format: Format) -> Result<String, Failure> {
+    render(vars, format, "stskit has")
+}
+
 /// One line of JSON: an object of string members.
 pub(crate) fn json_line(fields: &[(&str, &str)]) -> String {
     json_object(fields, false)

@@ -45,6 +45,7 @@ mod os;
 mod process;
 mod provide;
 mod runner;
+mod session_token;
 pub(crate) mod settings;
 mod sso;
 mod web_identity;
@@ -56,6 +57,7 @@ pub use imds::{ImdsProvider, ImdsSettings};
 pub use os::Os;
 pub use provide::{LastCall, ProvideCredentials, ProvideFuture, Provided, Session};
 pub use runner::MfaCallback;
+pub use session_token::SessionTokenProvider;
 pub use settings::ProfileChoice;
 pub use sso::{SsoProvider, SsoSettings};
 

@@ -90,6 +90,20 @@ impl Os {
         self.fake.is_some()
     }
 
+    #[cfg(feature = "cli")]
+    /// Every variable, as a child process would inherit them (names and values as the
+    /// system holds them, not necessarily UTF-8).
+    pub(crate) fn vars(&self) -> Vec<(OsString, OsString)> {
+        match &self.fake {
+            None => std::env::vars_os().collect(),
+            Some(fake) => fake
+                .env
+                .iter()
+                .map(|(k, v)| (OsString::from(k), v.clone()))
+                .collect(),
+        }
+    }
+
     /// A variable's raw value (unset is `None`).
     pub(crate) fn var_os(&self, name: &str) -> Option<OsString> {
         match &self.fake {

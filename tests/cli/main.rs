@@ -16,7 +16,9 @@ mod double;
 
 mod basics;
 mod cache;
+mod exec;
 mod hostile_inputs;
 mod operations;
 mod profiles;
+mod serve;
 mod terminal;

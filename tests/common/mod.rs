@@ -24,3 +24,26 @@ pub(crate) fn pyenv_python() -> String {
     );
     python.to_string_lossy().into_owned()
 }
+
+/// A fresh private directory under the system's temporary directory (the caller
+/// removes it).
+#[allow(dead_code)]
+pub(crate) fn temp_dir(tag: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "stskit-{tag}-{}-{:x}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A loopback port where nothing listens.
+#[allow(dead_code)]
+pub(crate) fn dead_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}

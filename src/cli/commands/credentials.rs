@@ -1,12 +1,12 @@
 //! `stskit credentials`: the credentials the AWS CLI would resolve, printed as
 //! `aws configure export-credentials` prints them.
 
-use crate::cli::context::{Command, Context, Spec};
+use crate::cli::context::{Command, Context, Outcome, Spec};
 use crate::cli::failure::Failure;
 use crate::cli::file_cache::{self, Before, CacheDir, Printable};
 use crate::cli::flags::{Arity, Flag, OUTPUT, Values, format, once};
 use crate::cli::output::{self, Format};
-use crate::provider::Step;
+use crate::provider::{Provided, Step};
 
 pub(crate) const SPEC: Spec = Spec {
     name: "credentials",
@@ -29,21 +29,21 @@ warning on stderr. Without either flag nothing is read or written.
     build,
 };
 
-const FLAGS: &[Flag] = &[
-    once(
-        "token-code",
-        "CODE",
-        "MFA code for a role with mfa_serial (else asked on\nthe terminal)",
-    ),
-    Flag {
-        name: "cache",
-        value: "",
-        arity: Arity::Switch,
-        help: "reuse and update the AWS CLI's cache (~/.aws/cli/cache)",
-    },
-    once("cache-dir", "DIR", "the cache directory (implies --cache)"),
-    OUTPUT,
-];
+/// `--token-code`, `--cache` and `--cache-dir`: how `credentials` and `exec` resolve.
+pub(crate) const TOKEN_CODE: Flag = once(
+    "token-code",
+    "CODE",
+    "MFA code for a role with mfa_serial (else asked on\nthe terminal)",
+);
+pub(crate) const CACHE: Flag = Flag {
+    name: "cache",
+    value: "",
+    arity: Arity::Switch,
+    help: "reuse and update the AWS CLI's cache (~/.aws/cli/cache)",
+};
+pub(crate) const CACHE_DIR: Flag = once("cache-dir", "DIR", "the cache directory (implies --cache)");
+
+const FLAGS: &[Flag] = &[TOKEN_CODE, CACHE, CACHE_DIR, OUTPUT];
 
 /// The resolved source credentials themselves.
 struct Credentials {
@@ -54,14 +54,7 @@ struct Credentials {
 
 fn build(mut v: Values) -> Result<Box<dyn Command>, Failure> {
     let format = format(&mut v)?;
-    let cache = match (v.take("cache-dir"), v.switch("cache")) {
-        (Some(dir), _) if dir.is_empty() => {
-            return Err(Failure::usage("--cache-dir needs a directory"));
-        }
-        (Some(dir), _) => Some(CacheDir::Dir(dir)),
-        (None, true) => Some(CacheDir::AwsCli),
-        (None, false) => None,
-    };
+    let cache = cache_flags(&mut v)?;
     Ok(Box::new(Credentials {
         token_code: v.take("token-code"),
         format,
@@ -74,41 +67,68 @@ impl Command for Credentials {
         self.token_code.as_deref()
     }
 
-    /// Asks the chain once: an answer that needs no call is printed without starting
-    /// the transport or the runtime; otherwise the AWS CLI's cache (with `--cache`) is
-    /// looked up with the call's key before the call is made.
-    fn run(self: Box<Self>, ctx: &Context) -> Result<String, Failure> {
-        let chain = ctx.chain();
-        let failed = |e| Failure::from(crate::Error::from(e));
-        let step = chain.decide().map_err(failed)?;
-        ctx.debug_step(&step);
-        let call = match step {
-            Step::Call(call) => call,
-            Step::Answer(p) => return output::provided(&p, self.format),
-        };
-        let Some(dir) = &self.cache else {
-            let session = ctx.block_on(chain.run(&call))?.map_err(failed)?;
-            return output::provided(&session.provided, self.format);
-        };
-        let pending = match file_cache::before(ctx.config().os(), dir, call.cache_key())? {
-            Before::Hit(c) => {
-                ctx.debug(|| {
-                    format!(
-                        "file cache: hit, valid until {}: no call",
-                        crate::date::format_rfc3339(c.credentials.expiration())
-                    )
-                });
-                return output::credentials(&c.credentials, self.format);
-            }
-            Before::After(p) => {
-                ctx.debug(|| format!("file cache: {}", file_cache::describe(p.as_ref())));
-                p
-            }
-        };
-        let outcome = ctx.block_on(chain.run(&call))?.map_err(failed);
-        match file_cache::after(pending, outcome)? {
-            Printable::Provided(p) => output::provided(&p, self.format),
-            Printable::Cached(c) => output::credentials(&c.credentials, self.format),
-        }
+    fn run(self: Box<Self>, ctx: &Context) -> Result<Outcome, Failure> {
+        let provided = resolve(ctx, self.cache.as_ref())?;
+        output::provided(&provided, self.format).map(Outcome::from)
     }
+}
+
+/// The credentials `stskit credentials` resolves with these settings, as `stskit exec`
+/// also resolves them. Asks the chain once: an answer that needs no call is returned
+/// without starting the transport or the runtime; otherwise the AWS CLI's cache (with
+/// `--cache`) is looked up with the call's key before the call is made.
+pub(crate) fn resolve(ctx: &Context, cache: Option<&CacheDir>) -> Result<Provided, Failure> {
+    let chain = ctx.chain();
+    let failed = |e| Failure::from(crate::Error::from(e));
+    let step = chain.decide().map_err(failed)?;
+    ctx.debug_step(&step);
+    let call = match step {
+        Step::Call(call) => call,
+        Step::Answer(p) => return Ok(p),
+    };
+    let Some(dir) = cache else {
+        let session = ctx.block_on(chain.run(&call))?.map_err(failed)?;
+        return Ok(session.provided);
+    };
+    let pending = match file_cache::before(ctx.config().os(), dir, call.cache_key())? {
+        Before::Hit(c) => {
+            ctx.debug(|| {
+                format!(
+                    "file cache: hit, valid until {}: no call",
+                    crate::date::format_rfc3339(c.credentials.expiration())
+                )
+            });
+            return Ok(from_file(&c));
+        }
+        Before::After(p) => {
+            ctx.debug(|| format!("file cache: {}", file_cache::describe(p.as_ref())));
+            p
+        }
+    };
+    let outcome = ctx.block_on(chain.run(&call))?.map_err(failed);
+    Ok(match file_cache::after(pending, outcome)? {
+        Printable::Provided(p) => *p,
+        Printable::Cached(c) => from_file(&c),
+    })
+}
+
+/// Credentials from the AWS CLI's cache, as a source's.
+fn from_file(c: &crate::cache::CachedCredentials) -> Provided {
+    Provided::new(
+        c.credentials.to_credentials(),
+        Some(c.credentials.expiration()),
+        "the AWS CLI's cache",
+    )
+}
+
+/// Reads `--cache` and `--cache-dir`.
+pub(crate) fn cache_flags(v: &mut Values) -> Result<Option<CacheDir>, Failure> {
+    Ok(match (v.take("cache-dir"), v.switch("cache")) {
+        (Some(dir), _) if dir.is_empty() => {
+            return Err(Failure::usage("--cache-dir needs a directory"));
+        }
+        (Some(dir), _) => Some(CacheDir::Dir(dir)),
+        (None, true) => Some(CacheDir::AwsCli),
+        (None, false) => None,
+    })
 }

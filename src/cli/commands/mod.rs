@@ -14,6 +14,8 @@ macro_rules! registry {
 
 registry![
     credentials,
+    exec,
+    serve,
     assume_role,
     assume_role_with_web_identity,
     assume_role_with_saml,
