@@ -14,6 +14,12 @@
 //! an error, callers that got expired credentials. `--table` runs the configurations
 //! of docs/performance.md and checks the targets (exit status 1 if one fails);
 //! `--check` checks them for one run.
+//!
+//! `--hosts N` puts the processes on N hosts, each running one `stskit serve`: a
+//! cache of its own in front of STS, and each process's SDK a client of its host's
+//! server (its own cache with the SDK's default policy over the host's cache), so only
+//! the hosts call STS. `--table` ends with 10,000 independent caches against 100
+//! hosts, with and without the outage.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -49,6 +55,8 @@ struct Config {
     outage: Option<(i64, i64)>,
     warmup_hours: i64,
     seed: u64,
+    /// Hosts running one credentials server each (0: every process calls STS).
+    hosts: usize,
 }
 
 impl Default for Config {
@@ -67,6 +75,7 @@ impl Default for Config {
             outage: None,
             warmup_hours: 6,
             seed: 1,
+            hosts: 0,
         }
     }
 }
@@ -144,6 +153,27 @@ impl ProvideCredentials for Source {
     }
 }
 
+/// One host's `stskit serve`: its cache, answering as the server does (never with
+/// expired credentials: those are a 503, which the client's SDK treats as a failed
+/// refresh).
+struct HostServer {
+    cache: CredentialsCache,
+    now: Arc<AtomicI64>,
+}
+
+impl ProvideCredentials for HostServer {
+    fn provide_credentials(&self) -> ProvideFuture<'_> {
+        let answer =
+            ready(self.cache.credentials()).map_err(|_| unavailable("ServiceUnavailable", 503));
+        let now = self.now.load(Ordering::Relaxed);
+        let answer = answer.and_then(|p| match p.expiration {
+            Some(e) if e.unix_timestamp() <= now => Err(unavailable("ServiceUnavailable", 503)),
+            _ => Ok(Provided::clone(&p)),
+        });
+        Box::pin(async move { answer })
+    }
+}
+
 /// Polls a future that the simulation makes ready at once (the simulated STS answers
 /// without waiting).
 fn ready<F: Future>(f: F) -> F::Output {
@@ -194,20 +224,43 @@ fn run(cfg: &Config) -> Report {
         policy = policy.with_backoff_capped_at_expiry();
     }
     let seeds = SystemRandom::seeded(cfg.seed);
+    let cache = |source: Box<dyn ProvideCredentials>, policy: RefreshPolicy, i: usize| {
+        let n = now.clone();
+        CredentialsCache::builder(source)
+            .with_clock(move || {
+                OffsetDateTime::from_unix_timestamp(n.load(Ordering::Relaxed))
+                    .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+            })
+            .with_random(SystemRandom::seeded(
+                cfg.seed.wrapping_mul(1_000_003) + i as u64,
+            ))
+            .with_policy(policy)
+            .with_fetch_timeout(None)
+            .build()
+    };
+    // With hosts: each host's server is a cache over STS with the run's policy and the
+    // server's backoff rules (stskit::server::SERVER_POLICY), and each process's SDK a
+    // cache with the default policy over its host's server, which answers 503 rather
+    // than hand out expired credentials.
+    let server_policy = policy
+        .with_backoff_capped_at_expiry()
+        .with_backoff_after_expiry(std::time::Duration::from_secs(30));
+    let hosts: Vec<Arc<HostServer>> = (0..cfg.hosts)
+        .map(|h| {
+            Arc::new(HostServer {
+                cache: cache(
+                    Box::new(Source(sts.clone())),
+                    server_policy,
+                    cfg.processes + h,
+                ),
+                now: now.clone(),
+            })
+        })
+        .collect();
     let caches: Vec<CredentialsCache> = (0..cfg.processes)
-        .map(|i| {
-            let n = now.clone();
-            CredentialsCache::builder(Source(sts.clone()))
-                .with_clock(move || {
-                    OffsetDateTime::from_unix_timestamp(n.load(Ordering::Relaxed))
-                        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
-                })
-                .with_random(SystemRandom::seeded(
-                    cfg.seed.wrapping_mul(1_000_003) + i as u64,
-                ))
-                .with_policy(policy)
-                .with_fetch_timeout(None)
-                .build()
+        .map(|i| match hosts.get(i % hosts.len().max(1)) {
+            Some(host) => cache(Box::new(host.clone()), RefreshPolicy::new(), i),
+            None => cache(Box::new(Source(sts.clone())), policy, i),
         })
         .collect();
     use stskit::cache::Random;
@@ -317,6 +370,65 @@ fn check(name: &str, r: &Report, rate_target: bool) -> bool {
     ok
 }
 
+/// Independent caches against one `stskit serve` per host (a hundredth of the
+/// processes as hosts), the default policy, with and without the outage: STS calls
+/// per hour and the peak one-minute rate. A shared run must meet the same targets.
+fn shared_table(cfg: &Config, outage: Option<(i64, i64)>) -> bool {
+    let hosts = (cfg.processes / 100).max(1);
+    println!(
+        "\nOne cache per process against one `stskit serve` per host ({hosts} hosts, {} processes each):\n",
+        cfg.processes / hosts
+    );
+    println!(
+        "| run | STS calls/h mean | peak 1-min rate (calls/s) | throttled | failed in outage | caller errors (while valid) | answers with expired credentials: elsewhere / in outage / in the hour after |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    let mut ok = true;
+    for (name, c) in [
+        ("independent caches", cfg.clone()),
+        (
+            "one serve per host",
+            Config {
+                hosts,
+                ..cfg.clone()
+            },
+        ),
+        (
+            "independent caches, outage",
+            Config {
+                outage,
+                ..cfg.clone()
+            },
+        ),
+        (
+            "one serve per host, outage",
+            Config {
+                hosts,
+                outage,
+                ..cfg.clone()
+            },
+        ),
+    ] {
+        let r = run(&c);
+        println!(
+            "| {name} | {:.0} | {:.2} | {} | {} | {} ({}) | {} / {} / {} |",
+            r.mean * 3600.0,
+            r.peak_minute_rate,
+            r.throttled_in_window,
+            r.failed_in_outage,
+            r.errors,
+            r.errors_while_valid,
+            r.expired_outside_outage,
+            r.expired_in_outage,
+            r.expired_after_outage
+        );
+        if c.hosts > 0 {
+            ok &= check(name, &r, false);
+        }
+    }
+    ok
+}
+
 fn parse_args() -> (Config, bool, bool) {
     let mut cfg = Config::default();
     let (mut table, mut checked) = (false, false);
@@ -343,6 +455,7 @@ fn parse_args() -> (Config, bool, bool) {
             "--outage-minutes" => outage_minutes = val().parse().expect("--outage-minutes M"),
             "--warmup" => cfg.warmup_hours = val().parse().expect("--warmup HOURS"),
             "--seed" => cfg.seed = val().parse().expect("--seed N"),
+            "--hosts" => cfg.hosts = val().parse().expect("--hosts N"),
             other => panic!("unknown argument {other}"),
         }
     }
@@ -434,6 +547,7 @@ fn main() {
                 ok &= check(name, &r, rate_target);
             }
         }
+        ok &= shared_table(&cfg, outage);
     } else {
         let r = run(&cfg);
         println!("{HEADER}");

@@ -54,6 +54,7 @@ pub struct RefreshPolicy {
     jitter: f64,
     backoff: bool,
     cap_at_expiry: bool,
+    after_expiry: Option<Duration>,
 }
 
 impl Default for RefreshPolicy {
@@ -70,7 +71,17 @@ impl RefreshPolicy {
             jitter: 0.0,
             backoff: true,
             cap_at_expiry: false,
+            after_expiry: None,
         }
+    }
+
+    /// Once the cached credentials have expired, a backoff lasts at most `max`: a
+    /// cache many clients share (a credentials server) tries again soon after an
+    /// outage instead of waiting the cross-SDK 300-600 s, still at most once per
+    /// `max` whatever the number of callers. Off by default.
+    pub const fn with_backoff_after_expiry(mut self, max: Duration) -> Self {
+        self.after_expiry = Some(max);
+        self
     }
 
     /// Ends a backoff no later than the cached credentials' expiry while they are
@@ -85,7 +96,8 @@ impl RefreshPolicy {
 
     /// When the backoff after a recoverable failure at `now` ends: `now + wait`, or
     /// the expiry if that comes first, the credentials are still valid and the cap is
-    /// on.
+    /// on, or `now` plus the [`RefreshPolicy::with_backoff_after_expiry`] limit when
+    /// they have expired.
     pub fn backoff_until(
         &self,
         now: OffsetDateTime,
@@ -93,8 +105,9 @@ impl RefreshPolicy {
         expires_at: Option<OffsetDateTime>,
     ) -> OffsetDateTime {
         let until = after(now, wait);
-        match expires_at {
-            Some(exp) if self.cap_at_expiry && now < exp => until.min(exp),
+        match (expires_at, self.after_expiry) {
+            (Some(exp), _) if self.cap_at_expiry && now < exp => until.min(exp),
+            (Some(exp), Some(max)) if now >= exp => until.min(after(now, max)),
             _ => until,
         }
     }
@@ -402,6 +415,34 @@ mod tests {
         assert_eq!(capped.backoff_until(at(-600), wait, Some(at(0))), at(-180));
         assert_eq!(capped.backoff_until(at(5), wait, Some(at(0))), at(425));
         assert_eq!(capped.backoff_until(at(5), wait, None), at(425));
+    }
+
+    #[test]
+    fn a_backoff_after_expiry_is_short_only_once_the_credentials_expired() {
+        let wait = Duration::from_secs(420);
+        let shared = RefreshPolicy::new().with_backoff_after_expiry(Duration::from_secs(30));
+        // Still valid: the whole backoff (the cross-SDK rule), unless capped.
+        assert_eq!(shared.backoff_until(at(-600), wait, Some(at(0))), at(-180));
+        assert_eq!(
+            shared
+                .with_backoff_capped_at_expiry()
+                .backoff_until(at(-30), wait, Some(at(0))),
+            at(0)
+        );
+        // Expired (at or after expiry): at most 30 s.
+        assert_eq!(shared.backoff_until(at(0), wait, Some(at(0))), at(30));
+        assert_eq!(shared.backoff_until(at(100), wait, Some(at(0))), at(130));
+        assert_eq!(
+            shared.backoff_until(at(100), Duration::from_secs(10), Some(at(0))),
+            at(110)
+        );
+        // Never-expiring credentials are not expired.
+        assert_eq!(shared.backoff_until(at(100), wait, None), at(520));
+        // Off by default.
+        assert_eq!(
+            RefreshPolicy::new().backoff_until(at(100), wait, Some(at(0))),
+            at(520)
+        );
     }
 
     #[test]

@@ -27,13 +27,14 @@ pub(crate) fn server_cache(
         Ok(client) => SessionTokenProvider::new(source, client),
         Err(e) => SessionTokenProvider::without_client(source, no_client(e)),
     };
-    match log {
-        Some(who) => CredentialsCache::new(Logged {
+    let cache = match log {
+        Some(who) => CredentialsCache::builder(Logged {
             inner: temporary,
             who,
         }),
-        None => CredentialsCache::new(temporary),
-    }
+        None => CredentialsCache::builder(temporary),
+    };
+    cache.with_policy(crate::server::SERVER_POLICY).build()
 }
 
 /// Why no STS client could be made, as the failure a `GetSessionToken` would give.

@@ -72,3 +72,17 @@ pub trait ProvideCredentials: Send + Sync {
     /// Fetches credentials (each call fetches afresh: caching is the caller's).
     fn provide_credentials(&self) -> ProvideFuture<'_>;
 }
+
+/// A boxed provider is one (a chain of providers chosen at run time).
+impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Box<P> {
+    fn provide_credentials(&self) -> ProvideFuture<'_> {
+        (**self).provide_credentials()
+    }
+}
+
+/// A shared provider is one.
+impl<P: ProvideCredentials + ?Sized> ProvideCredentials for std::sync::Arc<P> {
+    fn provide_credentials(&self) -> ProvideFuture<'_> {
+        (**self).provide_credentials()
+    }
+}

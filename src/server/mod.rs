@@ -17,7 +17,8 @@
 //!   `401` without it, `403` with another value, never a credential in the body;
 //! - `200` with `{"AccessKeyId","SecretAccessKey","Token","Expiration"}`, as the ECS
 //!   agent answers; the cache's failure as JSON `{"code","message"}` with `503` (no
-//!   answer from the source: retry), `403` (the source said no) or `500` (settings).
+//!   answer from the source: retry), `403` (the source said no) or `500` (settings);
+//!   never expired credentials (`503` instead: give the cache [`SERVER_POLICY`]).
 //!
 //! The protocol has no form for long-term keys (clients require `Token` and
 //! `Expiration`): serve a cache over [`crate::provider::SessionTokenProvider`] when the
@@ -51,7 +52,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use crate::cache::CredentialsCache;
+use crate::cache::{CredentialsCache, RefreshPolicy};
 
 /// At most this many connections are served at once; more wait in the listen queue.
 /// Each costs a few KiB of buffers, so the cap bounds the server's memory.
@@ -60,6 +61,16 @@ pub const MAX_CONNECTIONS: usize = 4096;
 /// A request head must arrive within this time (slow clients cannot hold a
 /// connection), and an idle keep-alive connection is closed after it.
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The refresh policy `stskit serve` gives its cache: the default windows, a backoff
+/// that ends by the credentials' expiry while they are valid and lasts at most 30 s
+/// once they have expired. One cache serves every process on a host, so after an
+/// outage it should try again soon (at most twice a minute, whatever the number of
+/// clients), and it never hands out expired credentials: a request that would get
+/// them gets `503` instead.
+pub const SERVER_POLICY: RefreshPolicy = RefreshPolicy::new()
+    .with_backoff_capped_at_expiry()
+    .with_backoff_after_expiry(Duration::from_secs(30));
 
 /// The longest token accepted (bytes).
 pub const MAX_TOKEN_LEN: usize = 4096;

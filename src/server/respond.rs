@@ -11,6 +11,7 @@ use secrecy::ExposeSecret;
 use sha2::{Digest, Sha256};
 
 use super::State;
+use crate::client::{Clock, SystemClock};
 use crate::provider::Provided;
 use crate::provider::error::FailureClass;
 
@@ -108,6 +109,17 @@ fn credentials(p: &Provided) -> Response<Full<Bytes>> {
             ),
         );
     };
+    // Never an expired key: a client would sign with it and fail at AWS. 503, so it
+    // retries (the cache is in its backoff; see `SERVER_POLICY`).
+    if expiration <= SystemClock.now() {
+        return json(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &error_body(
+                "ExpiredCredentials",
+                "the source could not be refreshed and the last credentials have expired; retry",
+            ),
+        );
+    }
     let expiration = crate::date::format_rfc3339(expiration);
     let mut body = zeroize::Zeroizing::new(String::with_capacity(1536));
     body.push('{');
@@ -128,7 +140,10 @@ fn credentials(p: &Provided) -> Response<Full<Bytes>> {
         crate::pyjson::string(&mut body, value);
     }
     body.push('}');
-    json(StatusCode::OK, &body)
+    // The body holds the secret: its bytes are wiped when the last reference to them
+    // (the connection's, once written) is dropped.
+    let bytes = zeroize::Zeroizing::new(std::mem::take(&mut *body).into_bytes());
+    response(StatusCode::OK, "application/json", Bytes::from_owner(bytes))
 }
 
 fn error_body(code: &str, message: &str) -> String {
@@ -145,15 +160,23 @@ fn error_body(code: &str, message: &str) -> String {
 }
 
 fn json(status: StatusCode, body: &str) -> Response<Full<Bytes>> {
-    response(status, "application/json", body)
+    response(
+        status,
+        "application/json",
+        Bytes::copy_from_slice(body.as_bytes()),
+    )
 }
 
 fn plain(status: StatusCode, text: &str) -> Response<Full<Bytes>> {
-    response(status, "text/plain; charset=utf-8", &format!("{text}\n"))
+    response(
+        status,
+        "text/plain; charset=utf-8",
+        Bytes::from(format!("{text}\n")),
+    )
 }
 
-fn response(status: StatusCode, content_type: &'static str, body: &str) -> Response<Full<Bytes>> {
-    let mut r = Response::new(Full::new(Bytes::copy_from_slice(body.as_bytes())));
+fn response(status: StatusCode, content_type: &'static str, body: Bytes) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(body));
     *r.status_mut() = status;
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
