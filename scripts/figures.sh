@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures every figure README's Performance table and docs/performance.md quote, each
 # beside its peer in the same run, and prints one dated report (markdown): what
-# docs/figures.md holds. About 10 minutes on 2 cores; run it on a quiet machine.
+# docs/figures.md holds. About 15 minutes on 2 cores; run it on a quiet machine.
 #   bash scripts/figures.sh > docs/figures.md
 # The official SDK's figures need benches/compare-sdk built once
 # ((cd benches/compare-sdk && cargo build --release), several minutes); without it
@@ -54,6 +54,10 @@ end
 
 section "stskit credentials --cache from the AWS CLI's file cache vs botocore (scripts/file_cache_startup.sh)"
 bash scripts/file_cache_startup.sh 200 2>&1
+end
+
+section "stskit serve under load beside a constant server of the same stack, three runs (scripts/serve_bench.sh)"
+for _ in 1 2 3; do bash scripts/serve_bench.sh 1000 100000 2>&1 | grep -v '^double_server'; done
 end
 
 section "Fleet of 10,000 processes on a virtual clock, 24 h (examples/fleet_sim.rs)"

@@ -15,6 +15,9 @@ use crate::client::{Clock, SystemClock};
 use crate::provider::Provided;
 use crate::provider::error::FailureClass;
 
+/// The Expiration given for a session whose own is unknown.
+const UNKNOWN_LIFETIME: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// The answer to `request`.
 pub(super) async fn respond<B>(state: &State, request: &Request<B>) -> Response<Full<Bytes>> {
     if !host_is_loopback(request.headers().get(header::HOST)) {
@@ -100,7 +103,7 @@ fn token_matches(expected: &[u8; 32], given: &[u8]) -> bool {
 /// The protocol's answer: the four members (and never long-term keys).
 fn credentials(p: &Provided) -> Response<Full<Bytes>> {
     let c = &p.credentials;
-    let (Some(token), Some(expiration)) = (c.session_token(), p.expiration) else {
+    let Some(token) = c.session_token() else {
         return json(
             StatusCode::INTERNAL_SERVER_ERROR,
             &error_body(
@@ -109,9 +112,14 @@ fn credentials(p: &Provided) -> Response<Full<Bytes>> {
             ),
         );
     };
+    let now = SystemClock.now();
+    // A session of unknown lifetime (a token in the environment without
+    // AWS_CREDENTIAL_EXPIRATION): clients need an Expiration, so it is an hour ahead,
+    // renewed at each answer; they come back within the hour, as for any other.
+    let expiration = p.expiration.unwrap_or(now + UNKNOWN_LIFETIME);
     // Never an expired key: a client would sign with it and fail at AWS. 503, so it
     // retries (the cache is in its backoff; see `SERVER_POLICY`).
-    if expiration <= SystemClock.now() {
+    if expiration <= now {
         return json(
             StatusCode::SERVICE_UNAVAILABLE,
             &error_body(

@@ -441,3 +441,45 @@ async fn failures_are_json_with_a_status_that_says_whether_to_retry() {
     );
     served.stop("TERM");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_session_from_the_environment_is_served_as_it_is_with_an_expiration() {
+    let sts = double().await;
+    // Temporary keys without AWS_CREDENTIAL_EXPIRATION: served without any STS call,
+    // with an Expiration an hour ahead (clients require one).
+    let served = Served::start(
+        &["--endpoint", &sts.endpoint_url()],
+        &[("AWS_SESSION_TOKEN", "env-session-token")],
+    );
+    let (addr, token) = (served.addr(), served.token().to_owned());
+    let (status, body) = tokio::task::spawn_blocking(move || get(&addr, &addr, Some(&token)))
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["AccessKeyId"], KEY);
+    assert_eq!(v["Token"], "env-session-token");
+    let expiry = stskit::date::parse_rfc3339(v["Expiration"].as_str().unwrap()).unwrap();
+    let ahead = expiry - time::OffsetDateTime::now_utc();
+    assert!(
+        ahead > time::Duration::minutes(55) && ahead <= time::Duration::minutes(61),
+        "{ahead}"
+    );
+    assert_eq!(sts.request_count(), 0);
+    // The same session with a known expiry in the past is never served.
+    served.stop("TERM");
+    let served = Served::start(
+        &["--endpoint", &sts.endpoint_url()],
+        &[
+            ("AWS_SESSION_TOKEN", "env-session-token"),
+            ("AWS_CREDENTIAL_EXPIRATION", "2001-01-01T00:00:00Z"),
+        ],
+    );
+    let (addr, token) = (served.addr(), served.token().to_owned());
+    let (status, body) = tokio::task::spawn_blocking(move || get(&addr, &addr, Some(&token)))
+        .await
+        .unwrap();
+    assert!(status >= 500, "{status} {body}");
+    assert!(!body.contains("env-session-token"));
+    served.stop("TERM");
+}
