@@ -40,6 +40,8 @@ stskit: temporary AWS credentials from STS, without the AWS SDK
 
 Usage:
   stskit credentials [--profile NAME] [--token-code CODE] [--output FORMAT]
+  stskit exec [--profile NAME] [--server] -- COMMAND [ARG...]
+  stskit serve [--profile NAME] [--listen ADDR] [--token-file PATH]
   stskit assume-role --role-arn ARN --role-session-name NAME [options]
   stskit assume-role-with-web-identity --role-arn ARN --role-session-name NAME
       (--web-identity-token-file PATH | --web-identity-token-env) [options]
@@ -131,8 +133,10 @@ pub(crate) fn command_help(spec: &Spec) -> String {
     }
     out.push('\n');
     out.push_str(spec.tail);
-    out.push_str(
-        "Exit codes: 0 success, 2 usage or settings, 3 the source said no, 4 no usable answer.\n",
-    );
+    out.push_str(if spec.flags.iter().any(|f| f.arity == Arity::Rest) {
+        "Exit codes before COMMAND runs: 2 usage or settings, 3 the source said no, 4 no usable\nanswer; then COMMAND's own.\n"
+    } else {
+        "Exit codes: 0 success, 2 usage or settings, 3 the source said no, 4 no usable answer.\n"
+    });
     out
 }
