@@ -76,13 +76,15 @@ impl From<&Credentials> for aws_credential_types::Credentials {
 impl From<&Provided> for aws_credential_types::Credentials {
     fn from(p: &Provided) -> Self {
         let c = &p.credentials;
-        aws_credential_types::Credentials::new(
-            c.access_key_id(),
-            c.secret_access_key().expose_secret(),
-            c.session_token().map(|t| t.expose_secret().to_owned()),
-            p.expiration.map(system_time),
-            PROVIDER_NAME,
-        )
+        let mut b = aws_credential_types::Credentials::builder()
+            .access_key_id(c.access_key_id())
+            .secret_access_key(c.secret_access_key().expose_secret())
+            .provider_name(PROVIDER_NAME);
+        b.set_session_token(c.session_token().map(|t| t.expose_secret().to_owned()));
+        b.set_expiry(p.expiration.map(system_time));
+        // The account, when the source said (account-based endpoints use it).
+        b.set_account_id(p.account_id.clone().map(Into::into));
+        b.build()
     }
 }
 
@@ -182,6 +184,18 @@ mod tests {
             (None, None)
         );
         assert!(!format!("{sdk:?}").contains("\"s\""));
+        let with_account: aws_credential_types::Credentials = (&Provided::new(
+            Credentials::new("ASIAX", "s", Some("t".into())),
+            Some(exp),
+            "test",
+        )
+        .with_account_id(Some("123456789012")))
+            .into();
+        assert_eq!(
+            with_account.account_id().map(|a| a.as_str()),
+            Some("123456789012")
+        );
+        assert_eq!(with_account.session_token(), Some("t"));
     }
 
     #[tokio::test]

@@ -308,8 +308,13 @@ impl<T: Transport + 'static, C: Clock + Clone + 'static> Chain<T, C> {
                     )
                     .await?;
                 let c = &out.credentials;
+                let account = out
+                    .assumed_role_user
+                    .as_ref()
+                    .and_then(|u| Provided::account_of_arn(&u.arn));
                 let provided =
-                    Provided::new(c.to_credentials(), Some(c.expiration()), "web identity");
+                    Provided::new(c.to_credentials(), Some(c.expiration()), "web identity")
+                        .with_account_id(account);
                 Ok(Session {
                     provided,
                     last_call: Some(LastCall::WebIdentity(Box::new(out))),

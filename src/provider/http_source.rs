@@ -170,7 +170,10 @@ pub(crate) fn metadata_credentials(
             SourceFailure::Malformed("Expiration is not an RFC 3339 time"),
         )
     })?;
-    checked(source, id, secret, Some(token), Some(expiration), now)
+    Ok(
+        checked(source, id, secret, Some(token), Some(expiration), now)?
+            .with_account_id(text(obj, "AccountId")),
+    )
 }
 
 /// Credentials from a source, checked: the key id and token visible ASCII, the

@@ -306,7 +306,8 @@ pub(crate) fn parse_process_output(
         ));
     }
     let credentials = Credentials::new(id, secret, token.map(str::to_owned));
-    Ok(Provided::new(credentials, expiration, "credential_process"))
+    let account = text("AccountId").ok().flatten();
+    Ok(Provided::new(credentials, expiration, "credential_process").with_account_id(account))
 }
 
 #[cfg(test)]

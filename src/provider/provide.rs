@@ -18,6 +18,10 @@ pub struct Provided {
     pub expiration: Option<OffsetDateTime>,
     /// Which provider gave them (`environment`, `profile`, ...).
     pub source: &'static str,
+    /// The AWS account they belong to, when the source said (an assumed role's ARN, a
+    /// container endpoint's or `credential_process`'s `AccountId`, an IAM Identity
+    /// Center profile's `sso_account_id`): twelve digits.
+    pub account_id: Option<String>,
 }
 
 /// Its credentials wipe their secrets when dropped.
@@ -39,7 +43,24 @@ impl Provided {
             credentials,
             expiration,
             source,
+            account_id: None,
         }
+    }
+
+    /// The same credentials with the account they belong to, when `account` is one
+    /// (twelve ASCII digits; anything else is left out).
+    pub fn with_account_id(mut self, account: Option<&str>) -> Self {
+        self.account_id = account
+            .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
+            .map(str::to_owned);
+        self
+    }
+
+    /// The account of an ARN (`arn:PARTITION:SERVICE:REGION:ACCOUNT:...`).
+    pub(crate) fn account_of_arn(arn: &str) -> Option<&str> {
+        let mut parts = arn.splitn(6, ':');
+        (parts.next() == Some("arn")).then_some(())?;
+        parts.nth(3)
     }
 }
 
@@ -84,5 +105,47 @@ impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Box<P> {
 impl<P: ProvideCredentials + ?Sized> ProvideCredentials for std::sync::Arc<P> {
     fn provide_credentials(&self) -> ProvideFuture<'_> {
         (**self).provide_credentials()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_account_is_twelve_digits_from_an_arn_or_a_source() {
+        assert_eq!(
+            Provided::account_of_arn("arn:aws:sts::123456789012:assumed-role/r/s"),
+            Some("123456789012")
+        );
+        assert_eq!(
+            Provided::account_of_arn("arn:aws-cn:iam::210987654321:role/x"),
+            Some("210987654321")
+        );
+        assert_eq!(Provided::account_of_arn("not-an-arn:a:b:c:d"), None);
+        assert_eq!(Provided::account_of_arn("arn:aws:sts"), None);
+        let p = || {
+            Provided::new(
+                Credentials::new("ASIA", "s", Some("t".into())),
+                None,
+                "test",
+            )
+        };
+        assert_eq!(
+            p().with_account_id(Some("123456789012"))
+                .account_id
+                .as_deref(),
+            Some("123456789012")
+        );
+        for bad in [
+            "",
+            "12345678901",
+            "1234567890123",
+            "12345678901x",
+            "１２３４５６７８９０１２",
+        ] {
+            assert_eq!(p().with_account_id(Some(bad)).account_id, None, "{bad}");
+        }
+        assert_eq!(p().with_account_id(None).account_id, None);
     }
 }

@@ -281,7 +281,11 @@ impl<T: Transport + 'static, C: Clock + Clone + 'static> Runner<T, C> {
                 let out = self
                     .web_identity(profile, role_arn, token_file, session_name.as_deref())
                     .await?;
-                let p = sts_provided(&out.credentials, "web identity");
+                let p = sts_provided(
+                    &out.credentials,
+                    "web identity",
+                    role_user(&out.assumed_role_user),
+                );
                 last_call = Some(LastCall::WebIdentity(Box::new(out)));
                 p
             }
@@ -310,7 +314,11 @@ impl<T: Transport + 'static, C: Clock + Clone + 'static> Runner<T, C> {
         };
         for hop in &plan.hops {
             let out = self.hop(&current.credentials, hop).await?;
-            current = sts_provided(&out.credentials, "profile");
+            current = sts_provided(
+                &out.credentials,
+                "profile",
+                role_user(&out.assumed_role_user),
+            );
             last_call = Some(LastCall::AssumeRole(Box::new(out)));
         }
         Ok(Session {
@@ -361,9 +369,15 @@ impl<T: Transport + 'static, C: Clock + Clone + 'static> Runner<T, C> {
     }
 }
 
-/// STS credentials as a provider's answer.
-fn sts_provided(c: &StsCredentials, source: &'static str) -> Provided {
+/// STS credentials as a provider's answer, with the account of the role's ARN.
+fn sts_provided(c: &StsCredentials, source: &'static str, arn: Option<&str>) -> Provided {
     Provided::new(c.to_credentials(), Some(c.expiration()), source)
+        .with_account_id(arn.and_then(Provided::account_of_arn))
+}
+
+/// The assumed role's ARN, when STS gave one.
+fn role_user(user: &Option<crate::sts::AssumedRoleUser>) -> Option<&str> {
+    user.as_ref().map(|u| u.arn.as_str())
 }
 
 /// A profile's static keys as credentials without an expiry.

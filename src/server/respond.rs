@@ -131,15 +131,20 @@ fn credentials(p: &Provided) -> Response<Full<Bytes>> {
     let expiration = crate::date::format_rfc3339(expiration);
     let mut body = zeroize::Zeroizing::new(String::with_capacity(1536));
     body.push('{');
-    for (i, (name, value)) in [
-        ("AccessKeyId", c.access_key_id()),
-        ("SecretAccessKey", c.secret_access_key().expose_secret()),
-        ("Token", token.expose_secret()),
-        ("Expiration", expiration.as_str()),
-    ]
-    .into_iter()
-    .enumerate()
-    {
+    let members = [
+        ("AccessKeyId", Some(c.access_key_id())),
+        (
+            "SecretAccessKey",
+            Some(c.secret_access_key().expose_secret()),
+        ),
+        ("Token", Some(token.expose_secret())),
+        ("Expiration", Some(expiration.as_str())),
+        ("AccountId", p.account_id.as_deref()),
+    ];
+    let present = members
+        .into_iter()
+        .filter_map(|(name, value)| value.map(|v| (name, v)));
+    for (i, (name, value)) in present.enumerate() {
         if i > 0 {
             body.push(',');
         }

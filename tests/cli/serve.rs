@@ -483,3 +483,45 @@ async fn a_session_from_the_environment_is_served_as_it_is_with_an_expiration() 
     assert!(!body.contains("env-session-token"));
     served.stop("TERM");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_assumed_roles_account_is_served_as_the_ecs_agent_serves_it() {
+    let sts = double().await;
+    let dir = crate::common::temp_dir("serve-role");
+    let config = dir.join("config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile role]\nrole_arn = {}\nsource_profile = base\nregion = eu-west-1\nendpoint_url = {}\n",
+            crate::double::ROLE,
+            sts.endpoint_url()
+        ),
+    )
+    .unwrap();
+    let creds = dir.join("credentials");
+    std::fs::write(
+        &creds,
+        format!("[base]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"),
+    )
+    .unwrap();
+    let served = Served::start(
+        &["--profile", "role"],
+        &[
+            ("AWS_CONFIG_FILE", config.to_str().unwrap()),
+            ("AWS_SHARED_CREDENTIALS_FILE", creds.to_str().unwrap()),
+        ],
+    );
+    let (addr, token) = (served.addr(), served.token().to_owned());
+    let (status, body) = tokio::task::spawn_blocking(move || get(&addr, &addr, Some(&token)))
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["AccountId"], "123456789012", "{body}");
+    assert_eq!(
+        sts.requests()[0].param("Action").as_deref(),
+        Some("AssumeRole")
+    );
+    served.stop("TERM");
+    let _ = std::fs::remove_dir_all(dir);
+}

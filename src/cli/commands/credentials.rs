@@ -119,6 +119,7 @@ fn from_file(c: &crate::cache::CachedCredentials) -> Provided {
         Some(c.credentials.expiration()),
         "the AWS CLI's cache",
     )
+    .with_account_id(c.account_id.as_deref())
 }
 
 /// Reads `--cache` and `--cache-dir`.

@@ -398,14 +398,15 @@ impl<T: Transport, C: Clock> SsoProvider<T, C> {
                     "expiration is not a time in milliseconds",
                 ))
             })?;
-        checked(
+        Ok(checked(
             SOURCE,
             id,
             secret,
             Some(session),
             Some(expiration),
             self.clock.now(),
-        )
+        )?
+        .with_account_id(Some(&self.settings.account_id)))
     }
 }
 
