@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 VENV=target/pyenv
-REQS="botocore==1.44.8 boto3==1.44.8 moto[server]==5.2.5"
+REQS="botocore==1.44.8 boto3==1.44.8 moto[server]==5.2.5 hvac==2.4.0"
 STAMP="$VENV/.stskit-$(echo "$REQS" | cksum | cut -d' ' -f1)"
 
 mkdir -p target

@@ -257,6 +257,21 @@ impl Config {
         Ok(Endpoint::from_params(&self.endpoint)?)
     }
 
+    /// The endpoint identity proofs are signed for ([`crate::sts::proof`]): as
+    /// [`Config::endpoint`], except that with no region it is the global endpoint
+    /// `https://sts.amazonaws.com/` signed for `us-east-1`, as the AWS CLI's
+    /// `eks get-token` and Vault's clients sign them.
+    ///
+    /// # Errors
+    /// As [`Config::endpoint`].
+    pub fn proof_endpoint(&self) -> Result<Endpoint, Error> {
+        if self.endpoint.region.is_some() {
+            return self.endpoint();
+        }
+        let global = self.endpoint.clone().with_region(Some("aws-global".into()));
+        Ok(Endpoint::from_params(&global)?)
+    }
+
     fn selected(&self) -> Option<Properties> {
         self.profiles.profile(&self.profile).map(|p| p.into_owned())
     }

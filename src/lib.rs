@@ -214,6 +214,30 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! **Identity proofs.** A `GetCallerIdentity` request signed here and sent to STS by
+//! someone else (Amazon EKS, HashiCorp Vault), who learns only who signed it:
+//!
+//! ```
+//! use stskit::{Credentials, sts::{Endpoint, proof}};
+//! use time::macros::datetime;
+//!
+//! let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None);
+//! let at = datetime!(2026-12-05 10:00 UTC);
+//! // A kubeconfig exec plugin's answer, as `aws eks get-token` prints it.
+//! let endpoint = Endpoint::resolve(None, Some("eu-west-1"))?;
+//! let token = proof::eks_token(&creds, &endpoint, "demo", at)?;
+//! let json = token.exec_credential(proof::EXEC_CREDENTIAL_DEFAULT_VERSION);
+//! # use secrecy::ExposeSecret;
+//! assert!(json.expose_secret().contains("\"expirationTimestamp\": \"2026-12-05T10:14:00Z\""));
+//! // Vault's AWS auth login fields, with the server id its role requires signed.
+//! let global = Endpoint::resolve(None, Some("aws-global"))?;
+//! let post = proof::signed_get_caller_identity(
+//!     &creds, &global, &[(proof::VAULT_SERVER_ID_HEADER, "vault.example.com")], at)?;
+//! let login = proof::VaultLogin::of(&post);
+//! assert_eq!(login.url(), "aHR0cHM6Ly9zdHMuYW1hem9uYXdzLmNvbS8="); // https://sts.amazonaws.com/
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! **Long-running services**: [`cache::CredentialsCache`] (above), [`cache::RoleCache`]
 //! for a role per tenant. **AWS SDK clients**: the `aws-sdk` feature (`stskit::sdk` with that
 //! feature). **Plain `fn main`**: [`blocking`]. **A shell**: the `stskit` binary
@@ -307,7 +331,6 @@ pub mod http;
 pub mod profile;
 #[cfg(feature = "client")]
 pub mod provider;
-#[cfg(feature = "client")]
 mod pyjson;
 mod random;
 #[cfg(feature = "aws-sdk")]

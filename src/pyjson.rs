@@ -2,6 +2,7 @@
 //! `", "` and `": "`, `ensure_ascii`), keys sorted by code point where asked: the
 //! bytes botocore hashes for a cache key and writes to a cache file.
 
+#[cfg(feature = "client")]
 use serde_json::Value;
 
 /// Appends `s` as a JSON string, escaped as Python escapes it with `ensure_ascii`:
@@ -31,6 +32,7 @@ pub(crate) fn string(out: &mut String, s: &str) {
     out.push('"');
 }
 
+#[cfg(feature = "client")]
 /// Appends `v`, objects with their keys sorted by code point at every level (as
 /// `sort_keys=True`).
 pub(crate) fn sorted(out: &mut String, v: &Value) {
@@ -54,6 +56,7 @@ pub(crate) fn sorted(out: &mut String, v: &Value) {
     }
 }
 
+#[cfg(feature = "client")]
 /// Appends the object `map` with its keys sorted by code point at every level.
 pub(crate) fn sorted_object(out: &mut String, map: &serde_json::Map<String, Value>) {
     let mut entries: Vec<(&String, &Value)> = map.iter().collect();
@@ -71,6 +74,7 @@ pub(crate) fn sorted_object(out: &mut String, map: &serde_json::Map<String, Valu
     out.push('}');
 }
 
+#[cfg(feature = "client")]
 /// Overwrites every string of `v` (at every level) with zeros before it is dropped.
 pub(crate) fn zeroize_value(v: &mut Value) {
     use zeroize::Zeroize;
@@ -82,6 +86,7 @@ pub(crate) fn zeroize_value(v: &mut Value) {
     }
 }
 
+#[cfg(feature = "client")]
 /// Integers as digits; other numbers as Python's `repr` of a float writes the common
 /// ones (`1.5`, `2.0`).
 fn number(out: &mut String, n: &serde_json::Number) {
@@ -168,6 +173,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "client")]
     fn values_are_sorted_at_every_level_with_python_separators() {
         let v: Value =
             serde_json::from_str(r#"{"b":[1,{"z":true,"a":null}],"a":"x","é":2.5,"c":3.0}"#)

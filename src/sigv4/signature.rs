@@ -328,8 +328,8 @@ fn sign_with(
 
 /// Signs `request` in place as a presigned URL valid for `expires_in`.
 ///
-/// Appends `X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Date`, `X-Amz-SignedHeaders`,
-/// `X-Amz-Expires`, `X-Amz-Security-Token` for temporary credentials and finally
+/// Appends `X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Date`, `X-Amz-Expires`,
+/// `X-Amz-SignedHeaders`, `X-Amz-Security-Token` for temporary credentials and finally
 /// `X-Amz-Signature` to the URL's query. Headers present (and `Host`, added from the URL
 /// when missing) are signed and must be sent with the URL.
 ///
@@ -386,12 +386,13 @@ fn presign_with(
     );
     push(&mut added, "X-Amz-Credential", &credential);
     push(&mut added, "X-Amz-Date", date.timestamp());
-    push(&mut added, "X-Amz-SignedHeaders", &signed_headers);
+    // botocore's order, so a URL is byte for byte the one the AWS CLI would write.
     push(
         &mut added,
         "X-Amz-Expires",
         &expires_in.as_secs().to_string(),
     );
+    push(&mut added, "X-Amz-SignedHeaders", &signed_headers);
     if let (Some(token), SessionTokenMode::Signed) = (token, params.settings.session_token) {
         push(&mut added, "X-Amz-Security-Token", token);
     }

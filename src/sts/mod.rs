@@ -14,6 +14,7 @@ pub mod form;
 pub(crate) mod input;
 mod op;
 pub mod partition;
+pub mod proof;
 pub(crate) mod response;
 mod rules;
 

@@ -16,6 +16,7 @@
 
 mod metadata;
 mod ops;
+mod proof;
 mod reply;
 mod server;
 mod sts;
@@ -32,6 +33,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 pub use metadata::{METADATA_ACCESS_KEY_ID, MetadataDouble, MetadataFault, MetadataRequest};
+pub use proof::{ProofRejected, ProofVerifier};
 pub use reply::Reply;
 use server::{serve, tls_acceptor};
 use sts::error_body;
@@ -53,7 +55,7 @@ const MAX_BODY: usize = 1024 * 1024;
 pub enum SignatureCheck {
     /// The signature verifies.
     Valid,
-    /// No (or an unreadable) `Authorization` header.
+    /// No (or an unreadable) `Authorization` header, and no query signature.
     Missing,
     /// The access key id is not known to the double.
     UnknownKey,
@@ -61,7 +63,8 @@ pub enum SignatureCheck {
     BadToken,
     /// The signature does not match.
     Mismatch,
-    /// `X-Amz-Date` is more than 15 minutes from the double's clock.
+    /// `X-Amz-Date` is more than 15 minutes from the double's clock (a presigned
+    /// URL: more than 15 minutes old, whatever its `X-Amz-Expires`).
     Expired,
 }
 
@@ -316,6 +319,13 @@ impl StsDouble {
     /// Every request received so far.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.lock().requests.clone()
+    }
+
+    /// The double's time: its clock plus its offset (what its signature checks use).
+    pub fn now(&self) -> OffsetDateTime {
+        let st = self.lock();
+        let now = st.clock.now();
+        now.checked_add(st.clock_offset).unwrap_or(now)
     }
 
     /// How many requests were received.

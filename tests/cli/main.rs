@@ -20,5 +20,6 @@ mod exec;
 mod hostile_inputs;
 mod operations;
 mod profiles;
+mod proofs;
 mod serve;
 mod terminal;

@@ -12,6 +12,9 @@ mod double;
 #[allow(dead_code)]
 #[path = "../common/dump.rs"]
 mod dump;
+#[allow(dead_code)]
+#[path = "../common/rng.rs"]
+mod rng;
 
 mod botocore_client;
 #[cfg(feature = "client")]
@@ -19,5 +22,7 @@ mod endpoint_rules;
 mod fixtures;
 mod moto;
 mod operations;
+#[cfg(feature = "client")]
+mod proofs;
 #[cfg(feature = "client")]
 mod service_model;

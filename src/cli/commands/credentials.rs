@@ -113,7 +113,7 @@ pub(crate) fn resolve(ctx: &Context, cache: Option<&CacheDir>) -> Result<Provide
 }
 
 /// Credentials from the AWS CLI's cache, as a source's.
-fn from_file(c: &crate::cache::CachedCredentials) -> Provided {
+pub(crate) fn from_file(c: &crate::cache::CachedCredentials) -> Provided {
     Provided::new(
         c.credentials.to_credentials(),
         Some(c.credentials.expiration()),

@@ -16,6 +16,8 @@ registry![
     credentials,
     exec,
     serve,
+    eks_token,
+    identity_proof,
     assume_role,
     assume_role_with_web_identity,
     assume_role_with_saml,
