@@ -60,6 +60,10 @@ section "stskit serve under load beside a constant server of the same stack, thr
 for _ in 1 2 3; do bash scripts/serve_bench.sh 1000 100000 2>&1 | grep -v '^double_server'; done
 end
 
+section "stskit eks-token beside aws eks get-token (AWS CLI v1, pinned), whole process (scripts/eks_token_bench.sh)"
+bash scripts/eks_token_bench.sh 20 2>&1
+end
+
 section "Fleet of 10,000 processes on a virtual clock, 24 h (examples/fleet_sim.rs)"
 cargo run -q --release --example fleet_sim -- --table 2>&1
 end
