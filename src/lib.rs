@@ -313,9 +313,21 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+// Every Rust snippet of the testing guide runs.
+#[cfg(all(doctest, feature = "test-util"))]
+#[doc = include_str!("../docs/testing.md")]
+struct TestingGuideDoctests;
+
 #[cfg(feature = "client")]
 pub mod blocking;
 pub mod cache;
+#[cfg(any(feature = "cli", feature = "test-util"))]
+// The binary uses the recorder and replayer; the rest is `test_util`'s surface.
+#[cfg_attr(
+    not(feature = "test-util"),
+    allow(dead_code, unused_imports, unreachable_pub)
+)]
+mod cassette;
 #[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod cli;

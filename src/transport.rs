@@ -206,4 +206,8 @@ mod reqwest_transport;
 #[cfg(feature = "client")]
 mod resolve;
 #[cfg(feature = "client")]
+// Recorders and replayers exist with the binary or `test-util` only.
+#[cfg_attr(not(any(feature = "cli", feature = "test-util")), allow(dead_code))]
+pub(crate) mod tape;
+#[cfg(feature = "client")]
 pub use reqwest_transport::{ReqwestTransport, TransportConfig};

@@ -22,6 +22,8 @@ pub(crate) struct Common {
     pub(crate) region: Option<String>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) debug: bool,
+    pub(crate) record: Option<String>,
+    pub(crate) replay: Option<String>,
 }
 
 impl Common {
@@ -47,6 +49,8 @@ impl Common {
             region: values.take("region"),
             timeout,
             debug: values.switch("debug"),
+            record: values.take("record"),
+            replay: values.take("replay"),
         })
     }
 }

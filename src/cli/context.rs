@@ -44,6 +44,12 @@ pub(crate) trait Command {
         None
     }
 
+    /// Whether the command serves until stopped (`serve`, `exec --server`): a
+    /// recording's clock then runs on from its start instead of standing still.
+    fn long_running(&self) -> bool {
+        false
+    }
+
     /// Runs the command: what goes to stdout, or an exit status of its own.
     fn run(self: Box<Self>, ctx: &Context) -> Result<Outcome, Failure>;
 }

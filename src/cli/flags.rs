@@ -60,6 +60,18 @@ pub(crate) const COMMON: &[Flag] = &[
         help: "overall deadline, retries included (default 30)",
     },
     Flag {
+        name: "record",
+        value: "DIR",
+        arity: Arity::Once,
+        help: "write this run's STS and source traffic to DIR, its\nsecrets replaced (also STSKIT_RECORD)",
+    },
+    Flag {
+        name: "replay",
+        value: "DIR",
+        arity: Arity::Once,
+        help: "answer from DIR's recording on its clock, sending\nnothing (also STSKIT_REPLAY)",
+    },
+    Flag {
         name: "debug",
         value: "",
         arity: Arity::Switch,

@@ -20,6 +20,7 @@ mod file_cache;
 mod flags;
 mod help;
 mod output;
+mod recording;
 mod serving;
 
 use std::process::ExitCode;
@@ -73,9 +74,20 @@ fn run(argv: Vec<std::ffi::OsString>) -> Result<Outcome, Failure> {
     // The parameters are checked first, before any file or variable is read.
     command.check().map_err(|e| Failure::parameter(&e))?;
     let config = settings(&common, command.token_code())?;
+    let mode = recording::mode(&common, config.os())?;
+    recording::start(mode, config.os(), command.long_running())?;
     let ctx = Context::new(config, common.debug);
     ctx.debug(|| summary(ctx.config()));
-    command.run(&ctx)
+    let outcome = command.run(&ctx);
+    // The recording is written whatever the outcome (a refusal is worth replaying).
+    match (outcome, recording::finish()) {
+        (outcome, Ok(())) => outcome,
+        (Ok(_), Err(failure)) => Err(failure),
+        (Err(failure), Err(unsaved)) => {
+            say(&format!("stskit: {}", unsaved.message));
+            Err(failure)
+        }
+    }
 }
 
 /// The settings in force, for `--debug`: the profile and how it was chosen, the region,

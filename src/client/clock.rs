@@ -27,12 +27,51 @@ pub trait Clock: Send + Sync {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemClock;
 
+/// The `stskit` binary's recording clock (`--record`, `--replay`): the time every
+/// [`SystemClock`] of the process reads from then on, frozen, or running on from it.
+#[cfg(feature = "cli")]
+static PINNED: std::sync::OnceLock<(OffsetDateTime, Option<std::time::Instant>)> =
+    std::sync::OnceLock::new();
+
+/// Pins the process's [`SystemClock`] at `at`: frozen there, or (`running`) moving on
+/// from it with the monotonic clock. Only the binary does this, once, before any
+/// reading; `false` when it already was.
+#[cfg(feature = "cli")]
+pub(crate) fn pin_system_clock(at: OffsetDateTime, running: bool) -> bool {
+    PINNED
+        .set((at, running.then(std::time::Instant::now)))
+        .is_ok()
+}
+
+#[cfg(feature = "cli")]
+fn pinned() -> Option<OffsetDateTime> {
+    let (at, since) = PINNED.get()?;
+    Some(match since {
+        None => *at,
+        Some(start) => at
+            .checked_add(time::Duration::try_from(start.elapsed()).unwrap_or(time::Duration::ZERO))
+            .unwrap_or(*at),
+    })
+}
+
+#[cfg(not(feature = "cli"))]
+#[inline(always)]
+fn pinned() -> Option<OffsetDateTime> {
+    None
+}
+
 impl Clock for SystemClock {
     fn now(&self) -> OffsetDateTime {
+        if let Some(t) = pinned() {
+            return t;
+        }
         OffsetDateTime::now_utc()
     }
 
     fn now_unix_nanos(&self) -> i128 {
+        if let Some(t) = pinned() {
+            return t.unix_timestamp_nanos();
+        }
         match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
             Ok(d) => d.as_nanos() as i128,
             Err(e) => -(e.duration().as_nanos() as i128),
@@ -45,6 +84,9 @@ impl Clock for SystemClock {
     /// so it follows clock steps and suspend as [`SystemClock::now_unix_nanos`] does.
     /// Elsewhere, the system clock.
     fn now_coarse_unix_nanos(&self) -> i128 {
+        if let Some(t) = pinned() {
+            return t.unix_timestamp_nanos();
+        }
         #[cfg(any(target_os = "linux", target_os = "android"))]
         {
             use rustix::time::{ClockId, clock_getres, clock_gettime};

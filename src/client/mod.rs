@@ -13,6 +13,8 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
+#[cfg(feature = "cli")]
+pub(crate) use clock::pin_system_clock;
 pub use clock::{Clock, SystemClock};
 pub use config::ClientConfig;
 use retry::{Jitter, backoff_cap, default_jitter};

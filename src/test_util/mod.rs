@@ -32,6 +32,12 @@ use time::OffsetDateTime;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpListener;
 
+pub use crate::cassette::redact::SECRET_PARAMS;
+pub use crate::cassette::replay::{PinnedClock, Replay, replay};
+pub use crate::cassette::{
+    CASSETTE_FILE, Cassette, CassetteError, CassetteRequest, CassetteResponse, Interaction,
+    Mismatch, RecordingTransport, ReplayingTransport, SentRequest, VERSION as CASSETTE_VERSION,
+};
 pub use metadata::{METADATA_ACCESS_KEY_ID, MetadataDouble, MetadataFault, MetadataRequest};
 pub use proof::{ProofRejected, ProofVerifier};
 pub use reply::Reply;
@@ -131,6 +137,7 @@ struct State {
     clock_offset: time::Duration,
     clock: Arc<dyn Clock>,
     fixed_expiration: Option<OffsetDateTime>,
+    replayer: Option<Arc<crate::cassette::replay::Replayer>>,
 }
 
 /// Settings of an [`StsDouble`] before it starts.
@@ -142,6 +149,7 @@ pub struct StsDoubleBuilder {
     clock_offset: time::Duration,
     clock: DoubleClock,
     fixed_expiration: Option<OffsetDateTime>,
+    cassette: Option<Cassette>,
 }
 
 /// The double's clock: the system clock unless a test gives one.
@@ -200,6 +208,18 @@ impl StsDoubleBuilder {
         self
     }
 
+    /// Answers from `cassette` instead of as STS would: each request must match the
+    /// next recorded one (method, path, action and every parameter that is not secret;
+    /// not the host, which is the double's), and gets its recorded answer; a request
+    /// that differs gets a 400 `StsDoubleCassetteMismatch` naming the first field. The
+    /// double's clock is the recording's. Signatures are not checked (the cassette's
+    /// keys are placeholders).
+    pub fn with_cassette(mut self, cassette: Cassette) -> Self {
+        self.clock = DoubleClock(Arc::new(PinnedClock(cassette.recorded_at)));
+        self.cassette = Some(cassette);
+        self
+    }
+
     /// Binds 127.0.0.1 on a free port and starts serving on the current tokio runtime.
     ///
     /// # Errors
@@ -234,6 +254,9 @@ impl StsDoubleBuilder {
             clock_offset: self.clock_offset,
             clock: self.clock.0,
             fixed_expiration: self.fixed_expiration,
+            replayer: self
+                .cassette
+                .map(|c| Arc::new(crate::cassette::replay::Replayer::new(c, false))),
         }));
         let accept_state = Arc::clone(&state);
         let tls = acceptor.is_some();

@@ -178,8 +178,14 @@ pub(super) async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
                     body,
                 } => (status, content_type, body),
                 _ => {
-                    let (status, body) = answer(&req, &mut lock(), check, key_id, now);
-                    (status, "text/xml".to_owned(), body)
+                    let replayer = lock().replayer.clone();
+                    match replayer {
+                        Some(r) => from_cassette(&r, &req, &rid),
+                        None => {
+                            let (status, body) = answer(&req, &mut lock(), check, key_id, now);
+                            (status, "text/xml".to_owned(), body)
+                        }
+                    }
                 }
             };
             stream
@@ -274,4 +280,31 @@ pub(super) async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     stream.flush().await?;
     let _ = stream.shutdown().await;
     Ok(())
+}
+
+/// The recorded answer to `req`, or a 400 naming how it differs from the cassette.
+fn from_cassette(
+    replayer: &crate::cassette::replay::Replayer,
+    req: &Incoming,
+    rid: &str,
+) -> (u16, String, Vec<u8>) {
+    let mut request = Request::new(
+        req.method.clone(),
+        format!("http://127.0.0.1{}", req.target),
+    )
+    .with_body(req.body.clone());
+    for (n, v) in &req.headers {
+        request.append_header(n.clone(), v.clone());
+    }
+    match replayer.answer(&request) {
+        Ok(r) => {
+            let content_type = r.header("content-type").unwrap_or("text/xml").to_owned();
+            (r.status(), content_type, r.body().to_vec())
+        }
+        Err(m) => (
+            400,
+            "text/xml".to_owned(),
+            super::sts::error_body("StsDoubleCassetteMismatch", &m.to_string(), rid),
+        ),
+    }
 }

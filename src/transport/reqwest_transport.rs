@@ -333,6 +333,28 @@ fn check_url(url: &str) -> Result<(String, bool, bool), TransportError> {
 
 impl super::Transport for ReqwestTransport {
     async fn send(&self, request: Request) -> Result<Response, TransportError> {
+        use super::tape::{Before, installed};
+        let Some(tape) = installed() else {
+            return self.send_on_wire(request).await;
+        };
+        // Checked as it would be sent, whether it is or not.
+        check_url(request.url())?;
+        match tape.before(&request) {
+            Before::Answer(answer) => answer,
+            Before::Send(n) => {
+                let answer = self.send_on_wire(request).await;
+                if let Ok(response) = &answer {
+                    tape.after(n, response);
+                }
+                answer
+            }
+        }
+    }
+}
+
+impl ReqwestTransport {
+    /// Sends `request` over the network.
+    async fn send_on_wire(&self, request: Request) -> Result<Response, TransportError> {
         let (authority, loopback, https) = check_url(request.url())?;
         let client = self
             .client(loopback, https)

@@ -12,5 +12,6 @@ mod binary;
 mod double;
 
 mod blocking;
+mod cassette;
 mod routes;
 mod transport;

@@ -17,6 +17,8 @@ mod dump;
 mod rng;
 
 mod botocore_client;
+#[cfg(feature = "test-util")]
+mod cassette;
 #[cfg(feature = "client")]
 mod endpoint_rules;
 mod fixtures;

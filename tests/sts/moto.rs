@@ -20,9 +20,9 @@ use stskit::error::Fault;
 use stskit::sts::{AssumeRole, Endpoint, form, parse_error, post};
 
 /// A running moto server, killed on drop.
-struct Moto {
+pub(crate) struct Moto {
     child: Child,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl Drop for Moto {
@@ -40,7 +40,7 @@ fn python_bin_dir() -> std::path::PathBuf {
 }
 
 /// Starts moto with authentication switched on after `setup_actions` requests.
-fn start_moto(setup_actions: u32) -> Moto {
+pub(crate) fn start_moto(setup_actions: u32) -> Moto {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -70,7 +70,7 @@ fn start_moto(setup_actions: u32) -> Moto {
     moto
 }
 
-fn client(moto: &Moto) -> StsClient {
+pub(crate) fn client(moto: &Moto) -> StsClient {
     let endpoint = Endpoint::resolve(Some(&moto.url), Some("us-east-1")).unwrap();
     StsClient::new(endpoint).with_config(
         ClientConfig::default().with_backoff(Duration::from_millis(50), Duration::from_millis(200)),
@@ -90,7 +90,7 @@ fn raw_ok(
 }
 
 /// The text of the first `<name>` element (test helper for IAM answers).
-fn element(xml: &str, name: &str) -> String {
+pub(crate) fn element(xml: &str, name: &str) -> String {
     let start = xml
         .find(&format!("<{name}>"))
         .unwrap_or_else(|| panic!("no {name} in {xml}"))
@@ -101,7 +101,7 @@ fn element(xml: &str, name: &str) -> String {
 }
 
 /// An IAM Query call signed by stskit's signer (service `iam`).
-async fn iam(c: &StsClient, creds: &Credentials, params: &[(&str, &str)]) -> String {
+pub(crate) async fn iam(c: &StsClient, creds: &Credentials, params: &[(&str, &str)]) -> String {
     let mut all = params.to_vec();
     all.insert(1, ("Version", "2010-05-08"));
     let body = form::encode(&all);
@@ -111,11 +111,11 @@ async fn iam(c: &StsClient, creds: &Credentials, params: &[(&str, &str)]) -> Str
 }
 
 const TRUST: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"]}]}"#;
-const ALLOW_ALL: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
+pub(crate) const ALLOW_ALL: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}"#;
 
 /// Creates a user with an access key allowed everything, and roles A and B (A may
 /// call anything too). Six unauthenticated setup actions.
-async fn setup(c: &StsClient) -> (Credentials, String, String) {
+pub(crate) async fn setup(c: &StsClient) -> (Credentials, String, String) {
     let bootstrap = Credentials::new("AKIDBOOTSTRAP", "bootstrap-secret", None);
     iam(
         c,
@@ -179,7 +179,7 @@ async fn setup(c: &StsClient) -> (Credentials, String, String) {
     (creds, element(&a, "Arn"), element(&b, "Arn"))
 }
 
-const SETUP_ACTIONS: u32 = 6;
+pub(crate) const SETUP_ACTIONS: u32 = 6;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn assume_role_then_caller_identity_with_the_temporary_credentials() {

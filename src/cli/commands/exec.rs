@@ -87,6 +87,10 @@ impl Command for Exec {
         self.token_code.as_deref()
     }
 
+    fn long_running(&self) -> bool {
+        self.server
+    }
+
     fn run(self: Box<Self>, ctx: &Context) -> Result<Outcome, Failure> {
         let config = ctx.config();
         let parent = config.os().vars();
@@ -104,6 +108,8 @@ impl Command for Exec {
                 )
             });
             drop(provided);
+            // Nothing of stskit's runs after the command replaces it.
+            crate::cli::recording::finish()?;
             return Ok(Outcome::Exit(child::replace(&self.argv, env)));
         }
         // The first answer with the AWS CLI's cache, as `credentials --cache` gets it;

@@ -86,6 +86,10 @@ fn build(mut v: Values) -> Result<Box<dyn Command>, Failure> {
 }
 
 impl Command for Serve {
+    fn long_running(&self) -> bool {
+        true
+    }
+
     fn run(self: Box<Self>, ctx: &Context) -> Result<Outcome, Failure> {
         let (token, token_var) = match &self.token_file {
             Some(path) => {

@@ -1,0 +1,327 @@
+//! Secrets out of a recording. Every secret a recorded exchange carries is learned
+//! (the signing key id and session token of each request, its secret parameters, and
+//! the keys, secrets and tokens of each answer) and replaced, wherever it appears in
+//! the cassette, by a placeholder of the same length and character classes (a key id
+//! keeps its `ASIA`/`AKIA` prefix). A secret always gets the same placeholder within
+//! a cassette, so a later request that carries an earlier answer's key still matches.
+
+use serde_json::Value;
+use zeroize::Zeroizing;
+
+use crate::http::{Request, Response};
+
+/// Parameters whose values are secrets: replaced when recorded, never compared on
+/// replay.
+pub const SECRET_PARAMS: &[&str] = &[
+    "ExternalId",
+    "TokenCode",
+    "WebIdentityToken",
+    "SAMLAssertion",
+    "TradeInToken",
+    "X-Amz-Security-Token",
+    "X-Amz-Signature",
+    "X-Amz-Credential",
+];
+
+/// Request headers whose values are secrets (not recorded, but learned so that they
+/// cannot appear anywhere else in the cassette either).
+const SECRET_HEADERS: &[&str] = &[
+    "x-amz-security-token",
+    "x-aws-ec2-metadata-token",
+    "x-amz-sso_bearer_token",
+];
+
+/// Fields of an answer (XML elements, JSON keys) whose values are secrets.
+const SECRET_FIELDS: &[&str] = &[
+    "AccessKeyId",
+    "SecretAccessKey",
+    "SessionToken",
+    "Token",
+    "WebIdentityToken",
+    "accessKeyId",
+    "secretAccessKey",
+    "sessionToken",
+    "accessToken",
+    "refreshToken",
+    "clientSecret",
+];
+
+/// Shorter values are not taken for secrets (they would match ordinary text).
+const MIN_SECRET: usize = 4;
+
+/// The secrets learned so far and their placeholders.
+#[derive(Default)]
+pub(crate) struct Redactor {
+    known: Vec<(Zeroizing<String>, String)>,
+}
+
+impl std::fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Redactor({} secrets)", self.known.len())
+    }
+}
+
+/// The placeholder for the `n`th secret learned: each letter and digit replaced by one
+/// of its class, other characters kept; a key id keeps its first four characters.
+fn placeholder(secret: &str, n: usize, key_id: bool) -> String {
+    let mut state = (n as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x5354_534b_4954;
+    let mut next = || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    };
+    let keep = if key_id { 4 } else { 0 };
+    secret
+        .chars()
+        .enumerate()
+        .map(|(i, c)| match c {
+            _ if i < keep => c,
+            'A'..='Z' => char::from(b'A' + (next() % 26) as u8),
+            'a'..='z' => char::from(b'a' + (next() % 26) as u8),
+            '0'..='9' => char::from(b'0' + (next() % 10) as u8),
+            other => other,
+        })
+        .collect()
+}
+
+/// `s` percent-encoded as a query or form value is (RFC 3986 unreserved kept).
+pub(crate) fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+impl Redactor {
+    /// Learns `secret` (a key id keeps its prefix in the placeholder).
+    pub(crate) fn learn(&mut self, secret: &str, key_id: bool) {
+        let secret = secret.trim();
+        if secret.len() < MIN_SECRET || self.known.iter().any(|(s, _)| s.as_str() == secret) {
+            return;
+        }
+        let mut n = self.known.len();
+        let mut p = placeholder(secret, n, key_id);
+        // A placeholder never equals its secret or another placeholder.
+        while p == secret || self.known.iter().any(|(_, q)| *q == p) {
+            n += 1000;
+            p = placeholder(secret, n, key_id);
+        }
+        let encoded = percent_encode(secret);
+        let encoded_placeholder = percent_encode(&p);
+        self.known.push((Zeroizing::new(secret.to_owned()), p));
+        if encoded != secret {
+            self.known
+                .push((Zeroizing::new(encoded), encoded_placeholder));
+        }
+        // Longest first, so no secret is replaced inside another.
+        self.known.sort_by_key(|k| std::cmp::Reverse(k.0.len()));
+    }
+
+    /// Learns the secrets a request carries: the signing key id, the session token and
+    /// other secret headers, and its secret parameters.
+    pub(crate) fn learn_request(&mut self, request: &Request, params: &[(String, String)]) {
+        for h in request.headers() {
+            let name = h.name().to_ascii_lowercase();
+            if name == "authorization" {
+                match h.value().strip_prefix("AWS4-HMAC-SHA256 ") {
+                    Some(rest) => {
+                        if let Some(id) = rest
+                            .split("Credential=")
+                            .nth(1)
+                            .and_then(|c| c.split('/').next())
+                        {
+                            self.learn(id, true);
+                        }
+                    }
+                    None => self.learn(h.value(), false),
+                }
+            } else if SECRET_HEADERS.contains(&name.as_str()) {
+                self.learn(h.value(), false);
+            }
+        }
+        for (name, value) in params {
+            if name == "X-Amz-Credential" {
+                if let Some(id) = value.split('/').next() {
+                    self.learn(id, true);
+                }
+            } else if SECRET_PARAMS.contains(&name.as_str()) {
+                self.learn(value, false);
+            }
+        }
+    }
+
+    /// Learns the secrets an answer carries: the secret fields of an XML or JSON body,
+    /// and the whole body of an instance metadata token.
+    pub(crate) fn learn_response(&mut self, url: &str, response: &Response) {
+        let body = String::from_utf8_lossy(response.body());
+        if url.ends_with("/latest/api/token") {
+            self.learn(&body, false);
+            return;
+        }
+        let trimmed = body.trim_start();
+        if trimmed.starts_with('{') {
+            if let Ok(v) = serde_json::from_str::<Value>(trimmed) {
+                self.learn_json(&v);
+            }
+            return;
+        }
+        for field in SECRET_FIELDS {
+            let (open, close) = (format!("<{field}>"), format!("</{field}>"));
+            let mut rest = body.as_ref();
+            while let Some(start) = rest.find(&open) {
+                let after = &rest[start + open.len()..];
+                let Some(end) = after.find(&close) else {
+                    break;
+                };
+                let value = &after[..end];
+                self.learn(value, field.ends_with("KeyId"));
+                let unescaped = value
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"")
+                    .replace("&apos;", "'")
+                    .replace("&amp;", "&");
+                self.learn(&unescaped, field.ends_with("KeyId"));
+                rest = &after[end..];
+            }
+        }
+    }
+
+    fn learn_json(&mut self, v: &Value) {
+        match v {
+            Value::Object(map) => {
+                for (k, item) in map {
+                    match item {
+                        Value::String(s) if SECRET_FIELDS.contains(&k.as_str()) => {
+                            self.learn(s, k.ends_with("eyId"));
+                        }
+                        other => self.learn_json(other),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|i| self.learn_json(i)),
+            _ => {}
+        }
+    }
+
+    /// `text` with every secret learned replaced by its placeholder.
+    pub(crate) fn scrub(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        for (secret, placeholder) in &self.known {
+            if out.contains(secret.as_str()) {
+                out = out.replace(secret.as_str(), placeholder);
+            }
+        }
+        out
+    }
+
+    /// `bytes` scrubbed, when they are text (other bytes are kept as they are).
+    pub(crate) fn scrub_bytes(&self, bytes: &[u8]) -> Vec<u8> {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => self.scrub(text).into_bytes(),
+            Err(_) => bytes.to_vec(),
+        }
+    }
+
+    /// Every secret learned (for tests that check none is left).
+    #[cfg(test)]
+    pub(crate) fn secrets(&self) -> Vec<String> {
+        self.known.iter().map(|(s, _)| s.to_string()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_keep_length_classes_and_key_prefixes_and_are_stable() {
+        let mut r = Redactor::default();
+        r.learn("ASIAQ3EXAMPLE7KEYID9", true);
+        r.learn("wJalr/XUtnFEMI+K7MDENG=bPxRfiCY", false);
+        r.learn("abc", false); // too short to be taken for a secret
+        let text = "key ASIAQ3EXAMPLE7KEYID9 secret wJalr/XUtnFEMI+K7MDENG=bPxRfiCY, again ASIAQ3EXAMPLE7KEYID9; abc";
+        let out = r.scrub(text);
+        assert_eq!(out.len(), text.len());
+        assert!(
+            !out.contains("Q3EXAMPLE7KEYID9") && !out.contains("XUtnFEMI"),
+            "{out}"
+        );
+        assert!(out.ends_with("; abc"));
+        let key = &out[4..24];
+        assert!(
+            key.starts_with("ASIA")
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        );
+        let again = &out[out.find("again ").unwrap() + 6..][..20];
+        assert_eq!(key, again, "the same secret, the same placeholder");
+        let secret = &out[out.find("secret ").unwrap() + 7..][..31];
+        for (a, b) in secret
+            .chars()
+            .zip("wJalr/XUtnFEMI+K7MDENG=bPxRfiCY".chars())
+        {
+            assert_eq!(a.is_ascii_uppercase(), b.is_ascii_uppercase());
+            assert_eq!(a.is_ascii_lowercase(), b.is_ascii_lowercase());
+            assert_eq!(a.is_ascii_digit(), b.is_ascii_digit());
+            if !b.is_ascii_alphanumeric() {
+                assert_eq!(a, b);
+            }
+        }
+        // The percent-encoded form of a secret is replaced by the encoded placeholder.
+        let encoded = r.scrub(&percent_encode("wJalr/XUtnFEMI+K7MDENG=bPxRfiCY"));
+        assert_eq!(encoded, percent_encode(secret));
+    }
+
+    #[test]
+    fn answers_teach_their_keys_and_requests_their_secret_parameters() {
+        let mut r = Redactor::default();
+        let xml = "<AccessKeyId>ASIAXMLKEY00001</AccessKeyId><SecretAccessKey>xml/secret+1</SecretAccessKey><SessionToken>FwoGtoken</SessionToken>";
+        r.learn_response(
+            "https://sts/",
+            &Response::new(200, vec![], xml.as_bytes().to_vec()),
+        );
+        let json = r#"{"AccessKeyId":"ASIAJSONKEY0001","SecretAccessKey":"json-secret","Token":"jsontoken","roleCredentials":{"sessionToken":"ssotoken"}}"#;
+        r.learn_response(
+            "http://127.0.0.1/creds",
+            &Response::new(200, vec![], json.as_bytes().to_vec()),
+        );
+        r.learn_response(
+            "http://169.254.169.254/latest/api/token",
+            &Response::new(200, vec![], b"IMDSTOKEN==".to_vec()),
+        );
+        let request = Request::new("POST", "https://sts/").with_header(
+            "Authorization",
+            "AWS4-HMAC-SHA256 Credential=AKIASOURCEKEY01/20261205/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=abc",
+        );
+        let params = vec![
+            ("ExternalId".to_owned(), "external-1".to_owned()),
+            ("RoleSessionName".to_owned(), "visible".to_owned()),
+        ];
+        r.learn_request(&request, &params);
+        let secrets = r.secrets();
+        for s in [
+            "ASIAXMLKEY00001",
+            "xml/secret+1",
+            "FwoGtoken",
+            "ASIAJSONKEY0001",
+            "json-secret",
+            "jsontoken",
+            "ssotoken",
+            "IMDSTOKEN==",
+            "AKIASOURCEKEY01",
+            "external-1",
+        ] {
+            assert!(secrets.iter().any(|k| k == s), "{s} not learned");
+        }
+        assert!(!secrets.iter().any(|k| k == "visible"));
+    }
+}
