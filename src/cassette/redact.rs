@@ -48,6 +48,8 @@ const SECRET_FIELDS: &[&str] = &[
 
 /// Shorter values are not taken for secrets (they would match ordinary text).
 const MIN_SECRET: usize = 4;
+/// From this length a secret is replaced wherever it appears, even inside other text.
+const LONG_SECRET: usize = 12;
 
 /// The secrets learned so far and their placeholders.
 #[derive(Default)]
@@ -61,10 +63,16 @@ impl std::fmt::Debug for Redactor {
     }
 }
 
-/// The placeholder for the `n`th secret learned: each letter and digit replaced by one
-/// of its class, other characters kept; a key id keeps its first four characters.
-fn placeholder(secret: &str, n: usize, key_id: bool) -> String {
-    let mut state = (n as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x5354_534b_4954;
+/// The placeholder for `secret` (`salt` 0 unless it collided): each letter and digit
+/// replaced by one of its class, other characters kept; a key id keeps its first four
+/// characters. A function of the secret alone, so a replay finds the placeholder of a
+/// secret it sends again (the source key id as a parameter) without any table; from
+/// the placeholder nothing of the secret can be had back.
+fn placeholder(secret: &str, salt: u64, key_id: bool) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (secret, salt, 0x5354_534b_4954_u64).hash(&mut h);
+    let mut state = h.finish();
     let mut next = || {
         state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = state;
@@ -84,6 +92,47 @@ fn placeholder(secret: &str, n: usize, key_id: bool) -> String {
             other => other,
         })
         .collect()
+}
+
+/// `text` with every whole occurrence of `secret` (not inside a longer run of letters
+/// and digits, so a six-digit MFA code never changes an account id) replaced.
+fn replace_whole(text: &str, secret: &str, placeholder: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let alnum = |i: Option<&u8>| i.is_some_and(u8::is_ascii_alphanumeric);
+    let mut out = String::with_capacity(text.len());
+    let (mut last, mut changed) = (0, false);
+    for (at, _) in text.match_indices(secret) {
+        if at < last {
+            continue;
+        }
+        let end = at + secret.len();
+        let inside = (at > 0 && alnum(bytes.get(at - 1)) && alnum(secret.as_bytes().first()))
+            || (alnum(bytes.get(end)) && alnum(secret.as_bytes().last()));
+        if inside {
+            continue;
+        }
+        out.push_str(&text[last..at]);
+        out.push_str(placeholder);
+        last = end;
+        changed = true;
+    }
+    changed.then(|| {
+        out.push_str(&text[last..]);
+        out
+    })
+}
+
+/// Whether `recorded` is what recording would have made of `sent`: the same, or the
+/// placeholder of `sent` as a secret (a replay that sends the real source key id where
+/// the recording wrote its placeholder).
+pub(crate) fn same_or_placeholder(recorded: &str, sent: &str) -> bool {
+    recorded == sent
+        || (sent.len() >= MIN_SECRET
+            && recorded.len() == sent.len()
+            && (0..4).any(|salt| {
+                placeholder(sent, salt, false) == recorded
+                    || placeholder(sent, salt, true) == recorded
+            }))
 }
 
 /// `s` percent-encoded as a query or form value is (RFC 3986 unreserved kept).
@@ -106,12 +155,12 @@ impl Redactor {
         if secret.len() < MIN_SECRET || self.known.iter().any(|(s, _)| s.as_str() == secret) {
             return;
         }
-        let mut n = self.known.len();
-        let mut p = placeholder(secret, n, key_id);
+        let mut salt = 0;
+        let mut p = placeholder(secret, salt, key_id);
         // A placeholder never equals its secret or another placeholder.
         while p == secret || self.known.iter().any(|(_, q)| *q == p) {
-            n += 1000;
-            p = placeholder(secret, n, key_id);
+            salt += 1;
+            p = placeholder(secret, salt, key_id);
         }
         let encoded = percent_encode(secret);
         let encoded_placeholder = percent_encode(&p);
@@ -215,8 +264,13 @@ impl Redactor {
     pub(crate) fn scrub(&self, text: &str) -> String {
         let mut out = text.to_owned();
         for (secret, placeholder) in &self.known {
-            if out.contains(secret.as_str()) {
-                out = out.replace(secret.as_str(), placeholder);
+            // A long secret goes wherever it is; a short one only where it stands alone.
+            if secret.len() >= LONG_SECRET {
+                if out.contains(secret.as_str()) {
+                    out = out.replace(secret.as_str(), placeholder);
+                }
+            } else if let Some(replaced) = replace_whole(&out, secret, placeholder) {
+                out = replaced;
             }
         }
         out
@@ -279,6 +333,25 @@ mod tests {
         // The percent-encoded form of a secret is replaced by the encoded placeholder.
         let encoded = r.scrub(&percent_encode("wJalr/XUtnFEMI+K7MDENG=bPxRfiCY"));
         assert_eq!(encoded, percent_encode(secret));
+    }
+
+    #[test]
+    fn a_short_secret_is_replaced_only_where_it_stands_alone() {
+        let mut r = Redactor::default();
+        r.learn("123456", false);
+        let out = r.scrub("TokenCode=123456&Arn=arn:aws:iam::123456789012:role/x&code 123456.");
+        assert!(out.contains("::123456789012:"), "{out}");
+        assert!(
+            !out.contains("=123456&") && !out.contains(" 123456."),
+            "{out}"
+        );
+        // The same secret gets the same placeholder in another recorder too, and a
+        // replay recognizes it.
+        let mut other = Redactor::default();
+        other.learn("123456", false);
+        assert_eq!(other.scrub("123456"), r.scrub("123456"));
+        assert!(same_or_placeholder(&r.scrub("123456"), "123456"));
+        assert!(!same_or_placeholder(&r.scrub("123456"), "654321"));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
 
 use super::record::params_of;
-use super::redact::SECRET_PARAMS;
+use super::redact::{SECRET_PARAMS, same_or_placeholder};
 use super::{Cassette, CassetteError, Interaction};
 use crate::client::{Clock, StsClient};
 use crate::http::{Request, Response};
@@ -168,11 +168,12 @@ fn compare(
                 .collect()
         };
         let (a, b) = (all(&rv), all(&sv));
-        if a != b {
+        let same = a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| same_or_placeholder(x, y));
+        if !same {
             let first = a
                 .iter()
                 .zip(&b)
-                .position(|(x, y)| x != y)
+                .position(|(x, y)| !same_or_placeholder(x, y))
                 .unwrap_or(a.len().min(b.len()));
             return differ(
                 &format!("param {}", crate::text::escape_for_terminal(name)),

@@ -185,3 +185,34 @@ fn a_cassette_that_is_not_one_is_refused_with_the_field_named() {
         b"<x/>"
     );
 }
+
+#[tokio::test]
+async fn the_source_key_sent_again_as_a_parameter_still_matches() {
+    let upstream = |_: Request| async move {
+        Ok(Response::new(
+            200,
+            vec![],
+            b"<GetAccessKeyInfoResponse/>".to_vec(),
+        ))
+    };
+    let signed = || {
+        Request::new("POST", "https://sts.us-east-1.amazonaws.com/")
+            .with_body(format!("Action=GetAccessKeyInfo&Version=2011-06-15&AccessKeyId={SOURCE_KEY}"))
+            .with_header(
+                "Authorization",
+                format!("AWS4-HMAC-SHA256 Credential={SOURCE_KEY}/20261205/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=ab"),
+            )
+    };
+    let recording = RecordingTransport::new(upstream, datetime!(2026-12-05 10:00 UTC));
+    recording.send(signed()).await.unwrap();
+    let cassette = recording.cassette();
+    let recorded = cassette.interactions[0]
+        .request
+        .param("AccessKeyId")
+        .unwrap()
+        .to_owned();
+    assert_ne!(recorded, SOURCE_KEY);
+    assert!(recorded.starts_with("AKIA"));
+    let replay = ReplayingTransport::new(cassette);
+    replay.send(signed()).await.unwrap();
+}
