@@ -54,6 +54,8 @@ for name, argv in commands.items():
 if len(set(map(str, shapes.values()))) != 1:
     sys.exit(f"the two outputs differ in shape: {shapes}")
 
+# The floor: starting the process at all.
+commands["stskit --version (start-up alone)"] = [stskit, "--version"]
 times = {name: ([], []) for name in commands}
 for _ in range(runs):
     for name, argv in commands.items():

@@ -42,6 +42,8 @@ Usage:
   stskit credentials [--profile NAME] [--token-code CODE] [--output FORMAT]
   stskit exec [--profile NAME] [--server] -- COMMAND [ARG...]
   stskit serve [--profile NAME] [--listen ADDR] [--token-file PATH]
+  stskit eks-token --cluster-name NAME | --cluster-id ID [--role-arn ARN]
+  stskit identity-proof [--header NAME:VALUE]...
   stskit assume-role --role-arn ARN --role-session-name NAME [options]
   stskit assume-role-with-web-identity --role-arn ARN --role-session-name NAME
       (--web-identity-token-file PATH | --web-identity-token-env) [options]
@@ -67,6 +69,10 @@ The commands that return credentials print one line of credential_process JSON o
 stdout (or shell exports with --output), so they can stand in ~/.aws/config as:
   credential_process = stskit assume-role --role-arn arn:aws:iam::123456789012:role/r --role-session-name me
 
+Every command takes --record DIR (its STS and source traffic written to DIR, every
+secret replaced) and --replay DIR (answered from DIR on the recording's clock, nothing
+sent; a request that differs from the recorded one exits 4).
+
 Exit codes:
   0  success
   2  usage or configuration error (missing or invalid flag, missing source credentials,
@@ -76,8 +82,9 @@ Exit codes:
      said no (an error code from instance metadata, the container endpoint or IAM
      Identity Center; a credential_process that exited with an error)
   4  no usable answer (connection, certificate, proxy, timeout, deadline, redirect,
-     oversized, malformed or expired answer, HTTP error without an error document),
-     or the answer could not be written to stdout
+     oversized, malformed or expired answer, HTTP error without an error document, a
+     request a --replay cassette does not hold), or the answer could not be written
+     to stdout
 On failure stdout stays empty and stderr says why, in one or two lines.
 "
 );
