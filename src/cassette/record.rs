@@ -30,8 +30,21 @@ pub(crate) fn whole_second(t: OffsetDateTime) -> OffsetDateTime {
     t.replace_nanosecond(0).unwrap_or(t)
 }
 
-/// The decoded form parameters of a `POST`, or the query of any other request.
+/// The decoded form parameters of a `POST` (the top-level fields of a JSON body, as
+/// IAM Identity Center's token refresh sends), or the query of any other request.
 pub(crate) fn params_of(method: &str, url: &str, body: &[u8]) -> Vec<(String, String)> {
+    if body.first() == Some(&b'{') {
+        return match serde_json::from_slice::<serde_json::Value>(body) {
+            Ok(serde_json::Value::Object(map)) => map
+                .into_iter()
+                .map(|(k, v)| match v {
+                    serde_json::Value::String(s) => (k, s),
+                    other => (k, other.to_string()),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+    }
     if method == "POST" {
         crate::sts::form::decode(body)
     } else {

@@ -18,6 +18,8 @@ pub const SECRET_PARAMS: &[&str] = &[
     "WebIdentityToken",
     "SAMLAssertion",
     "TradeInToken",
+    "clientSecret",
+    "refreshToken",
     "X-Amz-Security-Token",
     "X-Amz-Signature",
     "X-Amz-Credential",

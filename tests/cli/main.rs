@@ -21,5 +21,6 @@ mod hostile_inputs;
 mod operations;
 mod profiles;
 mod proofs;
+mod recording;
 mod serve;
 mod terminal;
