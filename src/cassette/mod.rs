@@ -56,13 +56,18 @@ pub struct CassetteRequest {
     pub params: Vec<(String, String)>,
 }
 
+/// The value of the first of `params` named `name`.
+pub(crate) fn first_param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+}
+
 impl CassetteRequest {
     /// The value of the first parameter named `name`.
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        first_param(&self.params, name)
     }
 
     /// The STS action (`Action`), when it is an STS call.

@@ -58,10 +58,7 @@ impl SentRequest {
 
     /// The value of the first parameter named `name`.
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        super::first_param(&self.params, name)
     }
 
     /// The STS action (`Action`), when it is an STS call.

@@ -209,7 +209,10 @@ impl EksToken {
     /// {"expirationTimestamp": "YYYY-MM-DDTHH:MM:SSZ", "token": ...}}`.
     pub fn exec_credential(&self, api_version: &str) -> SecretString {
         let mut status = Object::new();
-        status.str("expirationTimestamp", &format_utc_seconds(self.expiration));
+        status.str(
+            "expirationTimestamp",
+            &crate::date::format_rfc3339(self.expiration),
+        );
         status.str("token", self.token.expose_secret());
         let mut out = Object::new();
         out.str("kind", "ExecCredential")
@@ -227,20 +230,6 @@ impl fmt::Debug for EksToken {
             .field("expiration", &self.expiration)
             .finish()
     }
-}
-
-/// `YYYY-MM-DDTHH:MM:SSZ` in UTC, whole seconds.
-fn format_utc_seconds(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
 }
 
 /// The EKS token for the cluster named (or with the id) `cluster`, signed at `time`

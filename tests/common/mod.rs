@@ -25,6 +25,40 @@ pub(crate) fn pyenv_python() -> String {
     python.to_string_lossy().into_owned()
 }
 
+/// Runs the peer `tests/peers/SCRIPT` with the pinned Python (no AWS files, no
+/// instance metadata), `input` as JSON on its stdin, and returns the JSON it prints.
+#[allow(dead_code)]
+pub(crate) fn peer_json(script: &str, input: &serde_json::Value) -> serde_json::Value {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(pyenv_python())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/peers")
+                .join(script),
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let bytes = serde_json::to_vec(input).unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // Written from a thread, so a peer that answers before reading all cannot block us.
+    let writer = std::thread::spawn(move || stdin.write_all(&bytes));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    assert!(
+        out.status.success(),
+        "{script}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 /// A fresh private directory under the system's temporary directory (the caller
 /// removes it).
 #[allow(dead_code)]

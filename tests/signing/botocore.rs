@@ -598,29 +598,10 @@ fn assume_role_form(rng: &mut Rng) -> (&'static str, Vec<u8>, Params) {
 }
 
 fn botocore(cases: &[Value]) -> Vec<Value> {
-    let python = common::pyenv_python();
-    let mut child = Command::new(python)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/peers/botocore_sign.py"
-        ))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let input = serde_json::to_vec(cases).unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    assert!(
-        out.status.success(),
-        "botocore_sign.py: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    match common::peer_json("botocore_sign.py", &Value::Array(cases.to_vec())) {
+        Value::Array(answers) => answers,
+        other => panic!("botocore_sign.py: {other}"),
+    }
 }
 
 #[test]

@@ -2,9 +2,6 @@
 //! against the AWS CLI's way of making them (botocore's presigner with the signed
 //! x-k8s-aws-id header), Vault login fields against hvac 2.4's `iam_login`.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 use stskit::Credentials;
@@ -18,30 +15,10 @@ use crate::rng::Rng;
 const CASES: usize = 100;
 
 fn peers(cases: &[Value]) -> Vec<Value> {
-    let mut child = Command::new(common::pyenv_python())
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/peers/proof_peers.py"
-        ))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let input = serde_json::to_vec(cases).unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
-    assert!(
-        out.status.success(),
-        "proof_peers.py: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    match common::peer_json("proof_peers.py", &Value::Array(cases.to_vec())) {
+        Value::Array(answers) => answers,
+        other => panic!("proof_peers.py: {other}"),
+    }
 }
 
 const KEY_CHARS: &[&str] = &["A", "K", "I", "D", "Z", "2", "7"];
