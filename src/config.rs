@@ -272,6 +272,27 @@ impl Config {
         Ok(Endpoint::from_params(&global)?)
     }
 
+    /// The endpoint a Vault login (`iam` type) is signed for, as Vault's own CLI and
+    /// hvac sign it: the URL given (`endpoint_url`, `AWS_ENDPOINT_URL_STS`, the
+    /// profile's), else the global endpoint `https://sts.amazonaws.com/`, whatever the
+    /// region; signed for the region (`us-east-1` when there is none, or for
+    /// `aws-global`), which a Vault server configured with `sts_region` checks.
+    ///
+    /// # Errors
+    /// As [`Config::endpoint`], for a refused URL or region.
+    pub fn vault_endpoint(&self) -> Result<Endpoint, Error> {
+        let region = match self.endpoint.region.as_deref() {
+            None | Some("aws-global") => crate::sts::GLOBAL_SIGNING_REGION,
+            Some(r) => r,
+        };
+        let url = self
+            .endpoint
+            .endpoint
+            .as_deref()
+            .unwrap_or(crate::sts::GLOBAL_URL);
+        Ok(Endpoint::parse(url, region)?)
+    }
+
     fn selected(&self) -> Option<Properties> {
         self.profiles.profile(&self.profile).map(|p| p.into_owned())
     }

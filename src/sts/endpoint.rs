@@ -29,7 +29,8 @@ pub const LEGACY_GLOBAL_REGIONS: [&str; 16] = [
 ];
 
 /// The global endpoint's URL.
-const GLOBAL_URL: &str = "https://sts.amazonaws.com/";
+/// The global endpoint's URL.
+pub const GLOBAL_URL: &str = "https://sts.amazonaws.com/";
 
 /// The parameters of the STS endpoint rule set (what every AWS SDK evaluates): the
 /// region, the FIPS and dual-stack switches, the legacy global-endpoint switch and a

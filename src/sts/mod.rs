@@ -20,7 +20,9 @@ mod rules;
 
 use time::OffsetDateTime;
 
-pub use endpoint::{Endpoint, EndpointParams, GLOBAL_SIGNING_REGION, LEGACY_GLOBAL_REGIONS};
+pub use endpoint::{
+    Endpoint, EndpointParams, GLOBAL_SIGNING_REGION, GLOBAL_URL, LEGACY_GLOBAL_REGIONS,
+};
 pub use fetch::{FetchError, fetch};
 pub use input::EndpointRuleError;
 pub use op::{

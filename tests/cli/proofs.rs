@@ -430,3 +430,75 @@ async fn identity_proof_is_vault_login_data_for_its_server_id_only() {
         assert!(o.stdout.is_empty());
     }
 }
+
+/// The text of base64 in either alphabet (a token, a login field).
+fn decode(b64: &str) -> String {
+    let (mut bits, mut n, mut out) = (0u32, 0, Vec::new());
+    for c in b64.bytes().filter(|&c| c != b'=') {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            _ => panic!("not base64: {c}"),
+        };
+        bits = (bits << 6) | u32::from(v);
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+            bits &= (1 << n) - 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+#[tokio::test]
+async fn without_an_endpoint_eks_signs_for_the_global_or_regional_endpoint_and_vault_for_the_global_one()
+ {
+    let run_plain = |args: &'static [&'static str], env: Vec<(&'static str, &'static str)>| async move {
+        output(command(args, &env)).await
+    };
+    // eks-token, no region: the global endpoint, us-east-1.
+    let o = run_plain(&["eks-token", "--cluster-name", "demo"], vec![]).await;
+    let token = exec_credential(&o, V1BETA1);
+    let url = decode(token.strip_prefix("k8s-aws-v1.").unwrap());
+    assert!(
+        url.starts_with("https://sts.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&"),
+        "{url}"
+    );
+    assert!(url.contains("%2Fus-east-1%2Fsts%2Faws4_request"), "{url}");
+    // eks-token, a region: that region's endpoint.
+    let o = run_plain(
+        &["eks-token", "--cluster-name", "demo"],
+        vec![("AWS_REGION", "eu-west-1")],
+    )
+    .await;
+    let url = decode(
+        exec_credential(&o, V1BETA1)
+            .strip_prefix("k8s-aws-v1.")
+            .unwrap(),
+    );
+    assert!(
+        url.starts_with("https://sts.eu-west-1.amazonaws.com/?"),
+        "{url}"
+    );
+    // identity-proof, a region: the global URL, signed for the region (Vault's CLI, hvac).
+    let o = run_plain(&["identity-proof"], vec![("AWS_REGION", "eu-west-1")]).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    let fields: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        decode(fields["iam_request_url"].as_str().unwrap()),
+        "https://sts.amazonaws.com/"
+    );
+    let headers: Value =
+        serde_json::from_str(&decode(fields["iam_request_headers"].as_str().unwrap())).unwrap();
+    assert_eq!(headers["Host"][0], "sts.amazonaws.com");
+    assert!(
+        headers["Authorization"][0]
+            .as_str()
+            .unwrap()
+            .contains("/eu-west-1/sts/aws4_request")
+    );
+}

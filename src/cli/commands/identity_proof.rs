@@ -25,9 +25,10 @@ holds them can learn from STS who signed them within 15 minutes, and nothing mor
 Each --header is signed too, such as the server id a Vault role may require:
   stskit identity-proof --header X-Vault-AWS-IAM-Server-ID:vault.example.com \\
     | vault write auth/aws/login role=demo -
-The endpoint is the region's STS endpoint (AWS_ENDPOINT_URL_STS and --endpoint
-honoured); with no region, https://sts.amazonaws.com/ signed for us-east-1, which is
-what Vault expects unless it is configured with sts_endpoint and sts_region.
+The request is for https://sts.amazonaws.com/ (or the URL of --endpoint or
+AWS_ENDPOINT_URL_STS) signed for the region (us-east-1 when there is none), as Vault's
+own CLI and hvac sign it: a Vault server sends it on to its sts_endpoint and checks
+the region against its sts_region.
 ",
     build,
 };
@@ -70,7 +71,7 @@ impl Command for IdentityProof {
     }
 
     fn run(self: Box<Self>, ctx: &Context) -> Result<Outcome, Failure> {
-        let endpoint = ctx.config().proof_endpoint().map_err(Failure::from)?;
+        let endpoint = ctx.config().vault_endpoint().map_err(Failure::from)?;
         let extra: Vec<(&str, &str)> = self
             .headers
             .iter()
