@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-900}
 shift || true
-TARGETS=${*:-parse_response parse_error canonical_request endpoint_and_dates parse_operations profile_parser file_cache sources}
+TARGETS=${*:-parse_response parse_error canonical_request endpoint_and_dates parse_operations profile_parser file_cache sources cassette proofs}
 
 mkdir -p fuzz/corpus/profile_parser
 python3 - <<'PY'
@@ -61,6 +61,17 @@ for seed in "https://sts.eu-west-1.amazonaws.com/" "http://127.0.0.1:4566/base/"
     printf '%s' "$seed" > "fuzz/corpus/endpoint_and_dates/seed-$i"
     i=$((i + 1))
 done
+
+# cassette: answers a recording may get, and a cassette.json that reads.
+mkdir -p fuzz/corpus/cassette fuzz/corpus/proofs
+for f in fixtures/sts/*.xml; do cp "$f" "fuzz/corpus/cassette/seed-$(basename "$f")"; done
+printf '{"version": 1, "recorded_at": "2026-12-05T10:00:00Z", "interactions": [{"request": {"method": "POST", "url": "https://sts.us-east-1.amazonaws.com/", "params": [["Action", "AssumeRole"]]}, "response": {"status": 200, "headers": [["content-type", "text/xml"]], "body_file": "001-AssumeRole.xml"}}]}' \
+    > fuzz/corpus/cassette/seed-index
+printf '{"AccessKeyId": "ASIAFAKE0000", "SecretAccessKey": "s/k+1", "Token": "tok", "roleCredentials": {"sessionToken": "t2"}}' \
+    > fuzz/corpus/cassette/seed-json
+# proofs: key id, secret, token, cluster, header, separated by \x01.
+printf 'AKIDEXAMPLE\001wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\001\001demo\001X-Vault-AWS-IAM-Server-ID:vault' > fuzz/corpus/proofs/seed-0
+printf 'ASIAEXAMPLE\001secret\001FwoGZXIvYXdzE+/=\001my-cluster_1\001Host:evil' > fuzz/corpus/proofs/seed-1
 
 for t in $TARGETS; do
     echo "== $t for ${SECONDS_EACH}s"

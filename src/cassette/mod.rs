@@ -209,10 +209,13 @@ impl Cassette {
         if index.get("version").and_then(Value::as_u64) != Some(VERSION) {
             return format_error("version is not 1");
         }
+        // In UTC to the second, as it is written.
         let Some(recorded_at) = index
             .get("recorded_at")
             .and_then(Value::as_str)
             .and_then(parse_rfc3339)
+            .and_then(crate::date::to_utc)
+            .map(record::whole_second)
         else {
             return format_error("recorded_at is not an RFC 3339 time");
         };

@@ -82,7 +82,8 @@ fn placeholder(secret: &str, salt: u64, key_id: bool) -> String {
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
         z ^ (z >> 31)
     };
-    let keep = if key_id { 4 } else { 0 };
+    // The prefix of a key id long enough to have more than its prefix.
+    let keep = if key_id && secret.len() > 8 { 4 } else { 0 };
     secret
         .chars()
         .enumerate()
@@ -159,10 +160,15 @@ impl Redactor {
         }
         let mut salt = 0;
         let mut p = placeholder(secret, salt, key_id);
-        // A placeholder never equals its secret or another placeholder.
-        while p == secret || self.known.iter().any(|(_, q)| *q == p) {
+        // A placeholder never equals its secret or another placeholder. A secret with
+        // nothing a placeholder can vary (only punctuation) gets letters instead.
+        while (p == secret || self.known.iter().any(|(_, q)| *q == p)) && salt < 64 {
             salt += 1;
-            p = placeholder(secret, salt, key_id);
+            p = if salt < 8 {
+                placeholder(secret, salt, key_id)
+            } else {
+                placeholder(&"a".repeat(secret.chars().count()), salt, false)
+            };
         }
         let encoded = percent_encode(secret);
         let encoded_placeholder = percent_encode(&p);
@@ -354,6 +360,20 @@ mod tests {
         assert_eq!(other.scrub("123456"), r.scrub("123456"));
         assert!(same_or_placeholder(&r.scrub("123456"), "123456"));
         assert!(!same_or_placeholder(&r.scrub("123456"), "654321"));
+    }
+
+    #[test]
+    fn a_secret_a_placeholder_cannot_vary_still_gets_one() {
+        let mut r = Redactor::default();
+        r.learn("ASIA", true); // a key id that is all prefix
+        r.learn("/+=/", false); // nothing but punctuation
+        r.learn("=/+/", false);
+        let out = r.scrub("ASIA /+=/ =/+/");
+        assert_eq!(out.len(), 14);
+        assert!(
+            !out.contains("ASIA") && !out.contains("/+=/") && !out.contains("=/+/"),
+            "{out}"
+        );
     }
 
     #[test]

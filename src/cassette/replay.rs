@@ -146,7 +146,11 @@ fn compare(
     if rp != sp {
         return differ("path", Some(rp), Some(sp));
     }
-    if r.operation() != sent.operation() {
+    let same_action = match (r.operation(), sent.operation()) {
+        (Some(a), Some(b)) => same_or_placeholder(a, b),
+        (a, b) => a == b,
+    };
+    if !same_action {
         return differ("Action", r.operation(), sent.operation());
     }
     let visible = |params: &[(String, String)]| -> Vec<(String, String)> {
