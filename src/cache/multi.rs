@@ -191,9 +191,9 @@ impl<T: Transport, C: Clock> RoleCache<T, C> {
                         error,
                     }
                 })?;
-                Ok(Provided::new(
-                    out.credentials.to_credentials(),
-                    Some(out.credentials.expiration()),
+                Ok(Provided::from_sts(
+                    &out.credentials,
+                    out.assumed_role_user.as_ref().map(|u| u.arn.as_str()),
                     "role cache",
                 ))
             };

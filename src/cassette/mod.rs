@@ -44,6 +44,9 @@ pub const VERSION: u64 = 1;
 const MAX_INDEX: u64 = 16 * 1024 * 1024;
 /// The largest body file read, in bytes.
 const MAX_BODY: u64 = 1024 * 1024;
+/// The most bytes of bodies a cassette may hold in all (interactions may name the same
+/// file many times): what a hostile cassette can make a replay hold in memory.
+const MAX_BODIES: usize = 64 * 1024 * 1024;
 
 /// A request as the cassette holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -223,6 +226,8 @@ impl Cassette {
             return format_error("interactions is not a list");
         };
         let mut interactions = Vec::with_capacity(items.len());
+        let mut bodies: std::collections::HashMap<String, Vec<u8>> = Default::default();
+        let mut held = 0usize;
         for (i, item) in items.iter().enumerate() {
             let at = |field: &str| format!("interactions[{i}].{field}");
             let (Some(request), Some(response)) = (item.get("request"), item.get("response"))
@@ -241,6 +246,19 @@ impl Cassette {
             if !plain_file_name(&body_file) {
                 return format_error(at("response.body_file is not a plain file name"));
             }
+            // Each file read once, however many interactions name it.
+            let body = match bodies.get(&body_file) {
+                Some(b) => b.clone(),
+                None => {
+                    let b = read(&body_file, MAX_BODY)?;
+                    bodies.insert(body_file.clone(), b.clone());
+                    b
+                }
+            };
+            held += body.len();
+            if held > MAX_BODIES {
+                return format_error(at("response.body_file: the bodies pass 64 MiB in all"));
+            }
             interactions.push(Interaction {
                 request: CassetteRequest {
                     method: text(request, "method")?,
@@ -250,7 +268,7 @@ impl Cassette {
                 response: CassetteResponse {
                     status,
                     headers: pairs(response.get("headers"), &at("response.headers"))?,
-                    body: read(&body_file, MAX_BODY)?,
+                    body,
                     body_file,
                 },
             });

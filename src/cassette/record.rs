@@ -7,10 +7,11 @@ use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
-use super::redact::{Redactor, percent_encode};
+use super::redact::Redactor;
 use super::{Cassette, CassetteError, CassetteRequest, CassetteResponse, Interaction};
 use crate::http::{Request, Response};
 use crate::provider::Os;
+use crate::sigv4::encode::encode_into;
 use crate::transport::tape::{Before, Tape};
 use crate::transport::{Transport, TransportError};
 
@@ -48,8 +49,8 @@ pub(crate) fn params_of(method: &str, url: &str, body: &[u8]) -> Vec<(String, St
     if method == "POST" {
         crate::sts::form::decode(body)
     } else {
-        match url.split_once('?') {
-            Some((_, query)) => crate::sts::form::decode(query.as_bytes()),
+        match crate::http::UrlParts::of(url).query {
+            Some(query) => crate::sts::form::decode(query.as_bytes()),
             None => Vec::new(),
         }
     }
@@ -120,16 +121,21 @@ impl Recorder {
                 .iter()
                 .map(|(k, v)| (k.to_string(), redactor.scrub(v)))
                 .collect();
+            // Scheme, host and path carry no secret; the query is written anew from its
+            // scrubbed parameters.
             let url = match raw.url.split_once('?') {
-                // The query written anew from its scrubbed parameters.
                 Some((base, _)) => {
-                    let query: Vec<String> = params
-                        .iter()
-                        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
-                        .collect();
-                    format!("{base}?{}", query.join("&"))
+                    let mut url = format!("{base}?");
+                    for (i, (k, v)) in params.iter().enumerate() {
+                        if i > 0 {
+                            url.push('&');
+                        }
+                        encode_into(&mut url, k.as_bytes(), false);
+                        url.push('=');
+                        encode_into(&mut url, v.as_bytes(), false);
+                    }
+                    url
                 }
-                // Scheme, host and path carry no secret (the query is written anew).
                 None => raw.url.to_string(),
             };
             let number = cassette.interactions.len() + 1;

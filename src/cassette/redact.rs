@@ -139,15 +139,9 @@ pub(crate) fn same_or_placeholder(recorded: &str, sent: &str) -> bool {
 }
 
 /// `s` percent-encoded as a query or form value is (RFC 3986 unreserved kept).
-pub(crate) fn percent_encode(s: &str) -> String {
+fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
+    crate::sigv4::encode::encode_into(&mut out, s.as_bytes(), false);
     out
 }
 

@@ -18,8 +18,10 @@ use crate::sts::Endpoint;
 use crate::transport::tape::{Before, Tape};
 use crate::transport::{Transport, TransportError, TransportErrorKind};
 
-/// A request sent during a replay, as a test asserts on it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A request sent during a replay, as a test asserts on it. It holds what was sent,
+/// secrets included (an external id, a session token in a presigned URL): `Debug`
+/// shows the URL without its query and the secret parameters' names only.
+#[derive(Clone, PartialEq, Eq)]
 pub struct SentRequest {
     /// `POST`, `GET`, `PUT`.
     pub method: String,
@@ -29,6 +31,31 @@ pub struct SentRequest {
     pub params: Vec<(String, String)>,
     /// The signing scope (`20261205/eu-west-1/sts`), when it was signed.
     pub scope: Option<String>,
+}
+
+impl fmt::Debug for SentRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts = crate::http::UrlParts::of(&self.url);
+        let params: Vec<(&str, &str)> = self
+            .params
+            .iter()
+            .map(|(k, v)| {
+                let shown = if SECRET_PARAMS.contains(&k.as_str()) {
+                    "<redacted>"
+                } else {
+                    v
+                };
+                (k.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("SentRequest")
+            .field("method", &self.method)
+            .field("host", &parts.authority)
+            .field("path", &parts.path)
+            .field("params", &params)
+            .field("scope", &self.scope)
+            .finish()
+    }
 }
 
 impl SentRequest {
@@ -110,14 +137,15 @@ fn shown(s: Option<&str>) -> String {
     }
 }
 
-/// The authority and path of `url`.
+/// The authority and path of `url` (`/` for an empty path).
 fn host_and_path(url: &str) -> (&str, &str) {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let rest = rest.split(['?', '#']).next().unwrap_or_default();
-    match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, "/"),
-    }
+    let parts = crate::http::UrlParts::of(url);
+    let path = if parts.path.is_empty() {
+        "/"
+    } else {
+        parts.path
+    };
+    (parts.authority.unwrap_or_default(), path)
 }
 
 /// The first difference between the recorded request and the one sent.

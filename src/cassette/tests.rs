@@ -112,6 +112,11 @@ async fn a_recording_holds_no_secret_and_replays_with_its_placeholders() {
     replay.send(key_info_request(&recorded_key)).await.unwrap();
     assert_eq!(replay.remaining(), 0);
     let sent = replay.requests();
+    let shown = format!("{sent:?}");
+    assert!(
+        !shown.contains(EXTERNAL_ID) && shown.contains("ExternalId"),
+        "{shown}"
+    );
     assert_eq!(sent[0].operation(), Some("AssumeRole"));
     assert_eq!(sent[0].scope.as_deref(), Some("20261205/eu-west-1/sts"));
     assert_eq!(sent[0].param("RoleSessionName"), Some("me"));
@@ -215,4 +220,22 @@ async fn the_source_key_sent_again_as_a_parameter_still_matches() {
     assert!(recorded.starts_with("AKIA"));
     let replay = ReplayingTransport::new(cassette);
     replay.send(signed()).await.unwrap();
+}
+
+#[test]
+fn a_cassette_that_names_one_big_body_many_times_is_refused_not_held() {
+    let big = vec![b'x'; 1024 * 1024];
+    let one = r#"{"request": {"method": "GET", "url": "http://h/", "params": []}, "response": {"status": 200, "headers": [], "body_file": "big"}}"#;
+    let index = format!(
+        r#"{{"version": 1, "recorded_at": "2026-12-05T10:00:00Z", "interactions": [{}]}}"#,
+        vec![one; 65].join(", ")
+    );
+    let os = Os::fake::<&str, &str, _, Vec<u8>>(
+        [],
+        [("/c/cassette.json", index.into_bytes()), ("/c/big", big)],
+    );
+    let e = Cassette::load(&os, Path::new("/c"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("64 MiB"), "{e}");
 }

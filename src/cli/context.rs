@@ -83,7 +83,7 @@ pub(crate) struct CredentialsCall<O: Operation> {
 
 /// Checks `op` as sent with temporary or with long-term credentials: an error only
 /// when both fail.
-fn check_either<O: Operation>(op: &O) -> Result<(), InputError> {
+pub(crate) fn check_either<O: Operation>(op: &O) -> Result<(), InputError> {
     match (op.validate(false), op.validate(true)) {
         (Err(e), Err(_)) => Err(e),
         _ => Ok(()),

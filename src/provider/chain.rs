@@ -307,14 +307,11 @@ impl<T: Transport + 'static, C: Clock + Clone + 'static> Chain<T, C> {
                         session_name.as_deref(),
                     )
                     .await?;
-                let c = &out.credentials;
-                let account = out
-                    .assumed_role_user
-                    .as_ref()
-                    .and_then(|u| Provided::account_of_arn(&u.arn));
-                let provided =
-                    Provided::new(c.to_credentials(), Some(c.expiration()), "web identity")
-                        .with_account_id(account);
+                let provided = Provided::from_sts(
+                    &out.credentials,
+                    out.assumed_role_user.as_ref().map(|u| u.arn.as_str()),
+                    "web identity",
+                );
                 Ok(Session {
                     provided,
                     last_call: Some(LastCall::WebIdentity(Box::new(out))),

@@ -47,6 +47,18 @@ impl Provided {
         }
     }
 
+    /// STS's credentials from `source`, with the account of the assumed role's ARN
+    /// (`role_arn`) when STS gave one: every source that calls STS builds its answer
+    /// here.
+    pub(crate) fn from_sts(
+        c: &crate::credentials::StsCredentials,
+        role_arn: Option<&str>,
+        source: &'static str,
+    ) -> Self {
+        Provided::new(c.to_credentials(), Some(c.expiration()), source)
+            .with_account_id(role_arn.and_then(Provided::account_of_arn))
+    }
+
     /// The same credentials with the account they belong to, when `account` is one
     /// (twelve ASCII digits; anything else is left out).
     pub fn with_account_id(mut self, account: Option<&str>) -> Self {

@@ -25,7 +25,7 @@ use super::sso::{SsoProvider, SsoSettings};
 use super::web_identity::read_web_identity_token;
 use crate::client::error::CallError;
 use crate::client::{ClientConfig, Clock, StsClient};
-use crate::credentials::{Credentials, StsCredentials};
+use crate::credentials::Credentials;
 use crate::profile::{BaseCredentials, Plan, ProfileSet, Properties, RoleHop};
 use crate::sigv4::SigningOutput;
 use crate::sts::input::InputError;
@@ -281,10 +281,10 @@ impl<T: Transport + 'static, C: Clock + Clone + 'static> Runner<T, C> {
                 let out = self
                     .web_identity(profile, role_arn, token_file, session_name.as_deref())
                     .await?;
-                let p = sts_provided(
+                let p = Provided::from_sts(
                     &out.credentials,
-                    "web identity",
                     role_user(&out.assumed_role_user),
+                    "web identity",
                 );
                 last_call = Some(LastCall::WebIdentity(Box::new(out)));
                 p
@@ -314,10 +314,10 @@ impl<T: Transport + 'static, C: Clock + Clone + 'static> Runner<T, C> {
         };
         for hop in &plan.hops {
             let out = self.hop(&current.credentials, hop).await?;
-            current = sts_provided(
+            current = Provided::from_sts(
                 &out.credentials,
-                "profile",
                 role_user(&out.assumed_role_user),
+                "profile",
             );
             last_call = Some(LastCall::AssumeRole(Box::new(out)));
         }
@@ -367,12 +367,6 @@ impl<T: Transport + 'static, C: Clock + Clone + 'static> Runner<T, C> {
             Err(ProvideError::Failed(e)) => Err(e),
         }
     }
-}
-
-/// STS credentials as a provider's answer, with the account of the role's ARN.
-fn sts_provided(c: &StsCredentials, source: &'static str, arn: Option<&str>) -> Provided {
-    Provided::new(c.to_credentials(), Some(c.expiration()), source)
-        .with_account_id(arn.and_then(Provided::account_of_arn))
 }
 
 /// The assumed role's ARN, when STS gave one.

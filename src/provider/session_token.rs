@@ -94,11 +94,7 @@ where
                         error,
                     })
                 })?;
-            Ok(Provided::new(
-                out.credentials.to_credentials(),
-                Some(out.credentials.expiration()),
-                NAME,
-            ))
+            Ok(Provided::from_sts(&out.credentials, None, NAME))
         })
     }
 }

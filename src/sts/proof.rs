@@ -72,8 +72,10 @@ pub fn check_headers(headers: &[(&str, &str)]) -> Result<(), InputError> {
     for (i, (name, value)) in headers.iter().enumerate() {
         let lower = name.to_ascii_lowercase();
         let bad = |rule| {
+            // A name from the command line, shown safe for a terminal.
+            let shown: String = name.chars().take(100).collect();
             Err(InputError::Header {
-                name: (*name).to_owned(),
+                name: crate::text::escape_for_terminal(&shown).into_owned(),
                 rule,
             })
         };
@@ -99,11 +101,10 @@ pub fn check_headers(headers: &[(&str, &str)]) -> Result<(), InputError> {
 /// The endpoint's URL with a path (`/` when it has none).
 fn base_url(endpoint: &Endpoint) -> String {
     let url = endpoint.url();
-    let after_scheme = url.find("://").map_or(0, |i| i + 3);
-    if url[after_scheme..].contains('/') {
-        url.to_owned()
-    } else {
+    if crate::http::UrlParts::of(url).path.is_empty() {
         format!("{url}/")
+    } else {
+        url.to_owned()
     }
 }
 
@@ -476,6 +477,10 @@ mod tests {
         assert!(r.header("authorization").unwrap().contains(
             "/20261205/us-east-1/sts/aws4_request, SignedHeaders=content-length;content-type;host;x-amz-date;x-amz-security-token;x-vault-aws-iam-server-id, Signature="
         ));
+        let e = check_headers(&[("X-\u{1b}[31mred", "v")])
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains('\u{1b}'), "{e}");
         for bad in ["Host", "authorization", "X-Amz-Date", "content-type", ""] {
             let e =
                 signed_get_caller_identity(&creds(None), &endpoint, &[(bad, "v")], t).unwrap_err();

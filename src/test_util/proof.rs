@@ -6,8 +6,9 @@
 use std::fmt;
 
 use super::StsDouble;
-use super::verify::{parse_amz_date, parse_authorization};
+use super::verify::{QUERY_AUTH, parse_amz_date, parse_authorization};
 use crate::http::Request;
+use crate::http::UrlParts;
 use crate::sts::proof::{EKS_CLUSTER_HEADER, EKS_TOKEN_PREFIX, GET_CALLER_IDENTITY_QUERY};
 use crate::sts::{CallerIdentity, form, parse_caller_identity};
 use crate::text::base64_decode;
@@ -34,18 +35,11 @@ fn reject<T>(reason: impl Into<String>) -> Result<T, ProofRejected> {
     })
 }
 
-/// The query parameters aws-iam-authenticator lets through.
-const EKS_QUERY: [&str; 9] = [
-    "Action",
-    "Version",
-    "X-Amz-Algorithm",
-    "X-Amz-Credential",
-    "X-Amz-Date",
-    "X-Amz-Expires",
-    "X-Amz-SignedHeaders",
-    "X-Amz-Security-Token",
-    "X-Amz-Signature",
-];
+/// The query parameters aws-iam-authenticator lets through: the action, the
+/// version, and a presigned URL's own.
+fn allowed_in_eks_query(name: &str) -> bool {
+    name == "Action" || name == "Version" || QUERY_AUTH.contains(&name)
+}
 
 /// A verifier in front of an [`StsDouble`]: the one STS host it accepts is the
 /// double's, and the time is the double's.
@@ -88,23 +82,21 @@ impl<'a> ProofVerifier<'a> {
 
     /// Checks `url` is the double's endpoint with path `/`; returns its query.
     fn checked_query<'u>(&self, url: &'u str) -> Result<&'u str, ProofRejected> {
-        let Some((scheme, rest)) = url.split_once("://") else {
-            return reject("the URL has no scheme");
-        };
-        if scheme != "https" && scheme != "http" {
+        let parts = UrlParts::of(url);
+        if !matches!(parts.scheme, Some("https" | "http")) {
             return reject("the URL is not https");
         }
-        let (authority, path_query) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-        if authority != self.sts_host() {
+        let authority = parts.authority.unwrap_or_default();
+        if authority != self.sts_host() || parts.fragment.is_some() {
             return reject(format!(
-                "the host {authority} is not this verifier's STS endpoint"
+                "the host {} is not this verifier's STS endpoint",
+                crate::text::escape_for_terminal(authority)
             ));
         }
-        let (path, query) = path_query.split_once('?').unwrap_or((path_query, ""));
-        if path != "/" {
+        if parts.path != "/" {
             return reject("the path is not /");
         }
-        Ok(query)
+        Ok(parts.query.unwrap_or_default())
     }
 
     /// Verifies an EKS token for the cluster `cluster` as aws-iam-authenticator does,
@@ -130,11 +122,11 @@ impl<'a> ProofVerifier<'a> {
         let query = self.checked_query(&url)?;
         let params = form::decode(query.as_bytes());
         let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
-        if let Some((name, _)) = params
-            .iter()
-            .find(|(n, _)| !EKS_QUERY.contains(&n.as_str()))
-        {
-            return reject(format!("the query parameter {name} is not allowed"));
+        if let Some((name, _)) = params.iter().find(|(n, _)| !allowed_in_eks_query(n)) {
+            return reject(format!(
+                "the query parameter {} is not allowed",
+                crate::text::escape_for_terminal(name)
+            ));
         }
         if params
             .iter()

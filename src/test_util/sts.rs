@@ -45,8 +45,11 @@ pub(super) fn answer(
     let rid = request_id(st.issued);
     let err = |status: u16, code: &str, msg: &str| (status, error_body(code, msg, &rid));
     // A presigned GET carries its parameters in the query.
-    let params = match (req.method.as_str(), req.target.split_once('?')) {
-        ("GET", Some((_, query))) => form::decode(query.as_bytes()),
+    let params = match (
+        req.method.as_str(),
+        crate::http::UrlParts::of(&req.target).query,
+    ) {
+        ("GET", Some(query)) => form::decode(query.as_bytes()),
         _ => form::decode(&req.body),
     };
     let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());

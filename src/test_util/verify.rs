@@ -122,7 +122,7 @@ pub(super) fn check_signature(
 }
 
 /// The query parameters a presigned URL adds (the signature's own).
-const QUERY_AUTH: [&str; 7] = [
+pub(super) const QUERY_AUTH: [&str; 7] = [
     "X-Amz-Algorithm",
     "X-Amz-Credential",
     "X-Amz-Date",
@@ -138,7 +138,7 @@ const PRESIGNED_WINDOW: time::Duration = time::Duration::minutes(15);
 
 /// The decoded value of the query parameter `name` of `target`.
 pub(super) fn query_param(target: &str, name: &str) -> Option<String> {
-    let query = target.split_once('?')?.1;
+    let query = crate::http::UrlParts::of(target).query?;
     form::decode(query.as_bytes())
         .into_iter()
         .find(|(n, _)| n == name)
@@ -198,7 +198,8 @@ fn check_presigned(
     if now - time > PRESIGNED_WINDOW || time - now > PRESIGNED_WINDOW {
         return (SignatureCheck::Expired, scope, Some(id));
     }
-    let (path, query) = req.target.split_once('?').unwrap_or((&req.target, ""));
+    let target = crate::http::UrlParts::of(&req.target);
+    let (path, query) = (target.path, target.query.unwrap_or_default());
     let kept: Vec<&str> = query
         .split('&')
         .filter(|p| !QUERY_AUTH.contains(&p.split('=').next().unwrap_or_default()))

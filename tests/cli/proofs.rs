@@ -23,10 +23,7 @@ struct Dir(PathBuf);
 
 impl Dir {
     fn new(tag: &str) -> Dir {
-        let dir = std::env::temp_dir().join(format!("stskit-proofs-{}-{tag}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Dir(dir)
+        Dir(crate::common::temp_dir(&format!("proofs-{tag}")))
     }
     fn file(&self, name: &str, text: &str) -> String {
         let path = self.0.join(name);

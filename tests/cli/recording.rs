@@ -54,8 +54,7 @@ fn same_but_secrets(recorded: &Output, replayed: &Output) {
 async fn container_and_instance_metadata_record_without_their_secrets() {
     let d = MetadataDouble::start().await.unwrap();
     d.set_container_token(Some("container-authorization-token-0123"));
-    let root = std::env::temp_dir().join(format!("stskit-recording-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
+    let root = crate::common::temp_dir("recording");
     let (id, secret, token) = d.credentials();
     let container_url = d.container_url();
     let imds_url = d.url();

@@ -21,8 +21,7 @@ async fn record_then_replay_in_one_test() {
     let sts = double().await;
     let endpoint = Endpoint::resolve(Some(&sts.endpoint_url()), Some("us-east-1")).unwrap();
     let source = Credentials::new(KEY, SECRET, None);
-    let dir = std::env::temp_dir().join(format!("stskit-client-cassette-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = crate::common::temp_dir("client-cassette");
 
     let recording = RecordingTransport::new(ReqwestTransport::default(), SystemClock.now());
     let client = StsClient::with_transport(endpoint.clone(), recording.clone(), SystemClock);

@@ -7,6 +7,9 @@
 #[path = "../common/binary.rs"]
 mod binary;
 #[allow(dead_code)]
+#[path = "../common/mod.rs"]
+mod common;
+#[allow(dead_code)]
 #[cfg(feature = "test-util")]
 #[path = "../common/double.rs"]
 mod double;

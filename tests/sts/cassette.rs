@@ -98,10 +98,7 @@ async fn cli_records_moto_and_replays_offline() {
     );
     let user_secret = user.secret_access_key().expose_secret().to_owned();
 
-    let root: PathBuf =
-        std::env::temp_dir().join(format!("stskit-cassettes-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    std::fs::create_dir_all(&root).unwrap();
+    let root: PathBuf = crate::common::temp_dir("cassettes");
     let config = root.join("config");
     let credentials = root.join("credentials");
     std::fs::write(

@@ -2,7 +2,7 @@
 //! `ExecCredential` a kubeconfig `exec` plugin prints (as `aws eks get-token`).
 
 use crate::cli::commands::credentials::{CACHE, CACHE_DIR, TOKEN_CODE, cache_flags, resolve};
-use crate::cli::context::{Command, Context, Outcome, Spec};
+use crate::cli::context::{Command, Context, Outcome, Spec, check_either};
 use crate::cli::failure::{Failure, say};
 use crate::cli::file_cache::{self, Before, CacheDir, Printable};
 use crate::cli::flags::{Flag, Values, once};
@@ -95,15 +95,6 @@ fn build(mut v: Values) -> Result<Box<dyn Command>, Failure> {
         }
         (None, None) => None,
     };
-    if let Some((arn, name)) = &role {
-        let op = AssumeRole::new(arn.clone(), name.clone());
-        if let (Err(e), Err(_)) = (
-            crate::sts::Operation::validate(&op, false),
-            crate::sts::Operation::validate(&op, true),
-        ) {
-            return Err(Failure::parameter(&e));
-        }
-    }
     Ok(Box::new(EksToken {
         cluster,
         role,
@@ -113,6 +104,14 @@ fn build(mut v: Values) -> Result<Box<dyn Command>, Failure> {
 }
 
 impl Command for EksToken {
+    /// `--role-arn` and its session name, as any `assume-role` is checked.
+    fn check(&self) -> Result<(), crate::error::InputError> {
+        match &self.role {
+            Some((arn, name)) => check_either(&AssumeRole::new(arn.clone(), name.clone())),
+            None => Ok(()),
+        }
+    }
+
     fn token_code(&self) -> Option<&str> {
         self.token_code.as_deref()
     }
@@ -172,15 +171,10 @@ fn assume(
         let out = ctx
             .block_on(client.send(Some(&source.credentials), &op))?
             .map_err(|e| Failure::command_call(&e))?;
-        let provided = Provided::new(
-            out.credentials.to_credentials(),
-            Some(out.credentials.expiration()),
+        let provided = Provided::from_sts(
+            &out.credentials,
+            out.assumed_role_user.as_ref().map(|u| u.arn.as_str()),
             "the role of --role-arn",
-        )
-        .with_account_id(
-            out.assumed_role_user
-                .as_ref()
-                .and_then(|u| Provided::account_of_arn(&u.arn)),
         );
         Ok(Session {
             provided,
